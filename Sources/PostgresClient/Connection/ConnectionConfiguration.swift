@@ -1,0 +1,54 @@
+/// Where and how to connect: a libpq conninfo string or URI plus the session settings the
+/// client pins so text results parse the same everywhere.
+public struct ConnectionConfiguration: Sendable, Hashable {
+    /// A conninfo string (`host=... dbname=...`) or URI (`postgresql://...`). Empty means
+    /// libpq's own defaults and `PG*` environment variables.
+    public var conninfo: String
+    /// The session `TimeZone`; results of `timestamptz` are printed in it.
+    public var timeZone: String
+    /// Reported in `pg_stat_activity` unless the conninfo names one.
+    public var applicationName: String
+    /// Seconds before a connect attempt gives up, unless the conninfo names a timeout.
+    public var connectTimeoutSeconds: Int
+
+    public init(
+        conninfo: String,
+        timeZone: String = "UTC",
+        applicationName: String = "salesops",
+        connectTimeoutSeconds: Int = 10
+    ) {
+        self.conninfo = conninfo
+        self.timeZone = timeZone
+        self.applicationName = applicationName
+        self.connectTimeoutSeconds = connectTimeoutSeconds
+    }
+
+    /// The configuration the tools use: an explicit URL wins, then `DATABASE_URL`, then
+    /// libpq's `PG*` variables (an empty conninfo).
+    /// - Parameters:
+    ///   - databaseURL: the value of a `--database-url` option, if given.
+    ///   - environment: the process environment.
+    public static func resolve(databaseURL: String?, environment: [String: String]) -> ConnectionConfiguration {
+        if let databaseURL, !databaseURL.isEmpty {
+            return ConnectionConfiguration(conninfo: databaseURL)
+        }
+        if let fromEnvironment = environment["DATABASE_URL"], !fromEnvironment.isEmpty {
+            return ConnectionConfiguration(conninfo: fromEnvironment)
+        }
+        return ConnectionConfiguration(conninfo: "")
+    }
+
+    /// The keyword/value pairs handed to `PQconnectdbParams` (with `expand_dbname`).
+    ///
+    /// Defaults the user may override come before the expanded conninfo; the settings the
+    /// client depends on (encoding, time zone, date style) come after it and always win.
+    var connectParameters: [(keyword: String, value: String)] {
+        [
+            ("connect_timeout", String(self.connectTimeoutSeconds)),
+            ("fallback_application_name", self.applicationName),
+            ("dbname", self.conninfo),
+            ("client_encoding", "UTF8"),
+            ("options", "-c TimeZone=\(self.timeZone) -c DateStyle=ISO,MDY -c IntervalStyle=postgres -c extra_float_digits=3"),
+        ]
+    }
+}
