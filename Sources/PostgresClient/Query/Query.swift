@@ -18,6 +18,14 @@ public struct Query: Sendable, Hashable, ExpressibleByStringInterpolation, Custo
         public var text: String?
         /// The declared parameter type.
         public var type: PostgresDataType
+
+        /// - Parameters:
+        ///   - text: the value in PostgreSQL's text input format; nil is NULL.
+        ///   - type: the declared type; `.unspecified` lets the server infer it.
+        public init(text: String?, type: PostgresDataType) {
+            self.text = text
+            self.type = type
+        }
     }
 
     /// Builds a query from SQL text and parameters given explicitly.

@@ -1,0 +1,218 @@
+import Foundation
+import Logging
+import PostgresClient
+
+/// What an import did.
+public struct ImportReport: Sendable, Equatable, Codable {
+    public var kind: ImportKind
+    public var file: String
+    /// Data rows in the file.
+    public var rows: Int
+    /// Entities created.
+    public var inserted: Int
+    /// Existing entities whose values changed.
+    public var updated: Int
+    /// Rows that matched an entity already holding the same values.
+    public var unchanged: Int { max(0, self.rows - self.inserted - self.updated) }
+}
+
+/// Imports one CSV file into one org, all or nothing.
+///
+/// The file streams through a strict RFC 4180 reader; each value is checked as it passes
+/// and the row is copied (COPY) into a temporary staging table. The database then checks
+/// references and cross-row rules set-based and upserts by the entity's key, so a second
+/// import of the same file changes nothing. Any problem rolls the whole file back.
+public struct Importer {
+    /// Called every `progressInterval` rows with the rows and bytes read so far.
+    public typealias Progress = (_ rows: Int, _ bytes: Int) -> Void
+
+    let connection: Connection
+    let progress: Progress?
+    let progressInterval: Int
+
+    /// - Parameters:
+    ///   - connection: a connection not inside a transaction.
+    ///   - progress: reports progress on long imports.
+    public init(connection: Connection, progressInterval: Int = 100_000, progress: Progress? = nil) {
+        self.connection = connection
+        self.progress = progress
+        self.progressInterval = progressInterval
+    }
+
+    /// Imports a file.
+    /// - Parameters:
+    ///   - kind: what the file holds.
+    ///   - orgID: the org it goes into.
+    ///   - handle: the file, read from its current position.
+    ///   - fileName: the name problems are reported under.
+    /// - Throws: `ImportFailure` (nothing written) when the file has problems; a
+    ///   `PostgresError` when the database fails.
+    public func run(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {
+        let definition = kind.definition
+        return try self.connection.withTenant(orgID) { session in
+            let reader = CSVReader(handle: handle)
+            let header = try self.readHeader(reader, definition: definition, fileName: fileName)
+            try session.connection.execute(Query(sql: Self.stagingTableSQL(definition)))
+            var problems = ImportProblemLog()
+            var rows = 0
+            let copyColumns = (["line"] + definition.columns.map(\.name)).joined(separator: ", ")
+            try session.connection.copyIn(Query(sql: "COPY import_staging (\(copyColumns)) FROM STDIN")) { writer in
+                var line: [UInt8] = []
+                line.reserveCapacity(512)
+                while let record = try self.nextRecord(reader, problems: &problems) {
+                    rows += 1
+                    if rows % self.progressInterval == 0 { self.progress?(rows, reader.bytesRead) }
+                    guard self.encode(record, header: header, definition: definition, into: &line, problems: &problems),
+                          problems.isEmpty else { continue }
+                    try writer.write(bytes: line)
+                }
+                // Abandon the COPY (and with it the transaction) when any row was refused.
+                if !problems.isEmpty { throw problems.failure(file: fileName) }
+            }
+            if rows == 0 {
+                return ImportReport(kind: kind, file: fileName, rows: 0, inserted: 0, updated: 0)
+            }
+            try session.connection.execute("ANALYZE import_staging")
+            try self.runChecks(definition, orgID: orgID, on: session.connection, fileName: fileName)
+            var inserted = 0
+            var updated = 0
+            for write in definition.writes {
+                let result = try session.connection.query(Query(sql: write, bindings: [Self.orgBinding(orgID)]))
+                for row in result.rows {
+                    inserted += try row.decode("inserted", as: Int.self)
+                    updated += try row.decode("updated", as: Int.self)
+                }
+            }
+            return ImportReport(kind: kind, file: fileName, rows: rows, inserted: inserted, updated: updated)
+        }
+    }
+
+    /// Header position of each format column, in format order (nil when absent).
+    private func readHeader(_ reader: CSVReader, definition: ImportDefinition, fileName: String) throws -> [Int?] {
+        var problems = ImportProblemLog()
+        let record: CSVReader.Record?
+        do {
+            record = try reader.next()
+        } catch let error as CSVReader.SyntaxError {
+            problems.add(ImportProblem(line: error.line, column: nil, value: nil, message: error.message))
+            throw problems.failure(file: fileName)
+        }
+        guard let record else {
+            problems.add(ImportProblem(line: 1, column: nil, value: nil,
+                                       message: "the file is empty; expected a header row naming the columns"))
+            throw problems.failure(file: fileName)
+        }
+        let known = definition.columns.map(\.name)
+        var positions: [String: Int] = [:]
+        for (index, name) in record.fields.enumerated() {
+            guard let name else {
+                problems.add(ImportProblem(line: record.line, column: nil, value: nil, message: "header field \(index + 1) is empty"))
+                continue
+            }
+            if !known.contains(name) {
+                problems.add(ImportProblem(line: record.line, column: name, value: nil,
+                                           message: "unknown column; this format has: \(known.joined(separator: ", "))"))
+            } else if positions[name] != nil {
+                problems.add(ImportProblem(line: record.line, column: name, value: nil, message: "column appears twice in the header"))
+            } else {
+                positions[name] = index
+            }
+        }
+        for column in definition.columns where column.required && positions[column.name] == nil {
+            problems.add(ImportProblem(line: record.line, column: column.name, value: nil, message: "required column is missing from the header"))
+        }
+        if !problems.isEmpty { throw problems.failure(file: fileName) }
+        return definition.columns.map { positions[$0.name] }
+    }
+
+    /// The next record; a syntax error is logged and ends the file (the rest cannot be trusted).
+    private func nextRecord(_ reader: CSVReader, problems: inout ImportProblemLog) throws -> CSVReader.Record? {
+        do {
+            return try reader.next()
+        } catch let error as CSVReader.SyntaxError {
+            problems.add(ImportProblem(line: error.line, column: nil, value: nil, message: error.message))
+            return nil
+        }
+    }
+
+    /// Checks a record and writes it as one COPY text line into `line`.
+    /// - Returns: false when the record has a problem (logged).
+    private func encode(_ record: CSVReader.Record, header: [Int?], definition: ImportDefinition,
+                        into line: inout [UInt8], problems: inout ImportProblemLog) -> Bool {
+        let fieldCount = header.count(where: { $0 != nil })
+        guard record.fields.count == fieldCount else {
+            problems.add(ImportProblem(line: record.line, column: nil, value: nil,
+                                       message: "has \(record.fields.count) fields, the header has \(fieldCount)"))
+            return false
+        }
+        line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: String(record.line).utf8)
+        var valid = true
+        var values: [String: String] = [:]
+        for (column, position) in zip(definition.columns, header) {
+            line.append(0x09)
+            guard let position, let raw = record.fields[position] else {
+                if column.required {
+                    problems.add(ImportProblem(line: record.line, column: column.name, value: nil, message: "a value is required"))
+                    valid = false
+                }
+                line.append(contentsOf: [0x5C, 0x4E]) // \N
+                continue
+            }
+            switch column.canonical(raw) {
+            case .success(let text):
+                Self.appendCopyEscaped(text, to: &line)
+                if definition.rowCheck != nil { values[column.name] = text }
+            case .failure(let reason):
+                problems.add(ImportProblem(line: record.line, column: column.name, value: raw, message: reason.message))
+                valid = false
+            }
+        }
+        if valid, let rowCheck = definition.rowCheck, let (column, reason) = rowCheck(values) {
+            problems.add(ImportProblem(line: record.line, column: column, value: values[column], message: reason.message))
+            valid = false
+        }
+        line.append(0x0A)
+        return valid
+    }
+
+    /// Escapes a value for COPY's text format: backslash, tab, newline and carriage return.
+    static func appendCopyEscaped(_ text: String, to line: inout [UInt8]) {
+        for byte in text.utf8 {
+            switch byte {
+            case 0x5C: line.append(contentsOf: [0x5C, 0x5C])
+            case 0x09: line.append(contentsOf: [0x5C, 0x74])
+            case 0x0A: line.append(contentsOf: [0x5C, 0x6E])
+            case 0x0D: line.append(contentsOf: [0x5C, 0x72])
+            default: line.append(byte)
+            }
+        }
+    }
+
+    private func runChecks(_ definition: ImportDefinition, orgID: Int64, on connection: Connection, fileName: String) throws {
+        guard !definition.checks.isEmpty else { return }
+        let union = definition.checks.map { "(\($0))" }.joined(separator: "\nUNION ALL\n")
+        let sql = """
+            SELECT line, column_name, value, message, count(*) OVER () AS total
+            FROM (\(union)) AS problems (line, column_name, value, message)
+            ORDER BY line, column_name
+            LIMIT \(ImportFailure.reportLimit)
+            """
+        let rows = try connection.query(Query(sql: sql, bindings: [Self.orgBinding(orgID)])).rows
+        guard let first = rows.first else { return }
+        let problems = try rows.map { row in
+            ImportProblem(line: try row.decode("line"), column: try row.decode("column_name"),
+                          value: try row.decode("value"), message: try row.decode("message"))
+        }
+        throw ImportFailure(file: fileName, problems: problems, totalProblems: try first.decode("total"))
+    }
+
+    static func stagingTableSQL(_ definition: ImportDefinition) -> String {
+        let columns = definition.columns.map { "\($0.name) \($0.type.sqlType)" }.joined(separator: ", ")
+        return "CREATE TEMPORARY TABLE import_staging (line bigint NOT NULL, \(columns), inserted boolean) ON COMMIT DROP"
+    }
+
+    static func orgBinding(_ orgID: Int64) -> Query.Binding {
+        Query.Binding(text: String(orgID), type: .int8)
+    }
+}

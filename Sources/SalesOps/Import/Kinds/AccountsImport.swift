@@ -1,0 +1,50 @@
+/// `accounts`: external_id*, name*, owner_rep_external_id, region, source,
+/// referred_by_external_id, churned_at. A referrer may be stored or in the same file.
+enum AccountsImport {
+    static let definition = ImportDefinition(
+        columns: [
+            .required("external_id"), .required("name"), .optional("owner_rep_external_id"), .optional("region"),
+            .optional("source"), .optional("referred_by_external_id"), .optional("churned_at", .timestamp),
+        ],
+        checks: [
+            ImportSQL.duplicateKey(["external_id"], reportedAs: "external_id", what: "external id"),
+            ImportSQL.unknownExternalID("owner_rep_external_id", table: "reps", entity: "rep"),
+            ImportSQL.unknownExternalID("referred_by_external_id", table: "accounts", entity: "account", orInFile: true),
+            """
+            SELECT line, 'referred_by_external_id'::text, referred_by_external_id, 'an account cannot refer itself'::text
+            FROM import_staging WHERE referred_by_external_id = external_id
+            """,
+        ],
+        writes: [
+            """
+            WITH upserted AS (
+                INSERT INTO salesops.accounts AS a (org_id, external_id, name, owner_rep_id, region, source, churned_at)
+                SELECT $1, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
+                FROM import_staging s
+                LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
+                ON CONFLICT (org_id, external_id) DO UPDATE SET
+                    name = EXCLUDED.name, owner_rep_id = EXCLUDED.owner_rep_id, region = EXCLUDED.region,
+                    source = EXCLUDED.source, churned_at = EXCLUDED.churned_at
+                WHERE (a.name, a.owner_rep_id, a.region, a.source, a.churned_at)
+                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.owner_rep_id, EXCLUDED.region, EXCLUDED.source, EXCLUDED.churned_at)
+                RETURNING a.external_id, (a.xmax = 0) AS inserted
+            ), written AS (
+                UPDATE import_staging s SET inserted = u.inserted FROM upserted u
+                WHERE s.external_id = u.external_id
+                RETURNING u.inserted
+            )
+            \(ImportSQL.countWritten)
+            """,
+            """
+            WITH linked AS (
+                UPDATE salesops.accounts a SET referred_by_id = referrer.id
+                FROM import_staging s
+                LEFT JOIN salesops.accounts referrer ON referrer.org_id = $1 AND referrer.external_id = s.referred_by_external_id
+                WHERE a.org_id = $1 AND a.external_id = s.external_id AND a.referred_by_id IS DISTINCT FROM referrer.id
+                RETURNING s.inserted
+            )
+            SELECT 0 AS inserted, count(*) FILTER (WHERE inserted IS NULL) AS updated FROM linked
+            """,
+        ]
+    )
+}

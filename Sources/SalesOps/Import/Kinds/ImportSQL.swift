@@ -1,0 +1,42 @@
+/// SQL fragments shared by the import kinds. Every name passed in is a constant of the
+/// import formats (never a user value); user data stays in the staging table and `$1` is
+/// the org id.
+enum ImportSQL {
+    /// Rows whose key repeats the key of an earlier line of the file.
+    static func duplicateKey(_ keyColumns: [String], reportedAs column: String, what: String) -> String {
+        let partition = keyColumns.joined(separator: ", ")
+        return """
+            SELECT line, '\(column)'::text, \(column)::text,
+                   format('duplicate \(what) in this file (first on line %s)', first_line)
+            FROM (SELECT line, \(column), min(line) OVER (PARTITION BY \(partition)) AS first_line
+                  FROM import_staging) AS keyed
+            WHERE line > first_line
+            """
+    }
+
+    /// Rows naming an external id that no entity of `table` has (nor, with `orInFile`, any
+    /// row of the file itself).
+    static func unknownExternalID(_ column: String, table: String, entity: String, orInFile: Bool = false) -> String {
+        """
+        SELECT s.line, '\(column)'::text, s.\(column)::text, 'no \(entity) with this external id'::text
+        FROM import_staging s
+        WHERE s.\(column) IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM salesops.\(table) e WHERE e.org_id = $1 AND e.external_id = s.\(column))
+        \(orInFile ? "AND NOT EXISTS (SELECT 1 FROM import_staging f WHERE f.external_id = s.\(column))" : "")
+        """
+    }
+
+    /// Rows whose timestamp `column` lies before `created_at`.
+    static func notBeforeCreated(_ column: String) -> String {
+        """
+        SELECT line, '\(column)'::text, \(column)::text, '\(column) is before created_at'::text
+        FROM import_staging WHERE \(column) < created_at
+        """
+    }
+
+    /// Counts a data-modifying CTE named `written` whose rows say `inserted` (true when new).
+    static let countWritten = """
+        SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
+        FROM written
+        """
+}

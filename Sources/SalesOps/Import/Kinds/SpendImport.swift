@@ -1,0 +1,25 @@
+/// `spend`: month*, channel*, category*, amount*; keyed by (month, channel, category).
+enum SpendImport {
+    static let definition = ImportDefinition(
+        columns: [
+            .required("month", .month), .required("channel"), .vocabulary("category", SpendCategory.self, required: true),
+            .required("amount", .decimal(nonNegative: true, fractionDigits: 2)),
+        ],
+        checks: [
+            ImportSQL.duplicateKey(["month", "channel", "category"], reportedAs: "channel",
+                                   what: "month, channel and category"),
+        ],
+        writes: [
+            """
+            WITH written AS (
+                INSERT INTO salesops.spend AS x (org_id, month, channel, category, amount)
+                SELECT $1, month, channel, category, amount FROM import_staging
+                ON CONFLICT (org_id, month, channel, category) DO UPDATE SET amount = EXCLUDED.amount
+                WHERE x.amount IS DISTINCT FROM EXCLUDED.amount
+                RETURNING (x.xmax = 0) AS inserted
+            )
+            \(ImportSQL.countWritten)
+            """,
+        ]
+    )
+}

@@ -1,0 +1,118 @@
+import PostgresClient
+
+/// Applies the schema files to a database, once each, in order.
+///
+/// Each file runs in its own transaction together with the row that records it (version,
+/// name, SHA-256 checksum). The whole run holds an advisory lock, so concurrent migrators
+/// queue rather than race. A recorded file whose text has changed is reported and stops
+/// the run: an edited migration is never silently skipped.
+public struct Migrator: Sendable {
+    /// The state of one schema file against the database.
+    public struct FileStatus: Sendable, Equatable {
+        public enum State: String, Sendable {
+            case applied, pending, edited
+            /// Recorded as applied, but the file is gone.
+            case missing
+        }
+        public var version: Int
+        public var name: String
+        public var state: State
+        public var appliedAt: String?
+    }
+
+    /// Arbitrary constant identifying the migration lock among advisory locks.
+    static let advisoryLockKey: Int64 = 7_340_155_001
+
+    public let files: [MigrationFile]
+
+    public init(files: [MigrationFile]) {
+        self.files = files
+    }
+
+    /// The state of every file, including recorded files that no longer exist.
+    public func status(on connection: Connection) throws -> [FileStatus] {
+        try Self.ensureLedger(on: connection)
+        return try self.compare(with: try Self.recorded(on: connection), on: connection)
+    }
+
+    /// Applies every pending file.
+    /// - Returns: the files applied, in order.
+    /// - Throws: `SalesOpsError.schemaDrift` when an applied file was edited or removed
+    ///   (nothing is applied then); the failing file's `PostgresError` otherwise.
+    @discardableResult
+    public func migrate(on connection: Connection) throws -> [MigrationFile] {
+        try connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+        defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))") }
+        try Self.ensureLedger(on: connection)
+        let statuses = try self.compare(with: try Self.recorded(on: connection), on: connection)
+        let drifted = statuses.filter { $0.state == .edited || $0.state == .missing }
+        guard drifted.isEmpty else {
+            let list = drifted.map { "\($0.name) (\($0.state == .edited ? "edited after it was applied" : "applied but no longer on disk"))" }
+            throw SalesOpsError.schemaDrift("schema files disagree with the database: " + list.joined(separator: ", "))
+        }
+        let pendingVersions = Set(statuses.filter { $0.state == .pending }.map(\.version))
+        var applied: [MigrationFile] = []
+        for file in self.files where pendingVersions.contains(file.version) {
+            try connection.withTransaction { connection in
+                try connection.executeScript(file.sql)
+                try connection.execute("""
+                    INSERT INTO salesops_meta.schema_migrations (version, name, checksum)
+                    VALUES (\(file.version), \(file.name), encode(sha256(convert_to(\(file.sql), 'UTF8')), 'hex'))
+                    """)
+            }
+            applied.append(file)
+        }
+        return applied
+    }
+
+    private struct Recorded {
+        var name: String
+        var checksum: String
+        var appliedAt: String
+    }
+
+    private static func ensureLedger(on connection: Connection) throws {
+        try connection.executeScript("""
+            CREATE SCHEMA IF NOT EXISTS salesops_meta;
+            CREATE TABLE IF NOT EXISTS salesops_meta.schema_migrations (
+                version    integer PRIMARY KEY,
+                name       text NOT NULL,
+                checksum   text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            );
+            """)
+    }
+
+    private static func recorded(on connection: Connection) throws -> [Int: Recorded] {
+        let rows = try connection.query("""
+            SELECT version, name, checksum, to_char(applied_at, 'YYYY-MM-DD HH24:MI:SSOF') AS applied_at
+            FROM salesops_meta.schema_migrations
+            """).rows
+        var result: [Int: Recorded] = [:]
+        for row in rows {
+            result[try row.decode("version")] = Recorded(name: try row.decode("name"), checksum: try row.decode("checksum"),
+                                                         appliedAt: try row.decode("applied_at"))
+        }
+        return result
+    }
+
+    private func compare(with recorded: [Int: Recorded], on connection: Connection) throws -> [FileStatus] {
+        var statuses: [FileStatus] = []
+        for file in self.files {
+            guard let record = recorded[file.version] else {
+                statuses.append(FileStatus(version: file.version, name: file.name, state: .pending, appliedAt: nil))
+                continue
+            }
+            let checksum: String = try connection.query(
+                "SELECT encode(sha256(convert_to(\(file.sql), 'UTF8')), 'hex') AS checksum"
+            ).rows[0].decode("checksum")
+            let state: FileStatus.State = checksum == record.checksum && file.name == record.name ? .applied : .edited
+            statuses.append(FileStatus(version: file.version, name: file.name, state: state, appliedAt: record.appliedAt))
+        }
+        let onDisk = Set(self.files.map(\.version))
+        for (version, record) in recorded where !onDisk.contains(version) {
+            statuses.append(FileStatus(version: version, name: record.name, state: .missing, appliedAt: record.appliedAt))
+        }
+        return statuses.sorted { $0.version < $1.version }
+    }
+}
