@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SalesCTLTests",
-            dependencies: ["SalesCTLCommands", "SalesOps", "PostgresClient", "TestSupport"]
+            dependencies: ["salesctl", "SalesCTLCommands", "SalesOps", "PostgresClient", "TestSupport"]
         ),
         .target(
             name: "TestSupport",

@@ -1,1 +1,3 @@
-print("salesctl")
+import SalesCTLCommands
+
+SalesCTL.main()

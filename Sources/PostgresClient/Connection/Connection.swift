@@ -33,8 +33,9 @@ public final class Connection {
     ///   user and libpq's reason.
     public static func connect(_ configuration: ConnectionConfiguration, logger: Logger) throws -> Connection {
         let parameters = configuration.connectParameters
-        let handle = withCStrings(parameters.map(\.keyword)) { keywords in
-            withCStrings(parameters.map(\.value)) { values in
+        // Both arrays end with NULL, as PQconnectdbParams requires.
+        let handle = withCStrings(parameters.map(\.keyword) + [nil]) { keywords in
+            withCStrings(parameters.map(\.value) + [nil]) { values in
                 PQconnectdbParams(keywords, values, 1)
             }
         }

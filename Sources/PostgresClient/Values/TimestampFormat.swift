@@ -81,7 +81,8 @@ public enum TimestampFormat {
         return Date(timeIntervalSince1970: Double(micros) / 1_000_000)
     }
 
-    /// Prints an instant as RFC 3339 in UTC with microseconds, e.g. `2026-11-05T09:30:00.000000Z`.
+    /// Prints an instant as RFC 3339 in UTC, with microseconds when it has any:
+    /// `2026-11-05T09:30:00Z`, `2026-11-05T09:30:00.250000Z`.
     public static func rfc3339(_ date: Date) -> String {
         let totalMicros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
         var seconds = totalMicros / 1_000_000
@@ -97,6 +98,7 @@ public enum TimestampFormat {
             let digits = String(value)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(civil)T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(Int(micros), 6))Z"
+        let fraction = micros == 0 ? "" : "." + pad(Int(micros), 6)
+        return "\(civil)T\(pad(secondOfDay / 3600, 2)):\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2))\(fraction)Z"
     }
 }

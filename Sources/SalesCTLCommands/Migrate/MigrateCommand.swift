@@ -1,0 +1,52 @@
+import ArgumentParser
+import Foundation
+import SalesOps
+
+/// `salesctl migrate [--status]`: apply pending schema files, or show their state.
+struct MigrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "migrate",
+        abstract: "Apply pending schema files from sql/ (once each, in order, under a lock).",
+        discussion: "An applied file that was edited stops the run with exit 65; --status shows each file's state."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Flag(help: "Show each schema file's state instead of applying.")
+    var status = false
+
+    @Option(help: ArgumentHelp("The schema folder. Default: $SALESOPS_SQL_DIR, else the nearest sql/ folder.", valueName: "dir"))
+    var sqlDir: String?
+
+    @Flag(help: "Print the status as JSON.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let directory = try MigrationFile.locateDirectory(explicit: self.sqlDir, environment: ProcessInfo.processInfo.environment,
+                                                              executablePath: CommandLine.arguments[0])
+            let migrator = Migrator(files: try MigrationFile.load(from: directory))
+            let session = try Session.open(self.global)
+            if self.status {
+                let statuses = try migrator.status(on: session.connection)
+                if self.json {
+                    try Output.json(statuses.map { ["version": String($0.version), "name": $0.name, "state": $0.state.rawValue,
+                                                    "applied_at": $0.appliedAt ?? ""] })
+                } else {
+                    Output.table(["VERSION", "FILE", "STATE", "APPLIED AT"],
+                                 statuses.map { [String($0.version), $0.name, $0.state.rawValue, $0.appliedAt] })
+                }
+                if statuses.contains(where: { $0.state == .edited || $0.state == .missing }) {
+                    throw SalesOpsError.schemaDrift("some applied schema files were edited or removed")
+                }
+                return
+            }
+            let applied = try migrator.migrate(on: session.connection)
+            if applied.isEmpty {
+                print("schema is up to date (\(migrator.files.count) files)")
+            } else {
+                applied.forEach { print("applied \($0.name)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+
+/// `salesctl`: the admin CLI of the sales KPI backend.
+public struct SalesCTL: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "salesctl",
+        abstract: "Manage orgs, teams, reps, pipelines, targets, imports and schema of the sales KPI backend.",
+        discussion: """
+            Connects with --database-url, else $DATABASE_URL, else libpq's PG* variables.
+            Exit codes: 0 success, 64 usage error, 65 bad data, 69 database unavailable, 70 internal error.
+            """,
+        version: "0.1.0",
+        subcommands: [
+            MigrateCommand.self, OrgCommand.self, TeamCommand.self, RepCommand.self, PipelineCommand.self,
+            StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self,
+        ]
+    )
+
+    public init() {}
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SalesOps
+
+extension LocalDate: ExpressibleByArgument {
+    public init?(argument: String) {
+        self.init(argument)
+    }
+}
+
+/// Lets vocabularies (team kinds, roles, stage kinds...) be parsed and listed as arguments.
+extension TeamKind: ExpressibleByArgument {}
+extension RepRole: ExpressibleByArgument {}
+extension StageKind: ExpressibleByArgument {}
+extension ScopeKind: ExpressibleByArgument {}
+extension ImportKind: ExpressibleByArgument {}
+
+/// An exact decimal argument (money, probabilities, target values).
+struct DecimalArgument: ExpressibleByArgument {
+    let value: Decimal
+
+    init?(argument: String) {
+        guard argument.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
+              let value = Decimal(string: argument, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        self.value = value
+    }
+}
+
+/// An instant given as RFC 3339 (`2026-11-05T09:30:00Z`), for `deal move --at`.
+struct InstantArgument: ExpressibleByArgument {
+    let value: Date
+
+    init?(argument: String) {
+        guard let value = TimestampFormat.date(argument, strictRFC3339: true) else { return nil }
+        self.value = value
+    }
+}
+
+/// A scope as `org`, `team:EXTERNAL_ID` or `rep:EXTERNAL_ID`.
+struct ScopeArgument: ExpressibleByArgument {
+    let scope: TargetScope
+
+    init?(argument: String) {
+        let parts = argument.split(separator: ":", maxSplits: 1).map(String.init)
+        switch (parts.first, parts.count) {
+        case ("org", 1): self.scope = .org
+        case ("team", 2) where !parts[1].isEmpty: self.scope = .team(parts[1])
+        case ("rep", 2) where !parts[1].isEmpty: self.scope = .rep(parts[1])
+        default: return nil
+        }
+    }
+}

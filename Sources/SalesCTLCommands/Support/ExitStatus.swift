@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SalesOps
+
+/// The exit codes of SPEC §8.
+public enum ExitStatus {
+    public static let success: Int32 = 0
+    public static let usage: Int32 = 64
+    public static let badData: Int32 = 65
+    public static let unavailable: Int32 = 69
+    public static let internalError: Int32 = 70
+
+    /// The exit code for an error and the message an operator sees.
+    static func classify(_ error: any Error) -> (code: Int32, message: String) {
+        switch error {
+        case let failure as ImportFailure:
+            return (badData, failure.description)
+        case let error as SalesOpsError:
+            return (badData, error.description)
+        case let error as PostgresError where error.kind == .connectionFailed || error.kind == .connectionLost:
+            return (unavailable, error.operatorMessage)
+        case let error as PostgresError where error.sqlState?.isConnectionException == true
+            || [.adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections].contains(error.sqlState):
+            return (unavailable, error.operatorMessage)
+        case let error as PostgresError where error.sqlState?.isIntegrityConstraintViolation == true:
+            return (badData, error.operatorMessage)
+        case let error as PostgresError:
+            return (internalError, "database error: " + error.operatorMessage + (error.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+        case let error as TransactionError:
+            if let body = error.bodyError { return classify(body) }
+            if let commit = error.commitError { return classify(commit) }
+            return (internalError, error.description)
+        case let error as CocoaError:
+            return (badData, error.localizedDescription)
+        default:
+            return (internalError, "internal error: \(error)")
+        }
+    }
+}
+
+/// Runs a command body, turning any error into a message on stderr and the exit code of
+/// SPEC §8. Usage errors never reach here: ArgumentParser reports them with exit 64.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let exit as ExitCode {
+        throw exit
+    } catch {
+        let (code, message) = ExitStatus.classify(error)
+        FileHandle.standardError.write(Data(("salesctl: " + message + "\n").utf8))
+        throw ExitCode(code)
+    }
+}
