@@ -8,6 +8,7 @@ extension Connection {
     /// - Parameters:
     ///   - isolation: e.g. `"REPEATABLE READ"`; nil keeps the server's default.
     ///   - body: the work; it receives this connection.
+    @discardableResult
     public func withTransaction<Result>(
         isolation: TransactionIsolation? = nil,
         _ body: (Connection) throws -> Result

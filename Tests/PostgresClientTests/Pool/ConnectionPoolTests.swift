@@ -1,0 +1,71 @@
+import Dispatch
+import Foundation
+import PostgresClient
+import Synchronization
+import Testing
+import TestSupport
+
+@Suite("The pool lends each connection to one user at a time")
+struct ConnectionPoolTests {
+    @Test("concurrent borrowers never share a connection and never exceed the limit")
+    func oneUserAtATime() throws {
+        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: SharedDatabase.database.url),
+                                  maximumConnections: 3, logger: TestCluster.logger)
+        defer { pool.shutdown() }
+        struct Observed {
+            var borrowedPIDs: Set<Int32> = []
+            var everSeen: Set<Int32> = []
+            var sharedAtOnce = false
+            var mostAtOnce = 0
+        }
+        let observed = Mutex(Observed())
+        let errors = Mutex<[String]>([])
+        DispatchQueue.concurrentPerform(iterations: 24) { _ in
+            do {
+                try pool.withConnection { connection in
+                    let pid = connection.backendPID
+                    observed.withLock { state in
+                        if !state.borrowedPIDs.insert(pid).inserted { state.sharedAtOnce = true }
+                        state.everSeen.insert(pid)
+                        state.mostAtOnce = max(state.mostAtOnce, state.borrowedPIDs.count)
+                    }
+                    try connection.execute("SELECT pg_sleep(0.02)")
+                    observed.withLock { _ = $0.borrowedPIDs.remove(pid) }
+                }
+            } catch {
+                errors.withLock { $0.append("\(error)") }
+            }
+        }
+        #expect(errors.withLock { $0 } == [])
+        let final = observed.withLock { $0 }
+        #expect(final.sharedAtOnce == false)
+        #expect(final.mostAtOnce <= 3)
+        #expect(final.everSeen.count <= 3)
+        #expect(final.mostAtOnce >= 2, "the pool should lend connections concurrently")
+    }
+
+    @Test("a connection returned inside a transaction is rolled back before it is lent again")
+    func returnsCleanConnections() throws {
+        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: SharedDatabase.database.url),
+                                  maximumConnections: 1, logger: TestCluster.logger)
+        defer { pool.shutdown() }
+        try pool.withConnection { connection in
+            try connection.execute("BEGIN")
+            try connection.execute("SELECT set_config('salesops.org_id', '42', true)")
+        }
+        let setting: String? = try pool.withConnection { connection in
+            #expect(!connection.isInTransaction)
+            return try connection.query("SELECT NULLIF(current_setting('salesops.org_id', true), '') AS org").rows[0].decode("org")
+        }
+        #expect(setting == nil)
+    }
+
+    @Test("after shutdown the pool refuses to lend")
+    func shutdownRefuses() throws {
+        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: SharedDatabase.database.url),
+                                  maximumConnections: 1, logger: TestCluster.logger)
+        pool.shutdown()
+        let error = #expect(throws: PostgresError.self) { try pool.withConnection { _ in } }
+        #expect(error?.kind == .poolUnavailable)
+    }
+}

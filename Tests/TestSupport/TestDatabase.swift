@@ -1,0 +1,59 @@
+import Foundation
+import PostgresClient
+import SalesOps
+
+/// A database of its own for one test: created (migrated, or empty) on the test server.
+public struct TestDatabase: Sendable {
+    /// The database's name.
+    public let name: String
+    /// Its URL, for connections and for `salesctl --database-url`.
+    public let url: String
+
+    /// A new database with the whole schema applied (copied from a migrated template).
+    public static func migrated() throws -> TestDatabase {
+        try create(template: TestCluster.templateName)
+    }
+
+    /// A new empty database.
+    public static func empty() throws -> TestDatabase {
+        try create(template: "template0")
+    }
+
+    private static func create(template: String) throws -> TestDatabase {
+        let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        let admin = try TestCluster.adminConnection()
+        defer { admin.close() }
+        try admin.execute(Query(sql: "CREATE DATABASE \(name) TEMPLATE \(template)"))
+        return TestDatabase(name: String(name), url: TestCluster.url(database: String(name)))
+    }
+
+    /// Opens a connection to this database.
+    public func connect() throws -> Connection {
+        try Connection.connect(ConnectionConfiguration(conninfo: self.url), logger: TestCluster.logger)
+    }
+}
+
+/// A shared migrated database in which each test makes orgs of its own.
+public enum SharedDatabase {
+    public static let database: TestDatabase = {
+        do {
+            return try TestDatabase.migrated()
+        } catch {
+            fatalError("cannot create the shared test database: \(error)")
+        }
+    }()
+
+    /// Opens a connection to the shared database.
+    public static func connect() throws -> Connection {
+        try database.connect()
+    }
+
+    /// Creates an org with a unique slug and returns it.
+    public static func makeOrg(on connection: Connection, timezone: String = "UTC", fiscalYearStartMonth: Int = 1) throws -> Org {
+        let slug = "org-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+        return try connection.withApplicationRole { connection in
+            try OrgRepository(connection: connection).create(NewOrg(
+                slug: slug, name: "Test \(slug)", timezone: timezone, fiscalYearStartMonth: fiscalYearStartMonth))
+        }
+    }
+}
