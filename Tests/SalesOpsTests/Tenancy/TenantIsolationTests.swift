@@ -1,0 +1,249 @@
+import Foundation
+import PostgresClient
+import SalesOps
+import Testing
+import TestSupport
+
+/// Tenant tables are found from the catalog (every table in `salesops` with an `org_id`
+/// column), so a table added later is covered without touching these tests.
+@Suite("No org can read or change another org's rows through the application role")
+struct TenantIsolationTests {
+    static func tenantTables(_ connection: Connection) throws -> [String] {
+        try connection.query("""
+            SELECT c.relname
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
+            WHERE n.nspname = 'salesops' AND c.relkind IN ('r', 'p')
+            ORDER BY c.relname
+            """).rows.map { try $0.decode("relname") }
+    }
+
+    /// Two orgs, each with one row in every tenant table (through the demo files).
+    static func twoPopulatedOrgs() throws -> (Connection, Org, Org) {
+        let connection = try TestDatabase.migrated().connect()
+        let orgA = try SharedDatabase.makeOrg(on: connection)
+        let orgB = try SharedDatabase.makeOrg(on: connection)
+        for org in [orgA, orgB] {
+            for kind in ImportKind.allCases {
+                let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
+                _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!, fileName: file)
+            }
+        }
+        return (connection, orgA, orgB)
+    }
+
+    @Test("every tenant table is found, and the demo data puts rows of both orgs in each")
+    func everyTableHasRowsOfBothOrgs() throws {
+        let (connection, orgA, orgB) = try Self.twoPopulatedOrgs()
+        let tables = try Self.tenantTables(connection)
+        #expect(tables.count >= 12)
+        for table in tables {
+            let counts = try connection.query(Query(sql: """
+                SELECT count(*) FILTER (WHERE org_id = $1) AS a, count(*) FILTER (WHERE org_id = $2) AS b FROM salesops.\(table)
+                """, bindings: [.init(text: String(orgA.id), type: .int8), .init(text: String(orgB.id), type: .int8)])).rows[0]
+            #expect(try counts.decode("a", as: Int.self) > 0, "table \(table) has no rows of org A")
+            #expect(try counts.decode("b", as: Int.self) > 0, "table \(table) has no rows of org B")
+        }
+    }
+
+    @Test("in org A's context, SELECT, UPDATE and DELETE touch no row of org B, and INSERT of an org B row is refused")
+    func isolationOnEveryTable() throws {
+        let (connection, orgA, orgB) = try Self.twoPopulatedOrgs()
+        let tables = try Self.tenantTables(connection)
+        for table in tables {
+            let orgBRows = try connection.withOrg(orgA.id) { connection in
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table) WHERE org_id = $1",
+                                           bindings: [.init(text: String(orgB.id), type: .int8)])).rows[0].decode("n", as: Int.self)
+            }
+            #expect(orgBRows == 0, "org A sees org B's rows in \(table)")
+            let visibleAll = try connection.withOrg(orgA.id) { connection in
+                try connection.query(Query(sql: "SELECT count(DISTINCT org_id) AS n, min(org_id) AS only FROM salesops.\(table)")).rows[0]
+            }
+            #expect(try visibleAll.decode("n", as: Int.self) == 1, "\(table) shows more than one org")
+            #expect(try visibleAll.decode("only", as: Int64.self) == orgA.id)
+
+            let updated = try connection.withOrg(orgA.id) { connection in
+                try connection.execute(Query(sql: "UPDATE salesops.\(table) SET org_id = org_id WHERE org_id = $1",
+                                             bindings: [.init(text: String(orgB.id), type: .int8)]))
+            }
+            #expect(updated == 0, "org A updated org B's rows in \(table)")
+            let deleted = try connection.withOrg(orgA.id) { connection in
+                try connection.execute(Query(sql: "DELETE FROM salesops.\(table) WHERE org_id = $1",
+                                             bindings: [.init(text: String(orgB.id), type: .int8)]))
+            }
+            #expect(deleted == 0, "org A deleted org B's rows in \(table)")
+
+            // Copy one of org A's own rows, relabelled as org B's: the policy must refuse it.
+            let insert = #expect(throws: PostgresError.self, "org A inserted an org B row into \(table)") {
+                try connection.withOrg(orgA.id) { connection in
+                    let columns = try connection.query(Query(sql: """
+                        SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS list
+                        FROM pg_attribute
+                        WHERE attrelid = 'salesops.\(table)'::regclass AND attnum > 0 AND NOT attisdropped
+                          AND attname NOT IN ('org_id', 'id') AND attgenerated = ''
+                        """)).rows[0].decode("list", as: String.self)
+                    try connection.execute(Query(sql: """
+                        INSERT INTO salesops.\(table) (org_id, \(columns))
+                        SELECT $1, \(columns) FROM salesops.\(table) LIMIT 1
+                        """, bindings: [.init(text: String(orgB.id), type: .int8)]))
+                }
+            }
+            // Row-level security refuses it (policies are checked before constraints).
+            #expect(insert?.sqlState == .insufficientPrivilege, "unexpected refusal for \(table): \(String(describing: insert?.message))")
+        }
+        // Org B's data is intact after all of that.
+        for table in tables {
+            let count = try connection.withOrg(orgB.id) { connection in
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table)")).rows[0].decode("n", as: Int.self)
+            }
+            #expect(count > 0, "org B lost its rows in \(table)")
+        }
+    }
+
+    @Test("with no org set, the application role sees no tenant rows at all")
+    func noContextSeesNothing() throws {
+        let (connection, _, _) = try Self.twoPopulatedOrgs()
+        for table in try Self.tenantTables(connection) {
+            let count = try connection.withApplicationRole { connection in
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table)")).rows[0].decode("n", as: Int.self)
+            }
+            #expect(count == 0, "\(table) shows rows without an org context")
+        }
+    }
+
+    @Test("the org context ends with its transaction, so a reused connection carries none")
+    func contextIsPerTransaction() throws {
+        let (connection, orgA, _) = try Self.twoPopulatedOrgs()
+        try connection.withOrg(orgA.id) { _ in }
+        let row = try connection.query("""
+            SELECT NULLIF(current_setting('salesops.org_id', true), '') AS org, current_user AS role
+            """).rows[0]
+        #expect(try row.decode("org", as: String?.self) == nil)
+        #expect(try row.decode("role", as: String.self) != "salesops_app")
+    }
+
+    @Test("an org can update only its own registry row")
+    func orgRegistryUpdates() throws {
+        let connection = try SharedDatabase.connect()
+        let orgA = try SharedDatabase.makeOrg(on: connection)
+        let orgB = try SharedDatabase.makeOrg(on: connection)
+        let changed = try connection.withOrg(orgA.id) { connection in
+            try connection.execute("UPDATE salesops.orgs SET name = 'hijacked' WHERE id = \(orgB.id)")
+        }
+        #expect(changed == 0)
+        #expect(try connection.withApplicationRole { try OrgRepository(connection: $0).get(slug: orgB.slug) }.name == orgB.name)
+    }
+}
+
+@Suite("The catalog shows the tenancy rules hold everywhere")
+struct TenancyCatalogTests {
+    @Test("row-level security is enabled and forced on every tenant table")
+    func rlsEnabledAndForced() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("""
+            SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity,
+                   (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'salesops' AND c.relkind IN ('r', 'p')
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id')
+            """).rows
+        #expect(rows.count >= 12)
+        for row in rows {
+            let table: String = try row.decode("relname")
+            #expect(try row.decode("relrowsecurity", as: Bool.self), "RLS not enabled on \(table)")
+            #expect(try row.decode("relforcerowsecurity", as: Bool.self), "RLS not forced on \(table)")
+            #expect(try row.decode("policies", as: Int.self) > 0, "no policy on \(table)")
+        }
+    }
+
+    @Test("every policy reads the org from a transaction-local setting with NULLIF")
+    func policiesUseNullIf() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("""
+            SELECT tablename, policyname, coalesce(qual, with_check) AS expression
+            FROM pg_policies WHERE schemaname = 'salesops' AND tablename <> 'orgs'
+            """).rows
+        #expect(!rows.isEmpty)
+        for row in rows {
+            let expression: String = try row.decode("expression")
+            let table: String = try row.decode("tablename")
+            #expect(expression.contains("NULLIF(current_setting('salesops.org_id'::text, true), ''::text)"),
+                    "policy on \(table) reads the org differently: \(expression)")
+        }
+    }
+
+    @Test("the application role cannot bypass row-level security")
+    func applicationRoleHasNoBypass() throws {
+        let connection = try SharedDatabase.connect()
+        let row = try connection.query("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'salesops_app'").rows[0]
+        #expect(try row.decode("rolbypassrls", as: Bool.self) == false)
+        #expect(try row.decode("rolsuper", as: Bool.self) == false)
+    }
+
+    @Test("every primary key and unique index of a tenant table leads with org_id")
+    func keysLeadWithOrgID() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("""
+            SELECT c.relname AS table_name, i.relname AS index_name, a.attname AS first_column
+            FROM pg_index x
+            JOIN pg_class c ON c.oid = x.indrelid
+            JOIN pg_class i ON i.oid = x.indexrelid
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
+            WHERE n.nspname = 'salesops' AND (x.indisunique OR x.indisprimary)
+              AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid AND o.attname = 'org_id')
+            """).rows
+        #expect(rows.count >= 20)
+        for row in rows {
+            let index: String = try row.decode("index_name")
+            let table: String = try row.decode("table_name")
+            #expect(try row.decode("first_column", as: String?.self) == "org_id", "\(index) on \(table) does not lead with org_id")
+        }
+    }
+
+    @Test("every foreign key between tenant tables includes org_id on both sides")
+    func foreignKeysIncludeOrgID() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("""
+            SELECT con.conname,
+                   EXISTS (SELECT 1 FROM unnest(con.conkey) k JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k
+                           WHERE a.attname = 'org_id') AS local_has_org,
+                   EXISTS (SELECT 1 FROM unnest(con.confkey) k JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k
+                           WHERE a.attname = 'org_id') AS foreign_has_org,
+                   EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'org_id') AS foreign_is_tenant
+            FROM pg_constraint con
+            JOIN pg_namespace n ON n.oid = con.connamespace
+            WHERE con.contype = 'f' AND n.nspname = 'salesops'
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'org_id')
+            """).rows
+        #expect(rows.count >= 20)
+        for row in rows where try row.decode("foreign_is_tenant", as: Bool.self) {
+            let name: String = try row.decode("conname")
+            #expect(try row.decode("local_has_org", as: Bool.self), "\(name) does not include org_id")
+            #expect(try row.decode("foreign_has_org", as: Bool.self), "\(name) does not reference org_id")
+        }
+    }
+
+    @Test("no view over tenant data lacks security_invoker")
+    func viewsAreSecurityInvoker() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("""
+            SELECT n.nspname || '.' || c.relname AS view_name,
+                   coalesce(c.reloptions::text[] @> ARRAY['security_invoker=true'] OR c.reloptions::text[] @> ARRAY['security_invoker=on'], false) AS invoker
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('v', 'm') AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+              AND EXISTS (
+                  SELECT 1 FROM pg_depend d
+                  JOIN pg_rewrite r ON r.oid = d.objid
+                  JOIN pg_attribute a ON a.attrelid = d.refobjid AND a.attname = 'org_id'
+                  WHERE r.ev_class = c.oid AND d.refobjid <> c.oid)
+            """).rows
+        for row in rows {
+            let view: String = try row.decode("view_name")
+            #expect(try row.decode("invoker", as: Bool.self), "\(view) is not security_invoker")
+        }
+    }
+}
