@@ -9,6 +9,13 @@ public struct MigrationFile: Sendable, Hashable {
     /// The file's SQL text.
     public let sql: String
 
+    /// A schema file held in memory.
+    public init(version: Int, name: String, sql: String) {
+        self.version = version
+        self.name = name
+        self.sql = sql
+    }
+
     /// Reads every `NNN_*.sql` file of a folder, ordered by version.
     /// - Throws: `SalesOpsError.invalidInput` when two files share a version or a file
     ///   cannot be read as UTF-8.

@@ -13,6 +13,7 @@ extension Connection {
     /// - Parameters:
     ///   - orgID: the org whose rows the body may see and change.
     ///   - body: the work.
+    @discardableResult
     public func withOrg<Result>(_ orgID: Int64, _ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction { connection in
             try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))
@@ -23,6 +24,7 @@ extension Connection {
 
     /// Runs `body` in a transaction as the application role with no org set: only the org
     /// registry is reachable (to create orgs and resolve slugs); tenant tables show nothing.
+    @discardableResult
     public func withApplicationRole<Result>(_ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction { connection in
             try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))

@@ -11,6 +11,7 @@ public struct TenantSession {
 
 extension Connection {
     /// Runs `body` with a `TenantSession` for `orgID` (see `withOrg(_:_:)`).
+    @discardableResult
     public func withTenant<Result>(_ orgID: Int64, _ body: (TenantSession) throws -> Result) throws -> Result {
         try self.withOrg(orgID) { connection in
             try body(TenantSession(connection: connection, orgID: orgID))
