@@ -49,6 +49,9 @@ public struct Importer {
     ///   `PostgresError` when the database fails.
     public func run(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {
         let definition = kind.definition
+        let clock = ContinuousClock()
+        let started = clock.now
+        let logger = self.connection.logger
         return try self.connection.withTenant(orgID) { session in
             let reader = CSVReader(handle: handle)
             let header = try self.readHeader(reader, definition: definition, fileName: fileName)
@@ -69,11 +72,13 @@ public struct Importer {
                 // Abandon the COPY (and with it the transaction) when any row was refused.
                 if !problems.isEmpty { throw problems.failure(file: fileName) }
             }
+            logger.debug("import: file streamed into staging", metadata: ["rows": "\(rows)", "elapsed": "\(clock.now - started)"])
             if rows == 0 {
                 return ImportReport(kind: kind, file: fileName, rows: 0, inserted: 0, updated: 0)
             }
             try session.connection.execute("ANALYZE import_staging")
             try self.runChecks(definition, orgID: orgID, on: session.connection, fileName: fileName)
+            logger.debug("import: checks passed", metadata: ["elapsed": "\(clock.now - started)"])
             var inserted = 0
             var updated = 0
             for write in definition.writes {
@@ -83,6 +88,7 @@ public struct Importer {
                     updated += try row.decode("updated", as: Int.self)
                 }
             }
+            logger.debug("import: rows written", metadata: ["inserted": "\(inserted)", "updated": "\(updated)", "elapsed": "\(clock.now - started)"])
             return ImportReport(kind: kind, file: fileName, rows: rows, inserted: inserted, updated: updated)
         }
     }
