@@ -1,0 +1,20 @@
+import ArgumentParser
+import SalesOps
+
+/// `salesctl team list`: List teams.
+struct TeamList: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List teams.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var scope: OrgOption
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func run() throws {
+        try reportingErrors {
+            let teams = try Session.open(self.global).inOrg(self.scope.org) { try TeamRepository(session: $0).list() }
+            if self.json { try Output.json(teams) } else { TeamCommand.print(teams) }
+        }
+    }
+}
