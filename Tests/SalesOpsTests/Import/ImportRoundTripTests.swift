@@ -113,4 +113,18 @@ struct ImportRoundTripTests {
         #expect(report.inserted == 2500)
         #expect(calls == [1000, 2000])
     }
+
+    @Test("a parent defined later in the same file links, and moving a team to another parent counts as one update")
+    func selfReferencesInOneFile() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        let first = try ImportFixture.importText("external_id,name,parent_external_id\nchild,Child,parent\nparent,Parent,\n",
+                                                 kind: .teams, org: org, connection: connection)
+        #expect(first.inserted == 2 && first.updated == 0)
+        let moved = try ImportFixture.importText("external_id,name,parent_external_id\nchild,Child,\nparent,Parent,child\n",
+                                                 kind: .teams, org: org, connection: connection)
+        #expect(moved.inserted == 0 && moved.updated == 2)
+        let teams = try connection.withTenant(org.id) { try TeamRepository(session: $0).list() }
+        #expect(teams.map { "\($0.externalID)<\($0.parentExternalID ?? "-")" } == ["child<-", "parent<child"])
+    }
 }

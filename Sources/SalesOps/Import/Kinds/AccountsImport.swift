@@ -28,23 +28,10 @@ enum AccountsImport {
                 WHERE (a.name, a.owner_rep_id, a.region, a.source, a.churned_at)
                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.owner_rep_id, EXCLUDED.region, EXCLUDED.source, EXCLUDED.churned_at)
                 RETURNING a.external_id, (a.xmax = 0) AS inserted
-            ), written AS (
-                UPDATE import_staging s SET inserted = u.inserted FROM upserted u
-                WHERE s.external_id = u.external_id
-                RETURNING u.inserted
             )
-            \(ImportSQL.countWritten)
+            \(ImportSQL.markInsertedAndCount)
             """,
-            """
-            WITH linked AS (
-                UPDATE salesops.accounts a SET referred_by_id = referrer.id
-                FROM import_staging s
-                LEFT JOIN salesops.accounts referrer ON referrer.org_id = $1 AND referrer.external_id = s.referred_by_external_id
-                WHERE a.org_id = $1 AND a.external_id = s.external_id AND a.referred_by_id IS DISTINCT FROM referrer.id
-                RETURNING s.inserted
-            )
-            SELECT 0 AS inserted, count(*) FILTER (WHERE inserted IS NULL) AS updated FROM linked
-            """,
+            ImportSQL.linkSelfReference(table: "accounts", column: "referred_by_id", stagedExternalID: "referred_by_external_id"),
         ]
     )
 }

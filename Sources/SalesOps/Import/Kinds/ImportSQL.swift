@@ -39,4 +39,31 @@ enum ImportSQL {
         SELECT count(*) FILTER (WHERE inserted) AS inserted, count(*) FILTER (WHERE NOT inserted) AS updated
         FROM written
         """
+
+    /// Follows a data-modifying CTE `upserted` (returning `external_id`, `inserted`): marks the
+    /// staging rows it inserted and counts inserted and updated rows.
+    static let markInsertedAndCount = """
+        , written AS (
+            UPDATE import_staging s SET inserted = u.inserted FROM upserted u
+            WHERE s.external_id = u.external_id
+            RETURNING u.inserted
+        )
+        \(countWritten)
+        """
+
+    /// Points `column` of `table` at the entity the staging column `stagedExternalID` names
+    /// (an entity of the same table, stored or imported in the same file). Rows inserted by
+    /// this import are not counted again as updated.
+    static func linkSelfReference(table: String, column: String, stagedExternalID: String) -> String {
+        """
+        WITH linked AS (
+            UPDATE salesops.\(table) t SET \(column) = target.id
+            FROM import_staging s
+            LEFT JOIN salesops.\(table) target ON target.org_id = $1 AND target.external_id = s.\(stagedExternalID)
+            WHERE t.org_id = $1 AND t.external_id = s.external_id AND t.\(column) IS DISTINCT FROM target.id
+            RETURNING s.inserted
+        )
+        SELECT 0 AS inserted, count(*) FILTER (WHERE inserted IS NULL) AS updated FROM linked
+        """
+    }
 }

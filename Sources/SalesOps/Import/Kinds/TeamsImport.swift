@@ -44,23 +44,10 @@ enum TeamsImport {
                 ON CONFLICT (org_id, external_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
                 WHERE (t.name, t.kind) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind)
                 RETURNING t.external_id, (t.xmax = 0) AS inserted
-            ), written AS (
-                UPDATE import_staging s SET inserted = u.inserted FROM upserted u
-                WHERE s.external_id = u.external_id
-                RETURNING u.inserted
             )
-            \(ImportSQL.countWritten)
+            \(ImportSQL.markInsertedAndCount)
             """,
-            """
-            WITH linked AS (
-                UPDATE salesops.teams t SET parent_id = p.id
-                FROM import_staging s
-                LEFT JOIN salesops.teams p ON p.org_id = $1 AND p.external_id = s.parent_external_id
-                WHERE t.org_id = $1 AND t.external_id = s.external_id AND t.parent_id IS DISTINCT FROM p.id
-                RETURNING s.inserted
-            )
-            SELECT 0 AS inserted, count(*) FILTER (WHERE inserted IS NULL) AS updated FROM linked
-            """,
+            ImportSQL.linkSelfReference(table: "teams", column: "parent_id", stagedExternalID: "parent_external_id"),
         ]
     )
 }
