@@ -4,19 +4,21 @@ import SalesOps
 import Testing
 import TestSupport
 
-/// Tenant tables are found from the catalog (every table in `salesops` with an `org_id`
-/// column), so a table added later is covered without touching these tests.
+/// Tenant tables are found from the catalog (every table of a non-system schema with an
+/// `org_id` column), so a table added later, in any schema, is covered without touching
+/// these tests.
 @Suite("No org can read or change another org's rows through the application role")
 struct TenantIsolationTests {
     static func tenantTables(_ connection: Connection) throws -> [String] {
         try connection.query("""
-            SELECT c.relname
+            SELECT format('%I.%I', n.nspname, c.relname) AS name
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
-            WHERE n.nspname = 'salesops' AND c.relkind IN ('r', 'p')
-            ORDER BY c.relname
-            """).rows.map { try $0.decode("relname") }
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND c.relkind IN ('r', 'p')
+            ORDER BY 1
+            """).rows.map { try $0.decode("name") }
     }
 
     /// Two orgs, each with one row in every tenant table (through the demo files).
@@ -40,7 +42,7 @@ struct TenantIsolationTests {
         #expect(tables.count >= 12)
         for table in tables {
             let counts = try connection.query(Query(sql: """
-                SELECT count(*) FILTER (WHERE org_id = $1) AS a, count(*) FILTER (WHERE org_id = $2) AS b FROM salesops.\(table)
+                SELECT count(*) FILTER (WHERE org_id = $1) AS a, count(*) FILTER (WHERE org_id = $2) AS b FROM \(table)
                 """, bindings: [.init(text: String(orgA.id), type: .int8), .init(text: String(orgB.id), type: .int8)])).rows[0]
             #expect(try counts.decode("a", as: Int.self) > 0, "table \(table) has no rows of org A")
             #expect(try counts.decode("b", as: Int.self) > 0, "table \(table) has no rows of org B")
@@ -53,23 +55,23 @@ struct TenantIsolationTests {
         let tables = try Self.tenantTables(connection)
         for table in tables {
             let orgBRows = try connection.withOrg(orgA.id) { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table) WHERE org_id = $1",
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table) WHERE org_id = $1",
                                            bindings: [.init(text: String(orgB.id), type: .int8)])).rows[0].decode("n", as: Int.self)
             }
             #expect(orgBRows == 0, "org A sees org B's rows in \(table)")
             let visibleAll = try connection.withOrg(orgA.id) { connection in
-                try connection.query(Query(sql: "SELECT count(DISTINCT org_id) AS n, min(org_id) AS only FROM salesops.\(table)")).rows[0]
+                try connection.query(Query(sql: "SELECT count(DISTINCT org_id) AS n, min(org_id) AS only FROM \(table)")).rows[0]
             }
             #expect(try visibleAll.decode("n", as: Int.self) == 1, "\(table) shows more than one org")
             #expect(try visibleAll.decode("only", as: Int64.self) == orgA.id)
 
             let updated = try connection.withOrg(orgA.id) { connection in
-                try connection.execute(Query(sql: "UPDATE salesops.\(table) SET org_id = org_id WHERE org_id = $1",
+                try connection.execute(Query(sql: "UPDATE \(table) SET org_id = org_id WHERE org_id = $1",
                                              bindings: [.init(text: String(orgB.id), type: .int8)]))
             }
             #expect(updated == 0, "org A updated org B's rows in \(table)")
             let deleted = try connection.withOrg(orgA.id) { connection in
-                try connection.execute(Query(sql: "DELETE FROM salesops.\(table) WHERE org_id = $1",
+                try connection.execute(Query(sql: "DELETE FROM \(table) WHERE org_id = $1",
                                              bindings: [.init(text: String(orgB.id), type: .int8)]))
             }
             #expect(deleted == 0, "org A deleted org B's rows in \(table)")
@@ -80,12 +82,12 @@ struct TenantIsolationTests {
                     let columns = try connection.query(Query(sql: """
                         SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS list
                         FROM pg_attribute
-                        WHERE attrelid = 'salesops.\(table)'::regclass AND attnum > 0 AND NOT attisdropped
+                        WHERE attrelid = '\(table)'::regclass AND attnum > 0 AND NOT attisdropped
                           AND attname NOT IN ('org_id', 'id') AND attgenerated = ''
                         """)).rows[0].decode("list", as: String.self)
                     try connection.execute(Query(sql: """
-                        INSERT INTO salesops.\(table) (org_id, \(columns))
-                        SELECT $1, \(columns) FROM salesops.\(table) LIMIT 1
+                        INSERT INTO \(table) (org_id, \(columns))
+                        SELECT $1, \(columns) FROM \(table) LIMIT 1
                         """, bindings: [.init(text: String(orgB.id), type: .int8)]))
                 }
             }
@@ -95,7 +97,7 @@ struct TenantIsolationTests {
         // Org B's data is intact after all of that.
         for table in tables {
             let count = try connection.withOrg(orgB.id) { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table)")).rows[0].decode("n", as: Int.self)
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
             }
             #expect(count > 0, "org B lost its rows in \(table)")
         }
@@ -106,7 +108,7 @@ struct TenantIsolationTests {
         let (connection, _, _) = try Self.twoPopulatedOrgs()
         for table in try Self.tenantTables(connection) {
             let count = try connection.withApplicationRole { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM salesops.\(table)")).rows[0].decode("n", as: Int.self)
+                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
             }
             #expect(count == 0, "\(table) shows rows without an org context")
         }
@@ -146,7 +148,8 @@ struct TenancyCatalogTests {
                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'salesops' AND c.relkind IN ('r', 'p')
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND c.relkind IN ('r', 'p')
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id')
             """).rows
         #expect(rows.count >= 12)
@@ -163,7 +166,7 @@ struct TenancyCatalogTests {
         let connection = try SharedDatabase.connect()
         let rows = try connection.query("""
             SELECT tablename, policyname, coalesce(qual, with_check) AS expression
-            FROM pg_policies WHERE schemaname = 'salesops' AND tablename <> 'orgs'
+            FROM pg_policies WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'orgs'
             """).rows
         #expect(!rows.isEmpty)
         for row in rows {
@@ -192,7 +195,8 @@ struct TenancyCatalogTests {
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
-            WHERE n.nspname = 'salesops' AND (x.indisunique OR x.indisprimary)
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND (x.indisunique OR x.indisprimary)
               AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid AND o.attname = 'org_id')
             """).rows
         #expect(rows.count >= 20)
@@ -215,7 +219,7 @@ struct TenancyCatalogTests {
                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'org_id') AS foreign_is_tenant
             FROM pg_constraint con
             JOIN pg_namespace n ON n.oid = con.connamespace
-            WHERE con.contype = 'f' AND n.nspname = 'salesops'
+            WHERE con.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'org_id')
             """).rows
         #expect(rows.count >= 20)
