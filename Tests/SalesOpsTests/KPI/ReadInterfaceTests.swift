@@ -1,0 +1,154 @@
+import Foundation
+import PostgresClient
+import SalesOps
+import Testing
+import TestSupport
+
+@Suite("The KPI read views have exactly the columns of SPEC §6")
+struct ReadViewColumnTests {
+    @Test("view columns, in order", arguments: [
+        ("metric_values", ["org_id", "period_kind", "period_start", "period_end", "scope_kind", "scope_id", "scope_external_id",
+                           "metric", "value", "numerator", "denominator", "as_of", "computed_at"]),
+        ("stage_metrics", ["org_id", "period_kind", "period_start", "pipeline", "stage", "metric", "value", "numerator",
+                           "denominator", "as_of"]),
+        ("breakdowns", ["org_id", "period_kind", "period_start", "scope_kind", "scope_external_id", "dimension", "key",
+                        "metric", "value", "as_of"]),
+        ("target_attainment", ["org_id", "target_id", "scope_kind", "scope_external_id", "metric", "period_kind", "period_start",
+                               "period_end", "target", "actual", "attainment_pct", "expected_to_date", "pace_pct", "as_of"]),
+    ])
+    func columns(view: String, expected: [String]) throws {
+        let connection = try SharedDatabase.connect()
+        let columns = try connection.query("""
+            SELECT column_name FROM information_schema.columns
+            WHERE table_schema = 'kpi' AND table_name = \(view) ORDER BY ordinal_position
+            """).rows.map { try $0.decode("column_name", as: String.self) }
+        #expect(columns == expected)
+    }
+}
+
+@Suite("A materialization's periods follow ISO weeks and the org's fiscal calendar")
+struct PeriodCalendarTests {
+    static func periods(_ from: String, _ to: String, fiscalStart: Int) throws -> [String] {
+        try SharedDatabase.connect().query("""
+            SELECT period_kind || ' ' || period_start || '..' || period_end AS period
+            FROM kpi.periods_covering(\(from)::date, \(to)::date, \(fiscalStart)::integer)
+            ORDER BY array_position(ARRAY['day', 'week', 'month', 'quarter', 'year'], period_kind), period_start
+            """).rows.map { try $0.decode("period", as: String.self) }
+    }
+
+    @Test("a fiscal year starting in April: quarter and year boundaries at 1 April")
+    func fiscalApril() throws {
+        #expect(try Self.periods("2026-03-31", "2026-04-01", fiscalStart: 4) == [
+            "day 2026-03-31..2026-03-31", "day 2026-04-01..2026-04-01",
+            "week 2026-03-30..2026-04-05",
+            "month 2026-03-01..2026-03-31", "month 2026-04-01..2026-04-30",
+            "quarter 2026-01-01..2026-03-31", "quarter 2026-04-01..2026-06-30",
+            "year 2025-04-01..2026-03-31", "year 2026-04-01..2027-03-31",
+        ])
+    }
+
+    @Test("ISO week 1 of 2027 starts in December 2026; calendar years split at 1 January")
+    func isoWeekAcrossYears() throws {
+        #expect(try Self.periods("2026-12-31", "2027-01-01", fiscalStart: 1) == [
+            "day 2026-12-31..2026-12-31", "day 2027-01-01..2027-01-01",
+            "week 2026-12-28..2027-01-03",
+            "month 2026-12-01..2026-12-31", "month 2027-01-01..2027-01-31",
+            "quarter 2026-10-01..2026-12-31", "quarter 2027-01-01..2027-03-31",
+            "year 2026-01-01..2026-12-31", "year 2027-01-01..2027-12-31",
+        ])
+    }
+
+    @Test("a fiscal year starting in November names quarters from November")
+    func fiscalNovember() throws {
+        let periods = try Self.periods("2027-01-15", "2027-01-15", fiscalStart: 11)
+        #expect(periods.contains("quarter 2026-11-01..2027-01-31"))
+        #expect(periods.contains("year 2026-11-01..2027-10-31"))
+    }
+}
+
+@Suite("Target attainment and pace follow SPEC §5.3")
+struct TargetAttainmentTests {
+    struct Attainment {
+        var actual: Decimal?
+        var attainment: Decimal?
+        var expected: Decimal?
+        var pace: Decimal?
+    }
+
+    /// An org with a materialized November 2026 (as of the 15th) and one metric fact.
+    static func setUp() throws -> (Connection, Org) {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        try ImportFixture.importDemo(into: org, connection: connection)
+        try connection.withOrg(org.id) { connection in
+            try connection.execute("""
+                INSERT INTO kpi.materialized_periods (org_id, period_kind, period_start, period_end, as_of, computed_at)
+                VALUES (\(org.id), 'month', '2026-11-01', '2026-11-30', '2026-11-15', now())
+                """)
+            try connection.execute("""
+                INSERT INTO kpi.metric_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+                VALUES (\(org.id), 'month', '2026-11-01', 'org', 0, 'revenue', 60000, NULL, NULL),
+                       (\(org.id), 'month', '2026-11-01', 'org', 0, 'sales_cycle_days', 40, 400, 10)
+                """)
+        }
+        return (connection, org)
+    }
+
+    static func attainment(_ connection: Connection, _ org: Org, metric: String, period: String) throws -> Attainment? {
+        try connection.withOrg(org.id) { connection in
+            try connection.query("""
+                SELECT actual, attainment_pct, expected_to_date, pace_pct
+                FROM kpi.target_attainment WHERE scope_kind = 'org' AND metric = \(metric) AND period_start = (
+                    SELECT b.period_start FROM salesops.orgs o, salesops.period_bounds(\(period), o.fiscal_year_start_month) b
+                    WHERE o.id = \(org.id))
+                """).singleRow().map { row in
+                Attainment(actual: try row.decode("actual"), attainment: try row.decode("attainment_pct"),
+                           expected: try row.decode("expected_to_date"), pace: try row.decode("pace_pct"))
+            }
+        }
+    }
+
+    static func setTarget(_ connection: Connection, _ org: Org, metric: String, period: String, value: Decimal) throws {
+        try connection.withTenant(org.id) { session in
+            _ = try TargetRepository(session: session).set(scope: .org, metric: metric, period: period, value: value)
+        }
+    }
+
+    @Test("a sum: attainment is actual over target; pace compares with the target's share of elapsed days")
+    func sumWithPace() throws {
+        let (connection, org) = try Self.setUp()
+        let result = try #require(try Self.attainment(connection, org, metric: "revenue", period: "2026-11"))
+        #expect(result.actual == 60000)
+        #expect(result.attainment == 50)
+        #expect(result.expected == 60000)
+        #expect(result.pace == 100)
+    }
+
+    @Test("less is better: attainment is target over actual, and there is no pace")
+    func lowerIsBetter() throws {
+        let (connection, org) = try Self.setUp()
+        try Self.setTarget(connection, org, metric: "sales_cycle_days", period: "2026-11", value: 30)
+        let result = try #require(try Self.attainment(connection, org, metric: "sales_cycle_days", period: "2026-11"))
+        #expect(result.actual == 40 && result.attainment == 75 && result.expected == nil && result.pace == nil)
+    }
+
+    @Test("a missing fact reads as 0 for a count and as null for a ratio")
+    func missingRowRule() throws {
+        let (connection, org) = try Self.setUp()
+        try Self.setTarget(connection, org, metric: "deals_won", period: "2026-11", value: 10)
+        try Self.setTarget(connection, org, metric: "win_rate", period: "2026-11", value: 35)
+        let count = try #require(try Self.attainment(connection, org, metric: "deals_won", period: "2026-11"))
+        #expect(count.actual == 0 && count.attainment == 0 && count.expected == 5 && count.pace == 0)
+        let ratio = try #require(try Self.attainment(connection, org, metric: "win_rate", period: "2026-11"))
+        #expect(ratio.actual == nil && ratio.attainment == nil && ratio.pace == nil)
+    }
+
+    @Test("a target appears only once its period has been materialized")
+    func onlyMaterializedPeriods() throws {
+        let (connection, org) = try Self.setUp()
+        #expect(try Self.attainment(connection, org, metric: "revenue", period: "2026-Q3") == nil)
+        let count = try connection.withOrg(org.id) { try $0.query("SELECT count(*) AS n FROM kpi.target_attainment").rows[0].decode("n", as: Int.self) }
+        // The demo's November targets at org scope (revenue, win_rate) and team and rep scope (revenue).
+        #expect(count == 5)
+    }
+}
