@@ -1,0 +1,100 @@
+import PostgresClient
+
+/// What one org's materialization did.
+public struct MaterializationReport: Sendable, Equatable, Codable {
+    public var org: String
+    public var from: LocalDate
+    public var to: LocalDate
+    /// Periods covered (days, weeks, months, fiscal quarters and years).
+    public var periods: Int
+    /// Fact rows inserted, changed or removed; 0 when nothing changed.
+    public var rowsWritten: Int
+}
+
+/// Materializes an org's KPI facts for a window of local days, as of its last day.
+///
+/// All of it runs in one transaction per org, holding a per-org advisory lock: a concurrent
+/// reader sees the old values or the new, never a mixture, and a failure leaves the old
+/// values. Unchanged rows are not rewritten; rows whose metric has become zero or null are
+/// removed (facts are sparse).
+public struct KPIMaterializer {
+    let connection: Connection
+
+    /// - Parameter connection: a connection not inside a transaction.
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// The org's local yesterday, the default last day of a window.
+    public func localYesterday(of org: Org) throws -> LocalDate {
+        try self.connection.query("SELECT ((now() AT TIME ZONE \(org.timezone))::date - 1) AS day").rows[0].decode("day")
+    }
+
+    /// Computes every day in [from, to] and every week, month, fiscal quarter and fiscal year
+    /// containing one of those days, as of `to`.
+    /// - Throws: `.invalidInput` when `from` is after `to`.
+    public func materialize(org: Org, from: LocalDate, to: LocalDate) throws -> MaterializationReport {
+        guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
+        return try self.connection.withTenant(org.id) { session in
+            let connection = session.connection
+            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Int32(truncatingIfNeeded: org.id)))")
+            try connection.execute("""
+                CREATE TEMPORARY TABLE kpi_periods ON COMMIT DROP AS
+                SELECT period_kind, period_start, period_end, LEAST(period_end, \(to)::date) AS stop
+                FROM kpi.periods_covering(\(from)::date, \(to)::date, \(org.fiscalYearStartMonth)::integer)
+                """)
+            try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
+            try connection.execute("""
+                CREATE TEMPORARY TABLE kpi_new_facts (
+                    period_kind text, period_start date, scope_kind text, scope_id bigint, metric text,
+                    value numeric, numerator numeric, denominator numeric
+                ) ON COMMIT DROP
+                """)
+            try connection.execute(Query(sql: AdditiveMetrics.sql, bindings: [
+                .init(text: String(org.id), type: .int8), .init(text: org.timezone, type: .text),
+            ]))
+            let periods = try connection.execute("""
+                INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
+                SELECT \(org.id), period_kind, period_start, period_end, \(to)::date, now() FROM kpi_periods
+                ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
+                """)
+            let removed = try connection.execute("""
+                DELETE FROM kpi.metric_facts f USING kpi_periods p
+                WHERE f.org_id = \(org.id) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
+                  AND NOT EXISTS (SELECT 1 FROM kpi_new_facts n
+                                  WHERE n.period_kind = f.period_kind AND n.period_start = f.period_start
+                                    AND n.scope_kind = f.scope_kind AND n.scope_id = f.scope_id AND n.metric = f.metric)
+                """)
+            let written = try connection.execute("""
+                INSERT INTO kpi.metric_facts AS f (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+                SELECT \(org.id), period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator FROM kpi_new_facts
+                ON CONFLICT (org_id, period_kind, period_start, scope_kind, scope_id, metric) DO UPDATE SET
+                    value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator
+                WHERE (f.value, f.numerator, f.denominator) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator)
+                """)
+            return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: removed + written)
+        }
+    }
+
+    /// Advisory-lock namespace of KPI materialization (the second key is the org id).
+    static let lockNamespace: Int32 = 7_340_155
+
+    /// Every scope each rep counts toward: itself, its current team and that team's
+    /// ancestors, and the org. Rep 0 stands for unattributed items, which count toward the
+    /// org only. `$1` is the org id.
+    static let repScopesSQL = """
+        CREATE TEMPORARY TABLE kpi_rep_scopes ON COMMIT DROP AS
+        WITH RECURSIVE ancestry (rep_id, team_id) AS (
+            SELECT id, team_id FROM salesops.reps WHERE org_id = $1 AND team_id IS NOT NULL
+            UNION
+            SELECT a.rep_id, t.parent_id
+            FROM ancestry a
+            JOIN salesops.teams t ON t.org_id = $1 AND t.id = a.team_id
+            WHERE t.parent_id IS NOT NULL
+        )
+        SELECT id AS rep_id, 'rep'::text AS scope_kind, id AS scope_id FROM salesops.reps WHERE org_id = $1
+        UNION ALL SELECT rep_id, 'team', team_id FROM ancestry
+        UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = $1
+        UNION ALL SELECT 0, 'org', 0
+        """
+}
