@@ -3,6 +3,6 @@ import ArgumentParser
 /// `salesctl kpi ...`
 struct KPICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "kpi", abstract: "Materialize KPI facts.",
-        subcommands: [KPIMaterialize.self])
+        commandName: "kpi", abstract: "Materialize and show KPIs.",
+        subcommands: [KPIMaterialize.self, KPIShow.self])
 }

@@ -10,6 +10,15 @@
 /// their `stop` = min(end, as-of)) and `kpi_rep_scopes` (rep → each scope it counts toward;
 /// rep 0 stands for "no rep" and counts toward the org only). Writes `kpi_new_facts`.
 enum AdditiveMetrics {
+    /// The metrics this family writes, in catalogue order.
+    static let metrics = [
+        "opportunities_created", "deals_won", "deals_lost", "revenue", "win_rate", "win_loss_ratio", "average_deal_size",
+        "average_contract_value", "sales_cycle_days", "expansion_revenue", "expansion_revenue_share", "new_leads", "mqls",
+        "sqls", "lead_conversions", "lead_conversion_rate", "mql_to_customer_rate", "sql_to_customer_rate",
+        "avg_response_minutes", "leads_followed_up_rate", "activities", "calls", "emails", "meetings", "demos",
+        "proposals_sent", "demo_to_close_rate", "meeting_acceptance_rate",
+    ]
+
     static let sql = """
         WITH window_bounds AS (
             SELECT (min(period_start)::timestamp AT TIME ZONE $2) AS low,

@@ -76,6 +76,10 @@ public struct KPIMaterializer {
         }
     }
 
+    /// The metrics the engine materializes; a metric not listed has no facts yet and is not
+    /// shown (its missing rows would otherwise read as 0).
+    public static let materializedMetrics = AdditiveMetrics.metrics
+
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).
     static let lockNamespace: Int32 = 7_340_155
 

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SalesOps
+
+/// `salesctl kpi show --org SLUG --period P --scope S [--metric NAME...] [--json|--csv]`
+struct KPIShow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "Show the materialized metrics of a period and scope, with targets, attainment and pace.")
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var scopeOrg: OrgOption
+
+    @Option(help: "2026 (fiscal year), 2026-Q3, 2026-11, 2026-W47 or 2026-11-05.")
+    var period: String
+
+    @Option(help: ArgumentHelp("org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
+    var scope: ScopeArgument = ScopeArgument(argument: "org")!
+
+    @Option(name: .long, parsing: .upToNextOption, help: "Only these metrics.")
+    var metric: [String] = []
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @Flag(help: "Print CSV.")
+    var csv = false
+
+    @Flag(help: "Also list metrics without a value.")
+    var all = false
+
+    func validate() throws {
+        if self.json && self.csv { throw ValidationError("--json and --csv exclude each other") }
+        guard self.period.range(of: #"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4][0-9]|5[0-3])|-[0-9]{2}-[0-9]{2})?$"#,
+                                options: .regularExpression) != nil else {
+            throw ValidationError("--period '\(self.period)' must be 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+        }
+    }
+
+    private struct Shown: Encodable {
+        var org: String
+        var scope: String
+        var period: ShownPeriod
+        var metrics: [MetricReading]
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let (period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
+                try KPIReader(session: session).read(period: self.period, scope: self.scope.scope, metrics: self.metric)
+            }
+            let scopeLabel = self.scope.scope.kind.rawValue + (self.scope.scope.externalID.map { ":" + $0 } ?? "")
+            let shown = self.all || !self.metric.isEmpty ? readings : readings.filter { $0.value != nil || $0.target != nil }
+            if self.json {
+                return try Output.json(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown))
+            }
+            let header = ["METRIC", "VALUE", "NUMERATOR", "DENOMINATOR", "TARGET", "ATTAINMENT %", "PACE %"]
+            let rows = shown.map { reading in
+                [reading.metric, Self.format(reading.value), Self.format(reading.numerator), Self.format(reading.denominator),
+                 Self.format(reading.target), Self.format(reading.attainmentPct), Self.format(reading.pacePct)]
+            }
+            if self.csv {
+                print(header.map { $0.lowercased().replacingOccurrences(of: " %", with: "_pct").replacingOccurrences(of: " ", with: "_") }
+                    .joined(separator: ","))
+                shown.forEach { reading in
+                    print([reading.metric, Self.exact(reading.value), Self.exact(reading.numerator), Self.exact(reading.denominator),
+                           Self.exact(reading.target), Self.exact(reading.attainmentPct), Self.exact(reading.pacePct)].joined(separator: ","))
+                }
+                return
+            }
+            print("\(self.scopeOrg.org) \(scopeLabel) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf))")
+            Output.table(header, rows)
+        }
+    }
+
+    /// Two decimals for people.
+    static func format(_ value: Decimal?) -> String? {
+        guard let value else { return nil }
+        var rounded = Decimal()
+        var source = value
+        NSDecimalRound(&rounded, &source, 2, .plain)
+        return "\(rounded)"
+    }
+
+    /// Every digit for programs.
+    static func exact(_ value: Decimal?) -> String {
+        value.map { "\($0)" } ?? ""
+    }
+}

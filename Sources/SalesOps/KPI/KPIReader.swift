@@ -1,0 +1,100 @@
+import Foundation
+import PostgresClient
+
+/// One metric of one period and scope, as `kpi show` presents it.
+public struct MetricReading: Sendable, Equatable, Codable {
+    public var metric: String
+    /// The value; a missing fact reads as 0 for counts, sums and snapshots, else nil.
+    public var value: Decimal?
+    public var numerator: Decimal?
+    public var denominator: Decimal?
+    public var target: Decimal?
+    public var attainmentPct: Decimal?
+    public var expectedToDate: Decimal?
+    public var pacePct: Decimal?
+}
+
+/// A period as `kpi show` names it, with its bounds.
+public struct ShownPeriod: Sendable, Equatable, Codable {
+    public var label: String
+    public var kind: String
+    public var start: LocalDate
+    public var end: LocalDate
+    public var asOf: LocalDate
+}
+
+/// Reads materialized KPI facts of one period and scope, with targets where they exist.
+public struct KPIReader {
+    let session: TenantSession
+
+    public init(session: TenantSession) {
+        self.session = session
+    }
+
+    /// The metrics of a period and scope, in catalogue order.
+    /// - Parameters:
+    ///   - period: `2026`, `2026-Q3`, `2026-11`, `2026-W47` or a day `2026-11-05`.
+    ///   - metrics: only these metrics when not empty.
+    /// - Throws: `.invalidInput` for an unknown period or metric; `.notFound` when the period
+    ///   has not been materialized.
+    public func read(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReading]) {
+        let connection = self.session.connection
+        let kind: String
+        let start: LocalDate
+        let end: LocalDate
+        if let day = LocalDate(label) {
+            (kind, start, end) = ("day", day, day)
+        } else if let bounds = try connection.query("""
+            SELECT b.period_kind, b.period_start, b.period_end
+            FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
+            WHERE o.id = \(self.session.orgID)
+            """).singleRow() {
+            (kind, start, end) = (try bounds.decode("period_kind"), try bounds.decode("period_start"), try bounds.decode("period_end"))
+        } else {
+            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+        }
+        if !metrics.isEmpty {
+            let known = Set(try connection.query("SELECT name FROM salesops.metrics WHERE name = ANY(\(metrics))").rows
+                .map { try $0.decode("name", as: String.self) })
+            if let unknown = metrics.first(where: { !known.contains($0) }) {
+                throw SalesOpsError.invalidInput("metric '\(unknown)' is not in the KPI catalogue")
+            }
+            if let pending = metrics.first(where: { !KPIMaterializer.materializedMetrics.contains($0) }) {
+                throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
+            }
+        }
+        guard let materialized = try connection.query("""
+            SELECT as_of FROM kpi.materialized_periods WHERE period_kind = \(kind) AND period_start = \(start)
+            """).singleRow() else {
+            throw SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
+        }
+        let period = ShownPeriod(label: label, kind: kind, start: start, end: end,
+                                 asOf: try materialized.decode("as_of"))
+        let scopeID: Int64 = switch scope {
+        case .org: 0
+        case .team(let id): try TeamRepository(session: self.session).id(of: id)
+        case .rep(let id): try RepRepository(session: self.session).id(of: id)
+        }
+        let readings = try connection.query("""
+            SELECT m.name AS metric,
+                   CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
+                   f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
+            FROM salesops.metrics m
+            LEFT JOIN kpi.metric_facts f
+              ON f.period_kind = \(kind) AND f.period_start = \(start) AND f.scope_kind = \(scope.kind)
+             AND f.scope_id = \(scopeID) AND f.metric = m.name
+            LEFT JOIN kpi.target_attainment a
+              ON a.period_kind = \(kind) AND a.period_start = \(start) AND a.scope_kind = \(scope.kind)
+             AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
+            WHERE m.name = ANY(\(KPIMaterializer.materializedMetrics)::text[])
+              AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
+            ORDER BY m.ctid
+            """).rows.map { row in
+            MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
+                          denominator: try row.decode("denominator"), target: try row.decode("target"),
+                          attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
+                          pacePct: try row.decode("pace_pct"))
+        }
+        return (period, readings)
+    }
+}
