@@ -6,9 +6,8 @@
 /// function of its scope's components. The scan of each table is bounded by the covered
 /// window (the earliest period start to the as-of date), through the window indexes.
 ///
-/// Parameters: `$1` org id, `$2` the org's time zone. Reads `kpi_periods` (the periods with
-/// their `stop` = min(end, as-of)) and `kpi_rep_scopes` (rep → each scope it counts toward;
-/// rep 0 stands for "no rep" and counts toward the org only). Writes `kpi_new_facts`.
+/// Like every family, it reads the run's temporary tables (see `KPIMaterializer`) and writes
+/// `kpi_new_facts`; `$1` is the org id and `$2` the org's time zone.
 enum AdditiveMetrics {
     /// The metrics this family writes, in catalogue order.
     static let metrics = [
@@ -20,18 +19,14 @@ enum AdditiveMetrics {
     ]
 
     static let sql = """
-        WITH window_bounds AS (
-            SELECT (min(period_start)::timestamp AT TIME ZONE $2) AS low,
-                   ((max(stop) + 1)::timestamp AT TIME ZONE $2) AS high
-            FROM kpi_periods
-        ), events (day, rep_id, component, amount) AS (
+        WITH events (day, rep_id, component, amount) AS (
             SELECT (d.created_at AT TIME ZONE $2)::date, d.owner_rep_id, 'created', 1::numeric
-            FROM salesops.deals d, window_bounds w
+            FROM salesops.deals d, kpi_window w
             WHERE d.org_id = $1 AND d.created_at >= w.low AND d.created_at < w.high
             UNION ALL
             SELECT (d.closed_at AT TIME ZONE $2)::date, d.owner_rep_id, c.component, c.amount
             FROM salesops.deals d
-            CROSS JOIN window_bounds w
+            CROSS JOIN kpi_window w
             CROSS JOIN LATERAL (VALUES
                 ('won', CASE WHEN d.stage_kind = 'won' THEN 1 END),
                 ('lost', CASE WHEN d.stage_kind = 'lost' THEN 1 END),
@@ -44,7 +39,7 @@ enum AdditiveMetrics {
             UNION ALL
             SELECT (l.created_at AT TIME ZONE $2)::date, l.owner_rep_id, c.component, c.amount
             FROM salesops.leads l
-            CROSS JOIN window_bounds w
+            CROSS JOIN kpi_window w
             CROSS JOIN LATERAL (VALUES
                 ('new_leads', 1::numeric),
                 ('responded', CASE WHEN l.first_response_at IS NOT NULL THEN 1 END),
@@ -53,16 +48,16 @@ enum AdditiveMetrics {
             WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high AND c.amount IS NOT NULL
             UNION ALL
             SELECT (l.mql_at AT TIME ZONE $2)::date, l.owner_rep_id, 'mqls', 1
-            FROM salesops.leads l, window_bounds w
+            FROM salesops.leads l, kpi_window w
             WHERE l.org_id = $1 AND l.mql_at >= w.low AND l.mql_at < w.high
             UNION ALL
             SELECT (l.sql_at AT TIME ZONE $2)::date, l.owner_rep_id, 'sqls', 1
-            FROM salesops.leads l, window_bounds w
+            FROM salesops.leads l, kpi_window w
             WHERE l.org_id = $1 AND l.sql_at >= w.low AND l.sql_at < w.high
             UNION ALL
             SELECT (l.converted_at AT TIME ZONE $2)::date, l.owner_rep_id, c.component, c.amount
             FROM salesops.leads l
-            CROSS JOIN window_bounds w
+            CROSS JOIN kpi_window w
             CROSS JOIN LATERAL (VALUES
                 ('conversions', 1::numeric),
                 ('conversions_with_mql', CASE WHEN l.mql_at IS NOT NULL THEN 1 END),
@@ -72,7 +67,7 @@ enum AdditiveMetrics {
             UNION ALL
             SELECT (x.occurred_at AT TIME ZONE $2)::date, x.rep_id, c.component, c.amount
             FROM salesops.activities x
-            CROSS JOIN window_bounds w
+            CROSS JOIN kpi_window w
             CROSS JOIN LATERAL (VALUES
                 ('activities', 1::numeric),
                 ('calls', CASE WHEN x.kind = 'call' THEN 1 END),

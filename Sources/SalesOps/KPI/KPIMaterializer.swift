@@ -43,6 +43,12 @@ public struct KPIMaterializer {
                 SELECT period_kind, period_start, period_end, LEAST(period_end, \(to)::date) AS stop
                 FROM kpi.periods_covering(\(from)::date, \(to)::date, \(org.fiscalYearStartMonth)::integer)
                 """)
+            try connection.execute("""
+                CREATE TEMPORARY TABLE kpi_window ON COMMIT DROP AS
+                SELECT (min(period_start)::timestamp AT TIME ZONE \(org.timezone)) AS low,
+                       ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timezone)) AS high
+                FROM kpi_periods
+                """)
             try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
             try connection.execute("""
                 CREATE TEMPORARY TABLE kpi_new_facts (
@@ -50,9 +56,11 @@ public struct KPIMaterializer {
                     value numeric, numerator numeric, denominator numeric
                 ) ON COMMIT DROP
                 """)
-            try connection.execute(Query(sql: AdditiveMetrics.sql, bindings: [
-                .init(text: String(org.id), type: .int8), .init(text: org.timezone, type: .text),
-            ]))
+            for family in Self.families {
+                try connection.execute(Query(sql: family, bindings: [
+                    .init(text: String(org.id), type: .int8), .init(text: org.timezone, type: .text),
+                ]))
+            }
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
                 SELECT \(org.id), period_kind, period_start, period_end, \(to)::date, now() FROM kpi_periods
@@ -76,9 +84,18 @@ public struct KPIMaterializer {
         }
     }
 
+    /// The metric families, in the order they run. Each inserts into `kpi_new_facts`, reading
+    /// the run's temporary tables: `kpi_periods` (each period with `stop` = min(end, as-of)),
+    /// `kpi_window` (the instants `low` ..< `high` the periods span) and `kpi_rep_scopes` (each
+    /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
+    /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the
+    /// others' facts.
+    static let families = [AdditiveMetrics.sql, SurveyMetrics.sql, SalesTeamMetrics.sql, SpendMetrics.sql, DerivedMetrics.sql]
+
     /// The metrics the engine materializes; a metric not listed has no facts yet and is not
     /// shown (its missing rows would otherwise read as 0).
-    public static let materializedMetrics = AdditiveMetrics.metrics
+    public static let materializedMetrics = AdditiveMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics
+        + SpendMetrics.metrics + DerivedMetrics.metrics
 
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).
     static let lockNamespace: Int32 = 7_340_155
