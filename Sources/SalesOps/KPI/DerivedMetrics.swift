@@ -1,8 +1,10 @@
-/// Ratios across families, computed from the facts the other families wrote in this run
-/// (a missing fact reads as 0): `cost_per_lead` and `romi` (SPEC §5.2, Spend), org scope,
-/// months, quarters and years only.
+/// Values across families, computed from the facts the other families wrote in this run
+/// (a missing count or sum reads as 0, a missing ratio or average as null):
+/// `cost_per_lead` and `romi` (org scope; months, quarters and years), and
+/// `pipeline_velocity` (every scope): open_opportunities × win_rate / 100 ×
+/// average_deal_size / sales_cycle_days, null when a part is null or the cycle is 0.
 enum DerivedMetrics {
-    static let metrics = ["cost_per_lead", "romi"]
+    static let metrics = ["pipeline_velocity", "cost_per_lead", "romi"]
 
     static let sql = """
         WITH org_facts AS (
@@ -23,5 +25,18 @@ enum DerivedMetrics {
         ) AS m (metric, value, numerator, denominator)
         WHERE (coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0)
           AND $1::bigint IS NOT NULL AND $2::text IS NOT NULL
+        UNION ALL
+        SELECT period_kind, period_start, scope_kind, scope_id, 'pipeline_velocity',
+               open_deals * win_rate / 100 * deal_size / NULLIF(cycle_days, 0), NULL, NULL
+        FROM (
+            SELECT period_kind, period_start, scope_kind, scope_id,
+                   coalesce(sum(value) FILTER (WHERE metric = 'open_opportunities'), 0) AS open_deals,
+                   sum(value) FILTER (WHERE metric = 'win_rate') AS win_rate,
+                   sum(value) FILTER (WHERE metric = 'average_deal_size') AS deal_size,
+                   sum(value) FILTER (WHERE metric = 'sales_cycle_days') AS cycle_days
+            FROM kpi_new_facts
+            GROUP BY 1, 2, 3, 4
+        ) AS parts
+        WHERE open_deals * win_rate * deal_size / NULLIF(cycle_days, 0) <> 0
         """
 }

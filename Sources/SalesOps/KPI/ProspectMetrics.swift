@@ -1,0 +1,35 @@
+/// `prospects_contacted`, `positive_reply_rate` and `negative_reply_rate` (SPEC §5.2,
+/// Activities): distinct prospects per scope, where a prospect is the activity's lead if set,
+/// else its account; activities with neither touch no prospect.
+enum ProspectMetrics {
+    static let metrics = ["prospects_contacted", "positive_reply_rate", "negative_reply_rate"]
+
+    static let sql = """
+        WITH touches AS (
+            SELECT (x.occurred_at AT TIME ZONE $2)::date AS day, x.rep_id, x.outcome,
+                   CASE WHEN x.lead_id IS NOT NULL THEN 'lead:' || x.lead_id ELSE 'account:' || x.account_id END AS prospect
+            FROM salesops.activities x
+            CROSS JOIN kpi_window w
+            WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+              AND (x.lead_id IS NOT NULL OR x.account_id IS NOT NULL)
+        ), counted AS (
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+                   count(DISTINCT t.prospect) AS contacted,
+                   count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'positive_reply') AS positive,
+                   count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'negative_reply') AS negative
+            FROM touches t
+            JOIN kpi_periods p ON t.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_rep_scopes s ON s.rep_id = t.rep_id
+            GROUP BY 1, 2, 3, 4
+        )
+        INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+        SELECT c.period_kind, c.period_start, c.scope_kind, c.scope_id, m.metric, m.value, m.numerator, m.denominator
+        FROM counted c
+        CROSS JOIN LATERAL (VALUES
+            ('prospects_contacted', c.contacted::numeric, NULL::numeric, NULL::numeric),
+            ('positive_reply_rate', 100 * c.positive::numeric / c.contacted, c.positive, c.contacted),
+            ('negative_reply_rate', 100 * c.negative::numeric / c.contacted, c.negative, c.contacted)
+        ) AS m (metric, value, numerator, denominator)
+        WHERE $2::text IS NOT NULL
+        """
+}
