@@ -1,17 +1,21 @@
 /// Values across families, computed from the facts the other families wrote in this run
 /// (a missing count or sum reads as 0, a missing ratio or average as null):
-/// `cost_per_lead` and `romi` (org scope; months, quarters and years), and
+/// `cost_per_lead`, `romi`, `customer_acquisition_cost` and `clv_to_cac` (org scope;
+/// months, quarters and years), and
 /// `pipeline_velocity` (every scope): open_opportunities × win_rate / 100 ×
 /// average_deal_size / sales_cycle_days, null when a part is null or the cycle is 0.
 enum DerivedMetrics {
-    static let metrics = ["pipeline_velocity", "cost_per_lead", "romi"]
+    static let metrics = ["pipeline_velocity", "customer_acquisition_cost", "cost_per_lead", "romi", "clv_to_cac"]
 
     static let sql = """
         WITH org_facts AS (
             SELECT period_kind, period_start,
                    coalesce(sum(value) FILTER (WHERE metric = 'marketing_spend'), 0) AS marketing,
                    coalesce(sum(value) FILTER (WHERE metric = 'new_leads'), 0) AS new_leads,
-                   coalesce(sum(value) FILTER (WHERE metric = 'revenue'), 0) AS revenue
+                   coalesce(sum(value) FILTER (WHERE metric = 'revenue'), 0) AS revenue,
+                   coalesce(sum(value) FILTER (WHERE metric = 'sales_spend'), 0) AS sales,
+                   coalesce(sum(value) FILTER (WHERE metric = 'new_customers'), 0) AS new_customers,
+                   sum(value) FILTER (WHERE metric = 'customer_lifetime_value') AS lifetime_value
             FROM kpi_new_facts
             WHERE scope_kind = 'org' AND period_kind IN ('month', 'quarter', 'year')
             GROUP BY 1, 2
@@ -21,7 +25,9 @@ enum DerivedMetrics {
         FROM org_facts f
         CROSS JOIN LATERAL (VALUES
             ('cost_per_lead', f.marketing / NULLIF(f.new_leads, 0), f.marketing, f.new_leads),
-            ('romi', 100 * (f.revenue - f.marketing) / NULLIF(f.marketing, 0), f.revenue - f.marketing, f.marketing)
+            ('romi', 100 * (f.revenue - f.marketing) / NULLIF(f.marketing, 0), f.revenue - f.marketing, f.marketing),
+            ('customer_acquisition_cost', (f.marketing + f.sales) / NULLIF(f.new_customers, 0), f.marketing + f.sales, f.new_customers),
+            ('clv_to_cac', f.lifetime_value / NULLIF((f.marketing + f.sales) / NULLIF(f.new_customers, 0), 0), NULL, NULL)
         ) AS m (metric, value, numerator, denominator)
         WHERE (coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0)
           AND $1::bigint IS NOT NULL AND $2::text IS NOT NULL

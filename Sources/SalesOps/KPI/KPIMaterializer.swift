@@ -91,14 +91,14 @@ public struct KPIMaterializer {
     /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the
     /// others' facts.
     static let families = [
-        AdditiveMetrics.sql, ProspectMetrics.sql, DealHistoryMetrics.sql, PipelineSnapshotMetrics.sql, SurveyMetrics.sql,
-        SalesTeamMetrics.sql, SpendMetrics.sql, DerivedMetrics.sql,
+        AdditiveMetrics.sql, ProspectMetrics.sql, DealHistoryMetrics.sql, PipelineSnapshotMetrics.sql, CustomerMetrics.sql,
+        SurveyMetrics.sql, SalesTeamMetrics.sql, SpendMetrics.sql, DerivedMetrics.sql,
     ]
 
     /// The metrics the engine materializes; a metric not listed has no facts yet and is not
     /// shown (its missing rows would otherwise read as 0).
     public static let materializedMetrics = AdditiveMetrics.metrics + ProspectMetrics.metrics + DealHistoryMetrics.metrics
-        + PipelineSnapshotMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics + SpendMetrics.metrics
+        + PipelineSnapshotMetrics.metrics + CustomerMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics + SpendMetrics.metrics
         + DerivedMetrics.metrics
 
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).

@@ -1,0 +1,94 @@
+/// Customer metrics (SPEC §5.2, Customers). An account is a customer at the end of day x when
+/// its first won deal closed on or before x and it has not churned by x. Customer metrics
+/// count toward the account's owner; `average_revenue_per_account` is attributed like deals
+/// (to the deal's owner).
+///
+/// `customer_lifetime_value` (months, quarters, years) looks at the 365 local days W ending at
+/// e: revenue(W) / deals_won(W) × deals_won(W) / accounts won in W × lifespan, where lifespan
+/// is min(10, 1 / churn_W) years, or 10 when churn_W is 0 or null.
+enum CustomerMetrics {
+    static let metrics = [
+        "new_customers", "referral_customers", "churned_customers", "customers_start", "customers_end", "churn_rate",
+        "retention_rate", "repeat_customer_rate", "average_revenue_per_account", "customer_lifetime_value",
+    ]
+
+    static let sql = """
+        WITH won AS (
+            SELECT d.account_id, d.owner_rep_id AS deal_rep_id, d.amount, (d.closed_at AT TIME ZONE $2)::date AS day
+            FROM salesops.deals d
+            WHERE d.org_id = $1 AND d.stage_kind = 'won'
+        ), accounts AS (
+            SELECT a.id AS account_id, COALESCE(a.owner_rep_id, 0) AS rep_id, a.referred_by_id IS NOT NULL AS referred,
+                   w.first_won_day, w.second_won_day, (a.churned_at AT TIME ZONE $2)::date AS churn_day
+            FROM salesops.accounts a
+            JOIN (SELECT account_id, min(day) AS first_won_day, (array_agg(day ORDER BY day))[2] AS second_won_day
+                  FROM won GROUP BY account_id) AS w ON w.account_id = a.id
+            WHERE a.org_id = $1
+        ), customer_counts AS (
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+                   count(*) FILTER (WHERE c.first_won_day BETWEEN p.period_start AND p.stop) AS new_customers,
+                   count(*) FILTER (WHERE c.first_won_day BETWEEN p.period_start AND p.stop AND c.referred) AS referral_customers,
+                   count(*) FILTER (WHERE c.churn_day BETWEEN p.period_start AND p.stop AND c.first_won_day <= c.churn_day) AS churned,
+                   count(*) FILTER (WHERE c.first_won_day <= p.period_start - 1
+                                      AND (c.churn_day IS NULL OR c.churn_day > p.period_start - 1)) AS customers_start,
+                   count(*) FILTER (WHERE c.first_won_day <= p.stop AND (c.churn_day IS NULL OR c.churn_day > p.stop)) AS customers_end,
+                   count(*) FILTER (WHERE c.first_won_day <= p.period_start - 1
+                                      AND (c.churn_day IS NULL OR c.churn_day > p.period_start - 1)
+                                      AND c.churn_day BETWEEN p.period_start AND p.stop) AS churned_from_start,
+                   count(*) FILTER (WHERE c.second_won_day <= p.stop) AS repeat_buyers,
+                   count(*) FILTER (WHERE c.first_won_day <= p.stop) AS buyers,
+                   count(*) FILTER (WHERE c.first_won_day <= p.stop - 365
+                                      AND (c.churn_day IS NULL OR c.churn_day > p.stop - 365)) AS customers_before_window,
+                   count(*) FILTER (WHERE c.first_won_day <= p.stop - 365
+                                      AND (c.churn_day IS NULL OR c.churn_day > p.stop - 365)
+                                      AND c.churn_day BETWEEN p.stop - 364 AND p.stop) AS churned_in_window
+            FROM accounts c
+            CROSS JOIN kpi_periods p
+            JOIN kpi_rep_scopes s ON s.rep_id = c.rep_id
+            GROUP BY 1, 2, 3, 4
+        ), lifetime_sales AS (
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+                   sum(w.amount) AS revenue, count(*) AS deals, count(DISTINCT w.account_id) AS accounts
+            FROM won w
+            JOIN accounts c ON c.account_id = w.account_id
+            JOIN kpi_periods p ON p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
+            JOIN kpi_rep_scopes s ON s.rep_id = c.rep_id
+            GROUP BY 1, 2, 3, 4
+        ), per_account_revenue AS (
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+                   sum(w.amount) AS revenue, count(DISTINCT w.account_id) AS accounts
+            FROM won w
+            JOIN kpi_periods p ON w.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_rep_scopes s ON s.rep_id = w.deal_rep_id
+            GROUP BY 1, 2, 3, 4
+        )
+        INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+        SELECT q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, m.numerator, m.denominator
+        FROM customer_counts q
+        CROSS JOIN LATERAL (VALUES
+            ('new_customers', q.new_customers::numeric, NULL::numeric, NULL::numeric),
+            ('referral_customers', q.referral_customers, NULL, NULL),
+            ('churned_customers', q.churned, NULL, NULL),
+            ('customers_start', q.customers_start, NULL, NULL),
+            ('customers_end', q.customers_end, NULL, NULL),
+            ('churn_rate', 100 * q.churned_from_start::numeric / NULLIF(q.customers_start, 0), q.churned_from_start, q.customers_start),
+            ('retention_rate', 100 * (q.customers_end - q.new_customers)::numeric / NULLIF(q.customers_start, 0),
+                q.customers_end - q.new_customers, q.customers_start),
+            ('repeat_customer_rate', 100 * q.repeat_buyers::numeric / NULLIF(q.buyers, 0), q.repeat_buyers, q.buyers)
+        ) AS m (metric, value, numerator, denominator)
+        WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
+        UNION ALL
+        SELECT r.period_kind, r.period_start, r.scope_kind, r.scope_id, 'average_revenue_per_account',
+               r.revenue / r.accounts, r.revenue, r.accounts
+        FROM per_account_revenue r
+        UNION ALL
+        SELECT l.period_kind, l.period_start, l.scope_kind, l.scope_id, 'customer_lifetime_value',
+               l.revenue / l.accounts * CASE
+                   WHEN coalesce(q.churned_in_window, 0) = 0 OR coalesce(q.customers_before_window, 0) = 0 THEN 10
+                   ELSE LEAST(10, q.customers_before_window::numeric / q.churned_in_window) END,
+               NULL, NULL
+        FROM lifetime_sales l
+        LEFT JOIN customer_counts q USING (period_kind, period_start, scope_kind, scope_id)
+        WHERE l.revenue <> 0
+        """
+}
