@@ -50,11 +50,19 @@ public struct KPIMaterializer {
                 FROM kpi_periods
                 """)
             try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
-            try connection.execute("""
+            try connection.executeScript("""
                 CREATE TEMPORARY TABLE kpi_new_facts (
                     period_kind text, period_start date, scope_kind text, scope_id bigint, metric text,
                     value numeric, numerator numeric, denominator numeric
-                ) ON COMMIT DROP
+                ) ON COMMIT DROP;
+                CREATE TEMPORARY TABLE kpi_new_stage_facts (
+                    period_kind text, period_start date, stage_id bigint, metric text,
+                    value numeric, numerator numeric, denominator numeric
+                ) ON COMMIT DROP;
+                CREATE TEMPORARY TABLE kpi_new_breakdown_facts (
+                    period_kind text, period_start date, scope_kind text, scope_id bigint, dimension text, key text,
+                    metric text, value numeric
+                ) ON COMMIT DROP;
                 """)
             for family in Self.families {
                 try connection.execute(Query(sql: family, bindings: [
@@ -66,21 +74,11 @@ public struct KPIMaterializer {
                 SELECT \(org.id), period_kind, period_start, period_end, \(to)::date, now() FROM kpi_periods
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
-            let removed = try connection.execute("""
-                DELETE FROM kpi.metric_facts f USING kpi_periods p
-                WHERE f.org_id = \(org.id) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
-                  AND NOT EXISTS (SELECT 1 FROM kpi_new_facts n
-                                  WHERE n.period_kind = f.period_kind AND n.period_start = f.period_start
-                                    AND n.scope_kind = f.scope_kind AND n.scope_id = f.scope_id AND n.metric = f.metric)
-                """)
-            let written = try connection.execute("""
-                INSERT INTO kpi.metric_facts AS f (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-                SELECT \(org.id), period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator FROM kpi_new_facts
-                ON CONFLICT (org_id, period_kind, period_start, scope_kind, scope_id, metric) DO UPDATE SET
-                    value = EXCLUDED.value, numerator = EXCLUDED.numerator, denominator = EXCLUDED.denominator
-                WHERE (f.value, f.numerator, f.denominator) IS DISTINCT FROM (EXCLUDED.value, EXCLUDED.numerator, EXCLUDED.denominator)
-                """)
-            return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: removed + written)
+            var rowsWritten = 0
+            for table in FactTable.all {
+                rowsWritten += try table.replaceCoveredPeriods(orgID: org.id, on: connection)
+            }
+            return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
         }
     }
 
@@ -92,14 +90,15 @@ public struct KPIMaterializer {
     /// others' facts.
     static let families = [
         AdditiveMetrics.sql, ProspectMetrics.sql, DealHistoryMetrics.sql, PipelineSnapshotMetrics.sql, CustomerMetrics.sql,
-        SurveyMetrics.sql, SalesTeamMetrics.sql, SpendMetrics.sql, DerivedMetrics.sql,
+        SurveyMetrics.sql, SalesTeamMetrics.sql, SpendMetrics.sql, QuotaMetrics.sql, StageMetrics.sql, BreakdownMetrics.sql,
+        DerivedMetrics.sql,
     ]
 
     /// The metrics the engine materializes; a metric not listed has no facts yet and is not
     /// shown (its missing rows would otherwise read as 0).
     public static let materializedMetrics = AdditiveMetrics.metrics + ProspectMetrics.metrics + DealHistoryMetrics.metrics
         + PipelineSnapshotMetrics.metrics + CustomerMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics + SpendMetrics.metrics
-        + DerivedMetrics.metrics
+        + QuotaMetrics.metrics + DerivedMetrics.metrics
 
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).
     static let lockNamespace: Int32 = 7_340_155

@@ -36,26 +36,9 @@ struct TenantIsolationTests {
         return (connection, orgA, orgB)
     }
 
-    /// One row in each KPI table, written through the application role in the org's context.
+    /// KPI facts in every KPI table, written by the materializer through the application role.
     static func writeKPIRows(org: Org, connection: Connection) throws {
-        try connection.withOrg(org.id) { connection in
-            try connection.execute("""
-                INSERT INTO kpi.materialized_periods (org_id, period_kind, period_start, period_end, as_of, computed_at)
-                VALUES (\(org.id), 'month', '2026-11-01', '2026-11-30', '2026-11-20', now())
-                """)
-            try connection.execute("""
-                INSERT INTO kpi.metric_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value)
-                VALUES (\(org.id), 'month', '2026-11-01', 'org', 0, 'revenue', 76000)
-                """)
-            try connection.execute("""
-                INSERT INTO kpi.stage_facts (org_id, period_kind, period_start, stage_id, metric, value)
-                SELECT \(org.id), 'month', '2026-11-01', min(id), 'stage_entries', 2 FROM salesops.stages
-                """)
-            try connection.execute("""
-                INSERT INTO kpi.breakdown_facts (org_id, period_kind, period_start, scope_kind, scope_id, dimension, key, metric, value)
-                VALUES (\(org.id), 'month', '2026-11-01', 'org', 0, 'product', 'Platform', 'revenue', 61000)
-                """)
-        }
+        _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-20")!)
     }
 
     @Test("every tenant table is found, and the demo data puts rows of both orgs in each")

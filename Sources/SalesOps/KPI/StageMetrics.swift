@@ -1,0 +1,48 @@
+/// Stage metrics (SPEC §5.2, Stages), org scope, one row per stage, into `kpi_new_stage_facts`.
+///
+/// A stay in a stage starts with a change into it and ends at the deal's next change.
+/// `stage_entries` counts changes into the stage in P; over the stays that ended in P,
+/// `stage_avg_days` averages their length and `stage_conversion_rate` is the share whose next
+/// stage is won, or open with a higher position. Only deals with a change in the window are read.
+enum StageMetrics {
+    static let sql = """
+        WITH moved_deals AS (
+            SELECT DISTINCT c.deal_id
+            FROM salesops.deal_stage_changes c CROSS JOIN kpi_window w
+            WHERE c.org_id = $1 AND c.changed_at >= w.low AND c.changed_at < w.high
+        ), stays AS (
+            SELECT c.to_stage_id AS stage_id, (c.changed_at AT TIME ZONE $2)::date AS entered_day, c.changed_at,
+                   lead(c.changed_at) OVER deal_history AS left_at,
+                   lead(c.to_stage_id) OVER deal_history AS next_stage_id
+            FROM salesops.deal_stage_changes c
+            JOIN moved_deals m ON m.deal_id = c.deal_id
+            WHERE c.org_id = $1
+            WINDOW deal_history AS (PARTITION BY c.deal_id ORDER BY c.changed_at, c.id)
+        ), judged AS (
+            SELECT s.stage_id, s.entered_day, (s.left_at AT TIME ZONE $2)::date AS left_day,
+                   extract(epoch FROM s.left_at - s.changed_at) / 86400 AS days,
+                   (n.kind = 'won' OR (n.kind = 'open' AND n.position > g.position)) AS advanced
+            FROM stays s
+            JOIN salesops.stages g ON g.org_id = $1 AND g.id = s.stage_id
+            LEFT JOIN salesops.stages n ON n.org_id = $1 AND n.id = s.next_stage_id
+        ), counted AS (
+            SELECT p.period_kind, p.period_start, j.stage_id,
+                   count(*) FILTER (WHERE j.entered_day BETWEEN p.period_start AND p.stop) AS entries,
+                   count(*) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop) AS stays_ended,
+                   coalesce(sum(j.days) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop), 0) AS days,
+                   count(*) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop AND j.advanced) AS advanced
+            FROM judged j
+            JOIN kpi_periods p ON j.entered_day BETWEEN p.period_start AND p.stop OR j.left_day BETWEEN p.period_start AND p.stop
+            GROUP BY 1, 2, 3
+        )
+        INSERT INTO kpi_new_stage_facts (period_kind, period_start, stage_id, metric, value, numerator, denominator)
+        SELECT c.period_kind, c.period_start, c.stage_id, m.metric, m.value, m.numerator, m.denominator
+        FROM counted c
+        CROSS JOIN LATERAL (VALUES
+            ('stage_entries', c.entries::numeric, NULL::numeric, NULL::numeric),
+            ('stage_avg_days', c.days / NULLIF(c.stays_ended, 0), c.days, c.stays_ended),
+            ('stage_conversion_rate', 100 * c.advanced::numeric / NULLIF(c.stays_ended, 0), c.advanced, c.stays_ended)
+        ) AS m (metric, value, numerator, denominator)
+        WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
+        """
+}
