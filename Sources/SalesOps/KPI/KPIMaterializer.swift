@@ -50,6 +50,9 @@ public struct KPIMaterializer {
                 FROM kpi_periods
                 """)
             try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
+            // Autovacuum never analyzes temporary tables; without statistics the planner
+            // misjudges every join against them.
+            try connection.execute("ANALYZE kpi_periods, kpi_window, kpi_rep_scopes")
             try connection.executeScript("""
                 CREATE TEMPORARY TABLE kpi_new_facts (
                     period_kind text, period_start date, scope_kind text, scope_id bigint, metric text,
@@ -64,10 +67,15 @@ public struct KPIMaterializer {
                     metric text, value numeric
                 ) ON COMMIT DROP;
                 """)
+            let clock = ContinuousClock()
             for family in Self.families {
-                try connection.execute(Query(sql: family, bindings: [
+                let started = clock.now
+                let rows = try connection.execute(Query(sql: family.sql, bindings: [
                     .init(text: String(org.id), type: .int8), .init(text: org.timezone, type: .text),
                 ]))
+                connection.logger.debug("kpi: family computed", metadata: [
+                    "org": "\(org.slug)", "family": "\(family.name)", "rows": "\(rows)", "elapsed": "\(clock.now - started)",
+                ])
             }
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
@@ -88,10 +96,11 @@ public struct KPIMaterializer {
     /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
     /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the
     /// others' facts.
-    static let families = [
-        AdditiveMetrics.sql, ProspectMetrics.sql, DealHistoryMetrics.sql, PipelineSnapshotMetrics.sql, CustomerMetrics.sql,
-        SurveyMetrics.sql, SalesTeamMetrics.sql, SpendMetrics.sql, QuotaMetrics.sql, StageMetrics.sql, BreakdownMetrics.sql,
-        DerivedMetrics.sql,
+    static let families: [(name: String, sql: String)] = [
+        ("additive", AdditiveMetrics.sql), ("prospects", ProspectMetrics.sql), ("deal history", DealHistoryMetrics.sql),
+        ("pipeline snapshots", PipelineSnapshotMetrics.sql), ("customers", CustomerMetrics.sql), ("surveys", SurveyMetrics.sql),
+        ("sales team", SalesTeamMetrics.sql), ("spend", SpendMetrics.sql), ("quotas", QuotaMetrics.sql),
+        ("stages", StageMetrics.sql), ("breakdowns", BreakdownMetrics.sql), ("derived", DerivedMetrics.sql),
     ]
 
     /// The metrics the engine materializes; a metric not listed has no facts yet and is not
