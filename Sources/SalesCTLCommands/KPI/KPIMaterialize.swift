@@ -27,6 +27,9 @@ struct KPIMaterialize: ParsableCommand {
     @Option(help: "Last local day and as-of date, YYYY-MM-DD.")
     var to: LocalDate?
 
+    @Flag(help: "Compute from the raw tables but store nothing (reports the facts computed).")
+    var dryRun = false
+
     @Flag(help: "Print the reports as JSON.")
     var json = false
 
@@ -46,10 +49,11 @@ struct KPIMaterialize: ParsableCommand {
             for org in orgs {
                 let to = try self.to ?? materializer.localYesterday(of: org)
                 let from = self.from ?? to.adding(days: -6)
-                let report = try materializer.materialize(org: org, from: from, to: to)
+                let report = try materializer.materialize(org: org, from: from, to: to, dryRun: self.dryRun)
                 reports.append(report)
                 if !self.json {
-                    print("\(org.slug): \(from)..\(to): \(report.periods) periods, \(report.rowsWritten) fact rows written")
+                    print("\(org.slug): \(from)..\(to): \(report.periods) periods, \(report.rowsWritten) fact rows "
+                          + (self.dryRun ? "computed (dry run, nothing stored)" : "written"))
                 }
             }
             if self.json { try Output.json(reports) }

@@ -32,8 +32,10 @@ public struct KPIMaterializer {
 
     /// Computes every day in [from, to] and every week, month, fiscal quarter and fiscal year
     /// containing one of those days, as of `to`.
+    /// - Parameter dryRun: compute from the raw tables but store nothing; `rowsWritten` then
+    ///   counts the facts computed (what a live report over the raw tables has to do).
     /// - Throws: `.invalidInput` when `from` is after `to`.
-    public func materialize(org: Org, from: LocalDate, to: LocalDate) throws -> MaterializationReport {
+    public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false) throws -> MaterializationReport {
         guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
         return try self.connection.withTenant(org.id) { session in
             let connection = session.connection
@@ -76,6 +78,14 @@ public struct KPIMaterializer {
                 connection.logger.debug("kpi: family computed", metadata: [
                     "org": "\(org.slug)", "family": "\(family.name)", "rows": "\(rows)", "elapsed": "\(clock.now - started)",
                 ])
+            }
+            if dryRun {
+                let computed: Int = try connection.query("""
+                    SELECT (SELECT count(*) FROM kpi_new_facts) + (SELECT count(*) FROM kpi_new_stage_facts)
+                         + (SELECT count(*) FROM kpi_new_breakdown_facts) AS facts
+                    """).rows[0].decode("facts")
+                let periods: Int = try connection.query("SELECT count(*) AS n FROM kpi_periods").rows[0].decode("n")
+                return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: computed)
             }
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)

@@ -1,0 +1,125 @@
+#!/usr/bin/env python3
+"""KPI engine benchmark, in one run on one private cluster (ratios, not absolute times).
+
+    benchmarks/kpi.py [--orgs N] [--reps R] [--days D]
+
+Seeds N orgs (R reps each, D days of history up to 2026-11-22) through `salesctl demo seed`,
+then measures:
+  1. read: one org, one month, every rep's metrics from kpi.metric_values, against computing
+     the same periods live from the raw tables (`kpi materialize --dry-run` of the month's
+     last day: its day, week, month, quarter and year);
+  2. nightly run (7-day window, all orgs) against the full backfill of the history;
+  3. history independence: the nightly run of an org with 4 years of history against one
+     with 1 year, same reps and recent volume;
+  4. the full backfill against one aggregate pass over the raw tables (count and sum per org
+     and day over deals, activities, leads and stage changes);
+  5. salesctl's peak memory (max RSS) during the backfill.
+"""
+import argparse
+import datetime
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAST_DAY = datetime.date(2026, 11, 22)
+
+
+def timed(command, env):
+    """Runs a command under GNU time; returns (seconds, peak RSS MiB, stdout)."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.perf_counter()
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name] + command, check=True, env=env,
+                             capture_output=True, text=True).stdout
+        elapsed = time.perf_counter() - start
+        peak = int(report.read().strip().splitlines()[-1]) / 1024.0
+    return elapsed, peak, out
+
+
+def psql_seconds(url, sql, repeat=1):
+    start = time.perf_counter()
+    subprocess.run(["psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql * repeat], check=True, capture_output=True)
+    return (time.perf_counter() - start) / repeat
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--orgs", type=int, default=10)
+    parser.add_argument("--reps", type=int, default=20)
+    parser.add_argument("--days", type=int, default=730)
+    args = parser.parse_args()
+
+    subprocess.run([os.path.join(ROOT, "scripts/ensure-dependencies")], check=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "salesctl"], check=True, cwd=ROOT, stdout=sys.stderr)
+    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True,
+                              text=True, cwd=ROOT).stdout.strip()
+    salesctl = os.path.join(bin_path, "salesctl")
+    work = tempfile.mkdtemp(prefix="salesops-kpi-bench-")
+    os.chmod(work, 0o755)
+    cluster = os.path.join(work, "pg")
+    try:
+        url = subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "start", cluster], check=True, capture_output=True,
+                             text=True).stdout.strip()
+        env = dict(os.environ, DATABASE_URL=url, SALESOPS_SQL_DIR=os.path.join(ROOT, "sql"))
+        run = lambda *a: subprocess.run([salesctl, *a], check=True, env=env, stdout=subprocess.DEVNULL)
+        run("migrate")
+        zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Tongatapu", "UTC", "Australia/Sydney"]
+        print(f"seeding {args.orgs} orgs x {args.reps} reps x {args.days} days", file=sys.stderr)
+        for index in range(args.orgs):
+            run("org", "create", f"org-{index}", "--name", f"Org {index}", "--timezone", zones[index % len(zones)],
+                "--fiscal-year-start", str(1 + index % 12))
+            run("demo", "seed", "--org", f"org-{index}", "--reps", str(args.reps), "--days", str(args.days),
+                "--seed", str(index + 1), "--last-day", str(LAST_DAY))
+        counts = subprocess.run(["psql", url, "-qAt", "-c",
+                                 "SELECT (SELECT count(*) FROM salesops.deals) || ' deals, ' || (SELECT count(*) FROM salesops.deal_stage_changes)"
+                                 " || ' stage changes, ' || (SELECT count(*) FROM salesops.activities) || ' activities, '"
+                                 " || (SELECT count(*) FROM salesops.leads) || ' leads'"], check=True, capture_output=True, text=True).stdout.strip()
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+        first_day = LAST_DAY - datetime.timedelta(days=args.days - 1)
+
+        backfill, backfill_peak, _ = timed([salesctl, "kpi", "materialize", "--all", "--from", str(first_day), "--to", str(LAST_DAY)], env)
+        nightly, _, _ = timed([salesctl, "kpi", "materialize", "--all", "--to", str(LAST_DAY)], env)
+        aggregate = psql_seconds(url, """
+            SELECT org_id, (created_at AT TIME ZONE 'UTC')::date, count(*), sum(amount) FROM salesops.deals GROUP BY 1, 2;
+            SELECT org_id, (occurred_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.activities GROUP BY 1, 2;
+            SELECT org_id, (created_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.leads GROUP BY 1, 2;
+            SELECT org_id, (changed_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.deal_stage_changes GROUP BY 1, 2;
+            """)
+
+        month_end = datetime.date(2026, 10, 31)
+        live, _, _ = timed([salesctl, "kpi", "materialize", "--org", "org-0", "--from", str(month_end), "--to", str(month_end), "--dry-run"], env)
+        org_id = subprocess.run(["psql", url, "-qAt", "-c", "SELECT id FROM salesops.orgs WHERE slug = 'org-0'"], check=True,
+                                capture_output=True, text=True).stdout.strip()
+        read_sql = (f"BEGIN; SET LOCAL ROLE salesops_app; SELECT set_config('salesops.org_id', '{org_id}', true); "
+                    "SELECT count(*) FROM kpi.metric_values WHERE period_kind = 'month' AND period_start = '2026-10-01' "
+                    "AND scope_kind = 'rep'; COMMIT;")
+        read = psql_seconds(url, read_sql, repeat=20)
+
+        # History independence: same reps and seed, 1 year against 4 years of history.
+        for years in (1, 4):
+            run("org", "create", f"history-{years}", "--name", f"History {years}")
+            run("demo", "seed", "--org", f"history-{years}", "--reps", str(args.reps), "--days", str(365 * years),
+                "--seed", "99", "--last-day", str(LAST_DAY))
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+        for years in (1, 4):
+            run("kpi", "materialize", "--org", f"history-{years}", "--from", "2025-11-23", "--to", str(LAST_DAY))
+        history = {}
+        for years in (1, 4):
+            history[years], _, _ = timed([salesctl, "kpi", "materialize", "--org", f"history-{years}", "--to", str(LAST_DAY)], env)
+
+        print(f"data: {args.orgs} orgs, {counts}; history {first_day}..{LAST_DAY}")
+        print(f"1. read one org/month/all reps {read * 1000:8.1f} ms  vs live compute {live * 1000:8.1f} ms  -> {live / read:7.1f}x (target >= 100x)")
+        print(f"2. nightly (7 days, all orgs)  {nightly:8.2f} s   vs full backfill  {backfill:8.2f} s   -> backfill/nightly {backfill / nightly:6.1f}x")
+        print(f"3. nightly with 4y history     {history[4]:8.2f} s   vs 1y history     {history[1]:8.2f} s   -> {history[4] / history[1]:6.2f}x (target <= 1.25x)")
+        print(f"4. full backfill               {backfill:8.2f} s   vs aggregate pass {aggregate:8.2f} s   -> {backfill / aggregate:6.1f}x (target <= 10x)")
+        print(f"5. salesctl peak RSS during the backfill: {backfill_peak:.0f} MiB (target < 200 MiB)")
+    finally:
+        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "stop", cluster], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
