@@ -85,7 +85,7 @@ enum AdditiveMetrics {
         ), components AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, d.component, sum(d.amount) AS amount
             FROM daily d
-            JOIN kpi_periods p ON d.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = d.day
             JOIN kpi_rep_scopes s ON s.rep_id = d.rep_id
             GROUP BY 1, 2, 3, 4, 5
         ), pivoted AS (

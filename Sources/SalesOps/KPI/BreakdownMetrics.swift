@@ -40,7 +40,7 @@ enum BreakdownMetrics {
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, d.dimension, d.key,
                    sum(d.amount) AS revenue, count(*) AS deals
             FROM deal_keys d
-            JOIN kpi_periods p ON d.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = d.day
             JOIN kpi_rep_scopes s ON s.rep_id = d.rep_id
             GROUP BY 1, 2, 3, 4, 5, 6
         ) AS k
@@ -49,7 +49,7 @@ enum BreakdownMetrics {
         UNION ALL
         SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'lead_source', n.key, 'new_leads', count(*)
         FROM new_leads n
-        JOIN kpi_periods p ON n.day BETWEEN p.period_start AND p.stop
+        JOIN kpi_day_periods p ON p.day = n.day
         JOIN kpi_rep_scopes s ON s.rep_id = n.rep_id
         GROUP BY 1, 2, 3, 4, 6
         UNION ALL

@@ -58,7 +58,7 @@ enum CustomerMetrics {
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
                    sum(w.amount) AS revenue, count(DISTINCT w.account_id) AS accounts
             FROM won w
-            JOIN kpi_periods p ON w.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = w.day
             JOIN kpi_rep_scopes s ON s.rep_id = w.deal_rep_id
             GROUP BY 1, 2, 3, 4
         )

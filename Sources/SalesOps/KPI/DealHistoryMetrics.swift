@@ -36,7 +36,7 @@ enum DealHistoryMetrics {
                         WHERE x.org_id = $1 AND x.deal_id = w.id AND x.occurred_at <= w.closed_at)) AS touches,
                    count(*) AS won
             FROM won w
-            JOIN kpi_periods p ON w.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = w.day
             JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
             GROUP BY 1, 2, 3, 4
         )

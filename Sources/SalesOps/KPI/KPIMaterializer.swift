@@ -52,9 +52,14 @@ public struct KPIMaterializer {
                 FROM kpi_periods
                 """)
             try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
+            try connection.execute("""
+                CREATE TEMPORARY TABLE kpi_day_periods ON COMMIT DROP AS
+                SELECT day::date AS day, p.period_kind, p.period_start
+                FROM kpi_periods p CROSS JOIN generate_series(p.period_start, p.stop, interval '1 day') AS day
+                """)
             // Autovacuum never analyzes temporary tables; without statistics the planner
             // misjudges every join against them.
-            try connection.execute("ANALYZE kpi_periods, kpi_window, kpi_rep_scopes")
+            try connection.execute("ANALYZE kpi_periods, kpi_day_periods, kpi_window, kpi_rep_scopes")
             try connection.executeScript("""
                 CREATE TEMPORARY TABLE kpi_new_facts (
                     period_kind text, period_start date, scope_kind text, scope_id bigint, metric text,
@@ -102,6 +107,7 @@ public struct KPIMaterializer {
 
     /// The metric families, in the order they run. Each inserts into `kpi_new_facts`, reading
     /// the run's temporary tables: `kpi_periods` (each period with `stop` = min(end, as-of)),
+    /// `kpi_day_periods` (each local day with every period it counts toward, for equality joins),
     /// `kpi_window` (the instants `low` ..< `high` the periods span) and `kpi_rep_scopes` (each
     /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
     /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the

@@ -18,7 +18,7 @@ enum ProspectMetrics {
                    count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'positive_reply') AS positive,
                    count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'negative_reply') AS negative
             FROM touches t
-            JOIN kpi_periods p ON t.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = t.day
             JOIN kpi_rep_scopes s ON s.rep_id = t.rep_id
             GROUP BY 1, 2, 3, 4
         )

@@ -25,15 +25,19 @@ enum StageMetrics {
             FROM stays s
             JOIN salesops.stages g ON g.org_id = $1 AND g.id = s.stage_id
             LEFT JOIN salesops.stages n ON n.org_id = $1 AND n.id = s.next_stage_id
-        ), counted AS (
-            SELECT p.period_kind, p.period_start, j.stage_id,
-                   count(*) FILTER (WHERE j.entered_day BETWEEN p.period_start AND p.stop) AS entries,
-                   count(*) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop) AS stays_ended,
-                   coalesce(sum(j.days) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop), 0) AS days,
-                   count(*) FILTER (WHERE j.left_day BETWEEN p.period_start AND p.stop AND j.advanced) AS advanced
-            FROM judged j
-            JOIN kpi_periods p ON j.entered_day BETWEEN p.period_start AND p.stop OR j.left_day BETWEEN p.period_start AND p.stop
+        ), entered AS (
+            SELECT p.period_kind, p.period_start, j.stage_id, count(*) AS entries
+            FROM judged j JOIN kpi_day_periods p ON p.day = j.entered_day
             GROUP BY 1, 2, 3
+        ), ended AS (
+            SELECT p.period_kind, p.period_start, j.stage_id, count(*) AS stays_ended, sum(j.days) AS days,
+                   count(*) FILTER (WHERE j.advanced) AS advanced
+            FROM judged j JOIN kpi_day_periods p ON p.day = j.left_day
+            GROUP BY 1, 2, 3
+        ), counted AS (
+            SELECT period_kind, period_start, stage_id, coalesce(n.entries, 0) AS entries,
+                   coalesce(e.stays_ended, 0) AS stays_ended, coalesce(e.days, 0) AS days, coalesce(e.advanced, 0) AS advanced
+            FROM entered n FULL JOIN ended e USING (period_kind, period_start, stage_id)
         )
         INSERT INTO kpi_new_stage_facts (period_kind, period_start, stage_id, metric, value, numerator, denominator)
         SELECT c.period_kind, c.period_start, c.stage_id, m.metric, m.value, m.numerator, m.denominator

@@ -20,7 +20,7 @@ enum SurveyMetrics {
                    CASE WHEN r.kind = 'csat' THEN count(*) FILTER (WHERE r.score >= 4)
                         ELSE count(*) FILTER (WHERE r.score >= 9) - count(*) FILTER (WHERE r.score <= 6) END AS net
             FROM responses r
-            JOIN kpi_periods p ON r.day BETWEEN p.period_start AND p.stop
+            JOIN kpi_day_periods p ON p.day = r.day
             JOIN kpi_rep_scopes s ON s.rep_id = COALESCE(r.rep_id, 0)
             WHERE NOT (r.kind = 'enps' AND s.scope_kind = 'rep')
             GROUP BY 1, 2, 3, 4, 5
