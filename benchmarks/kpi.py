@@ -39,6 +39,12 @@ def timed(command, env):
     return elapsed, peak, out
 
 
+def settle(url):
+    """Lets the server finish the previous phase's work so it does not bleed into the next timing."""
+    subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+    subprocess.run(["psql", url, "-qc", "CHECKPOINT"], check=True)
+
+
 def psql_seconds(url, sql, repeat=1):
     start = time.perf_counter()
     subprocess.run(["psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql * repeat], check=True, capture_output=True)
@@ -81,6 +87,7 @@ def main():
         first_day = LAST_DAY - datetime.timedelta(days=args.days - 1)
 
         backfill, backfill_peak, _ = timed([salesctl, "kpi", "materialize", "--all", "--from", str(first_day), "--to", str(LAST_DAY)], env)
+        settle(url)
         nightly, _, _ = timed([salesctl, "kpi", "materialize", "--all", "--to", str(LAST_DAY)], env)
         aggregate = psql_seconds(url, """
             SELECT org_id, (created_at AT TIME ZONE 'UTC')::date, count(*), sum(amount) FROM salesops.deals GROUP BY 1, 2;
@@ -106,6 +113,7 @@ def main():
         subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
         for years in (1, 4):
             run("kpi", "materialize", "--org", f"history-{years}", "--from", "2025-11-23", "--to", str(LAST_DAY))
+        settle(url)
         history = {}
         for years in (1, 4):
             history[years], _, _ = timed([salesctl, "kpi", "materialize", "--org", f"history-{years}", "--to", str(LAST_DAY)], env)

@@ -97,6 +97,7 @@ public struct KPIMaterializer {
                 SELECT \(org.id), period_kind, period_start, period_end, \(to)::date, now() FROM kpi_periods
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
+            try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts")
             var rowsWritten = 0
             for table in FactTable.all {
                 rowsWritten += try table.replaceCoveredPeriods(orgID: org.id, on: connection)
