@@ -162,4 +162,20 @@ struct AdditiveMetricsTests {
         try kpi.materialize("2026-11-10", "2026-11-15")
         #expect(try kpi.value("revenue", "month", "2026-11-01") == 100)
     }
+
+    @Test("a rep who changed team counts toward the current team, for past periods too")
+    func repChangedTeam() throws {
+        let kpi = try KPIFixture(timezone: "UTC")
+        try kpi.deals(["d-1,r-dach,Won,100,2026-10-01T08:00:00Z,2026-10-05T08:00:00Z"])
+        try kpi.materialize("2026-10-05", "2026-10-05")
+        #expect(try kpi.value("revenue", "month", "2026-10-01", scope: "team", id: "dach") == 100)
+        try kpi.connection.withTenant(kpi.org.id) { session in
+            _ = try RepRepository(session: session).update(externalID: "r-dach", name: nil, email: nil, team: .set("us"), role: nil)
+        }
+        try kpi.materialize("2026-10-05", "2026-10-05")
+        #expect(try kpi.value("revenue", "month", "2026-10-01", scope: "team", id: "us") == 100)
+        #expect(try kpi.fact("revenue", "month", "2026-10-01", scope: "team", id: "dach") == nil)
+        #expect(try kpi.fact("revenue", "month", "2026-10-01", scope: "team", id: "emea") == nil)
+        #expect(try kpi.value("revenue", "month", "2026-10-01", scope: "rep", id: "r-dach") == 100)
+    }
 }
