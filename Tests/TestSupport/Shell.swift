@@ -39,12 +39,18 @@ public enum Shell {
     ///   - input: written to the program's standard input.
     public static func execute(_ executable: String, _ arguments: [String], environment: [String: String]? = nil,
                                input: Data? = nil) throws -> Outcome {
+        // Pipes are close-on-exec, and created and handed to the child under one lock, so no
+        // other child spawned meanwhile (above all a long-lived postmaster) inherits our ends
+        // and holds them open past our child's exit.
+        spawnLock.lock()
         var stdinPipe: [Int32] = [0, 0]
         var stdoutPipe: [Int32] = [0, 0]
         var stderrPipe: [Int32] = [0, 0]
         guard pipe(&stdinPipe) == 0, pipe(&stdoutPipe) == 0, pipe(&stderrPipe) == 0 else {
+            spawnLock.unlock()
             throw CocoaError(.fileWriteUnknown)
         }
+        for fd in stdinPipe + stdoutPipe + stderrPipe { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -63,6 +69,7 @@ public enum Shell {
         close(stdinPipe[0])
         close(stdoutPipe[1])
         close(stderrPipe[1])
+        spawnLock.unlock()
         guard spawned == 0 else {
             [stdinPipe[1], stdoutPipe[0], stderrPipe[0]].forEach { close($0) }
             throw Failure(command: executable, outcome: Outcome(status: 127, stdout: "", stderr: String(cString: strerror(spawned))))
@@ -89,6 +96,8 @@ public enum Shell {
         return Outcome(status: exitCode, stdout: String(decoding: outputData, as: UTF8.self),
                        stderr: String(decoding: errorData.data, as: UTF8.self))
     }
+
+    private static let spawnLock = NSLock()
 
     /// Holds data written by one thread and read by another after a `DispatchGroup.wait()`,
     /// which orders the two; hence `@unchecked Sendable`.
