@@ -41,8 +41,8 @@ struct FactTable: Sendable {
             SELECT $1, \(keys), \(values) FROM \(self.newFacts)
             ON CONFLICT (org_id, \(keys)) DO UPDATE SET
                 \(self.valueColumns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
-            WHERE (\(self.valueColumns.map { "f.\($0)" }.joined(separator: ", ")), NULL::numeric)
-                  IS DISTINCT FROM (\(self.valueColumns.map { "EXCLUDED.\($0)" }.joined(separator: ", ")), NULL::numeric)
+            WHERE (\(self.valueColumns.map { "f.\($0)" }.joined(separator: ", ")))
+                  IS DISTINCT FROM (\(self.valueColumns.map { "EXCLUDED.\($0)" }.joined(separator: ", ")))
             """, bindings: [.init(text: String(orgID), type: .int8)]))
         return removed + written
     }

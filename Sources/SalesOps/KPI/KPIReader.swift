@@ -31,7 +31,7 @@ public struct KPIReader {
         self.session = session
     }
 
-    /// The metrics of a period and scope, in catalogue order.
+    /// The metrics of a period and scope, in the engine's order (grouped by metric family).
     /// - Parameters:
     ///   - period: `2026`, `2026-Q3`, `2026-11`, `2026-W47` or a day `2026-11-05`.
     ///   - metrics: only these metrics when not empty.
@@ -88,7 +88,7 @@ public struct KPIReader {
              AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
             WHERE m.name = ANY(\(KPIMaterializer.materializedMetrics)::text[])
               AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
-            ORDER BY m.ctid
+            ORDER BY array_position(\(KPIMaterializer.materializedMetrics)::text[], m.name)
             """).rows.map { row in
             MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
                           denominator: try row.decode("denominator"), target: try row.decode("target"),

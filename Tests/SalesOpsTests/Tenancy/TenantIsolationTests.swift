@@ -31,13 +31,13 @@ struct TenantIsolationTests {
                 let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
                 _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!, fileName: file)
             }
-            try Self.writeKPIRows(org: org, connection: connection)
+            try Self.materializeKPIs(org: org, connection: connection)
         }
         return (connection, orgA, orgB)
     }
 
     /// KPI facts in every KPI table, written by the materializer through the application role.
-    static func writeKPIRows(org: Org, connection: Connection) throws {
+    static func materializeKPIs(org: Org, connection: Connection) throws {
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-20")!)
     }
 
