@@ -12,7 +12,7 @@ public struct SalesCTL: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             MigrateCommand.self, OrgCommand.self, TeamCommand.self, RepCommand.self, PipelineCommand.self,
-            StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, DemoCommand.self,
+            StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, DemoCommand.self, SchedulerCommand.self,
         ]
     )
 

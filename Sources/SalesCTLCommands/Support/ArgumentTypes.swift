@@ -51,3 +51,10 @@ struct ScopeArgument: ExpressibleByArgument {
         }
     }
 }
+
+/// A local time of day as `HH:MM` (24-hour clock), for `scheduler run --run-at`.
+extension LocalTimeOfDay: ExpressibleByArgument {
+    public init?(argument: String) {
+        try? self.init(parsing: argument)
+    }
+}

@@ -32,10 +32,15 @@ public struct KPIMaterializer {
 
     /// Computes every day in [from, to] and every week, month, fiscal quarter and fiscal year
     /// containing one of those days, as of `to`.
-    /// - Parameter dryRun: compute from the raw tables but store nothing; `rowsWritten` then
-    ///   counts the facts computed (what a live report over the raw tables has to do).
+    /// - Parameters:
+    ///   - dryRun: compute from the raw tables but store nothing; `rowsWritten` then
+    ///     counts the facts computed (what a live report over the raw tables has to do).
+    ///   - beforeCommit: runs inside the transaction after the facts are written (not on a dry
+    ///     run), so work that must commit with them, or not at all, can join; throwing rolls
+    ///     everything back.
     /// - Throws: `.invalidInput` when `from` is after `to`.
-    public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false) throws -> MaterializationReport {
+    public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false,
+                            beforeCommit: ((Connection, MaterializationReport) throws -> Void)? = nil) throws -> MaterializationReport {
         guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
         return try self.connection.withTenant(org.id) { session in
             let connection = session.connection
@@ -102,7 +107,9 @@ public struct KPIMaterializer {
             for table in FactTable.all {
                 rowsWritten += try table.replaceCoveredPeriods(orgID: org.id, on: connection)
             }
-            return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
+            let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
+            try beforeCommit?(connection, report)
+            return report
         }
     }
 

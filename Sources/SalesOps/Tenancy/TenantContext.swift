@@ -4,6 +4,10 @@ import PostgresClient
 /// when the connection's own user is the table owner or a superuser.
 let applicationRole = "salesops_app"
 
+/// The role the nightly scheduler claims and records nights as: it sees the org registry
+/// and every org's run records, and no other tenant data.
+let schedulerRole = "salesops_scheduler"
+
 extension Connection {
     /// Runs `body` in a transaction as the application role, with `orgID` as the current org.
     ///
@@ -28,6 +32,15 @@ extension Connection {
     public func withApplicationRole<Result>(_ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction { connection in
             try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))
+            return try body(connection)
+        }
+    }
+
+    /// Runs `body` in a transaction as the scheduler role.
+    @discardableResult
+    public func withSchedulerRole<Result>(_ body: (Connection) throws -> Result) throws -> Result {
+        try self.withTransaction { connection in
+            try connection.execute(Query(sql: "SET LOCAL ROLE \(schedulerRole)"))
             return try body(connection)
         }
     }

@@ -1,0 +1,177 @@
+import Foundation
+import PostgresClient
+
+/// A night this process holds the lease of.
+public struct ClaimedNight: Sendable, Hashable {
+    public var org: Org
+    /// The org's local date whose KPIs the night materializes.
+    public var night: LocalDate
+    /// Proves the lease is still this claim's: a rescue by another process replaces it.
+    public var leaseToken: UUID
+    /// Attempts so far, this one included.
+    public var attempts: Int
+
+    public static func == (lhs: ClaimedNight, rhs: ClaimedNight) -> Bool { lhs.leaseToken == rhs.leaseToken }
+    public func hash(into hasher: inout Hasher) { hasher.combine(self.leaseToken) }
+}
+
+/// The run records of `salesops.scheduler_runs`: claiming due nights, renewing and
+/// releasing leases, and recording outcomes.
+///
+/// Due-ness is decided by the scheduler's clock (a parameter); lease expiry and retry times
+/// by the database's clock, which every process shares.
+struct NightLedger {
+    let connection: Connection
+
+    /// Claims up to `limit` due nights, oldest run time first, at most one per org: each
+    /// org's earliest night that has not succeeded, when its run time has passed at `now`
+    /// and it is not leased by a live holder nor waiting out a failure's delay. Nights of
+    /// one org therefore run in order, one at a time.
+    func claim(limit: Int, now: Date, runAt: LocalTimeOfDay, worker: String, lease: Duration) throws -> [ClaimedNight] {
+        try self.connection.withSchedulerRole { connection in
+            let rows = try connection.query("""
+                WITH next_night AS (
+                    SELECT o.id AS org_id, n.night,
+                           ((n.night + 1) + \(runAt.description)::time) AT TIME ZONE o.timezone AS due_at
+                    FROM salesops.orgs o
+                    CROSS JOIN LATERAL (
+                        SELECT d::date AS night
+                        FROM generate_series((o.created_at AT TIME ZONE o.timezone)::date - 1,
+                                             (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1,
+                                             interval '1 day') AS d
+                        WHERE NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
+                                          WHERE s.org_id = o.id AND s.night = d::date AND s.status = 'succeeded')
+                        ORDER BY d
+                        LIMIT 1
+                    ) n
+                ), due AS (
+                    SELECT org_id, night FROM next_night
+                    WHERE due_at <= \(now)::timestamptz
+                    ORDER BY due_at, org_id
+                    LIMIT \(limit)
+                ), claimed AS (
+                    INSERT INTO salesops.scheduler_runs AS r
+                        (org_id, night, status, attempts, worker, lease_token, started_at, heartbeat_at, lease_expires_at)
+                    SELECT org_id, night, 'running', 1, \(worker), gen_random_uuid(), clock_timestamp(), clock_timestamp(),
+                           clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
+                    FROM due
+                    ON CONFLICT (org_id, night) DO UPDATE
+                    SET status = 'running', attempts = r.attempts + 1, worker = EXCLUDED.worker,
+                        lease_token = EXCLUDED.lease_token, started_at = EXCLUDED.started_at,
+                        heartbeat_at = EXCLUDED.heartbeat_at, lease_expires_at = EXCLUDED.lease_expires_at,
+                        finished_at = NULL, next_attempt_at = NULL, rows_written = NULL
+                    WHERE (r.status = 'failed' AND r.next_attempt_at <= clock_timestamp())
+                       OR (r.status = 'running' AND r.lease_expires_at < clock_timestamp())
+                    RETURNING r.org_id, r.night, r.lease_token, r.attempts
+                )
+                SELECT \(unescaped: OrgRepository.columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
+                       c.night, c.lease_token, c.attempts
+                FROM claimed c JOIN salesops.orgs o ON o.id = c.org_id
+                ORDER BY c.night, o.id
+                """).rows
+            return try rows.map { row in
+                ClaimedNight(org: try OrgRepository.decode(row), night: try row.decode("night"),
+                             leaseToken: try row.decode("lease_token"), attempts: try row.decode("attempts"))
+            }
+        }
+    }
+
+    /// The earliest instant after `now` at which an org's local clock reaches the run time
+    /// (computed on each org's local calendar, so DST days are not 24 hours); nil when no
+    /// org exists.
+    func nextRunTime(after now: Date, runAt: LocalTimeOfDay) throws -> Date? {
+        try self.connection.withSchedulerRole { connection in
+            try connection.query("""
+                SELECT min(CASE WHEN today_run > \(now)::timestamptz THEN today_run
+                                ELSE ((local_today + 1) + \(runAt.description)::time) AT TIME ZONE timezone END) AS next_run
+                FROM (SELECT o.timezone, l.local_today, (l.local_today + \(runAt.description)::time) AT TIME ZONE o.timezone AS today_run
+                      FROM salesops.orgs o
+                      CROSS JOIN LATERAL (SELECT (\(now)::timestamptz AT TIME ZONE o.timezone)::date AS local_today) l) t
+                """).rows[0].decode("next_run", as: Date?.self)
+        }
+    }
+
+    /// Extends the claim's lease; false when the claim no longer holds it (rescued by another
+    /// process after it expired, or already finished).
+    func renew(_ claim: ClaimedNight, lease: Duration) throws -> Bool {
+        try self.connection.withSchedulerRole { connection in
+            try connection.execute("""
+                UPDATE salesops.scheduler_runs
+                SET heartbeat_at = clock_timestamp(), lease_expires_at = clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
+                WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
+                """) == 1
+        }
+    }
+
+    /// Counts a further attempt of the claim (a retry after a transient failure); false when
+    /// the claim no longer holds the lease.
+    func countRetry(_ claim: ClaimedNight) throws -> Bool {
+        try self.connection.withSchedulerRole { connection in
+            try connection.execute("""
+                UPDATE salesops.scheduler_runs SET attempts = attempts + 1, heartbeat_at = clock_timestamp()
+                WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
+                """) == 1
+        }
+    }
+
+    /// Whether the claim's night has succeeded under this claim (after a commit whose
+    /// outcome was lost with the connection).
+    func succeeded(_ claim: ClaimedNight) throws -> Bool {
+        try self.connection.withSchedulerRole { connection in
+            try connection.query("""
+                SELECT count(*) AS n FROM salesops.scheduler_runs
+                WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'succeeded'
+                """).rows[0].decode("n", as: Int.self) == 1
+        }
+    }
+
+    /// Records the claim's failure and when the night may be claimed again; false when the
+    /// claim no longer held the lease.
+    func recordFailure(_ claim: ClaimedNight, error: String, retryAfter: Duration) throws -> Bool {
+        try self.connection.withSchedulerRole { connection in
+            try connection.execute("""
+                UPDATE salesops.scheduler_runs
+                SET status = 'failed', finished_at = clock_timestamp(), error = \(error),
+                    next_attempt_at = clock_timestamp() + \(retryAfter.milliseconds) * interval '1 millisecond'
+                WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
+                """) == 1
+        }
+    }
+
+    /// Marks the claim's night succeeded. Runs inside the night's materialization
+    /// transaction (in the org's tenant context), so the facts and the success commit together.
+    /// - Throws: `SchedulerError.leaseLost` when the claim no longer holds the lease; the
+    ///   transaction then rolls back and the facts are not written.
+    static func recordSuccess(of claim: ClaimedNight, rowsWritten: Int, on connection: Connection) throws {
+        let updated = try connection.execute("""
+            UPDATE salesops.scheduler_runs
+            SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = \(rowsWritten),
+                error = NULL, next_attempt_at = NULL
+            WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
+            """)
+        guard updated == 1 else { throw SchedulerError.leaseLost(org: claim.org.slug, night: claim.night) }
+    }
+}
+
+/// Failures particular to scheduled nights.
+public enum SchedulerError: Error, Sendable, CustomStringConvertible {
+    /// The claim's lease expired and another process took the night over.
+    case leaseLost(org: String, night: LocalDate)
+    /// The process was stopped before the night finished; its transaction was rolled back.
+    case abandoned(org: String, night: LocalDate)
+
+    public var description: String {
+        switch self {
+        case let .leaseLost(org, night): "org \(org), night \(night): the lease expired and another process took the night over"
+        case let .abandoned(org, night): "org \(org), night \(night): abandoned when the scheduler stopped; rolled back"
+        }
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds (rounded down).
+    var milliseconds: Int {
+        let (seconds, attoseconds) = self.components
+        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
+    }
+}

@@ -1,0 +1,307 @@
+import Dispatch
+import Foundation
+import Logging
+import PostgresClient
+
+/// What a scheduler process did before it stopped.
+public struct SchedulerSummary: Sendable {
+    /// Nights this process completed.
+    public var succeeded = 0
+    /// Nights that failed for good in this process (retries exhausted or not transient).
+    public var failures: [NightFailure] = []
+    /// Why the process could not look for work, when that ended a `once` run.
+    public var claimError: (any Error)?
+}
+
+/// A night that failed for good.
+public struct NightFailure: Sendable {
+    public var org: String
+    public var night: LocalDate
+    public var error: any Error
+}
+
+/// The nightly scheduler: claims due nights from PostgreSQL and materializes them, with
+/// leases, retries and a graceful stop.
+///
+/// Control runs on one serial queue, which owns all mutable state below and the timers
+/// (hence `@unchecked Sendable`); blocking database work runs on a concurrent worker queue
+/// and reports back to the control queue. The poll timer is created and resumed once and
+/// cancelled once; it is re-armed with `schedule` for the next run time (wall clock) or the
+/// next poll (monotonic clock), whichever is sooner.
+public final class NightScheduler: @unchecked Sendable {
+    private enum Phase { case idle, running, stopping, finished }
+
+    private let pool: ConnectionPool
+    private let configuration: SchedulerConfiguration
+    private let clock: any SchedulerClock
+    private let logger: Logger
+    private let queue = DispatchQueue(label: "salesops.scheduler.control")
+    private let workers = DispatchQueue(label: "salesops.scheduler.work", attributes: .concurrent)
+    private let done = DispatchSemaphore(value: 0)
+
+    private var phase = Phase.idle
+    private var pollTimer: DispatchSourceTimer?
+    private var signalSources: [DispatchSourceSignal] = []
+    private var running: [UUID: (run: NightRun, heartbeat: LeaseHeartbeat)] = [:]
+    private var isClaiming = false
+    private var claimFailures = 0
+    private var summary = SchedulerSummary()
+    private var random = SystemRandomNumberGenerator()
+
+    /// - Parameters:
+    ///   - pool: connections for claims, heartbeats and the nights themselves; give it at
+    ///     least `2 × concurrency + 1` connections.
+    ///   - clock: decides which nights are due.
+    public init(pool: ConnectionPool, configuration: SchedulerConfiguration, clock: any SchedulerClock = SystemClock(),
+                logger: Logger) {
+        self.pool = pool
+        self.configuration = configuration
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Runs until `stop()` (or, with `once`, until no due work is left), and returns what
+    /// this process did.
+    /// - Parameter handlingSignals: stop on SIGTERM and SIGINT (a second signal abandons the
+    ///   running nights at once).
+    public func run(handlingSignals: Bool = false) -> SchedulerSummary {
+        self.queue.sync {
+            precondition(self.phase == .idle, "a scheduler runs once")
+            self.phase = .running
+            let timer = DispatchSource.makeTimerSource(queue: self.queue)
+            timer.setEventHandler { [unowned self] in self.tick() }
+            timer.schedule(deadline: .now())
+            timer.resume()
+            self.pollTimer = timer
+            if handlingSignals { self.trapSignals() }
+            self.logger.info("scheduler: started", metadata: [
+                "worker": "\(self.configuration.worker)", "run_at": "\(self.configuration.runAt)",
+                "concurrency": "\(self.configuration.concurrency)", "once": "\(self.configuration.once)",
+            ])
+        }
+        self.done.wait()
+        return self.queue.sync { self.summary }
+    }
+
+    /// Takes no new work; lets the running nights finish within the grace period, then
+    /// abandons (rolls back) what is still running. Safe from any thread.
+    public func stop() {
+        self.queue.async { self.beginStopping() }
+    }
+
+    // MARK: - Control (on `queue`)
+
+    private func trapSignals() {
+        for number in [SIGTERM, SIGINT] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: self.queue)
+            source.setEventHandler { [unowned self] in
+                if self.phase == .stopping {
+                    self.logger.notice("scheduler: second signal, abandoning the running nights")
+                    self.abandonRunning()
+                } else {
+                    self.logger.notice("scheduler: signal \(number) received, stopping")
+                    self.beginStopping()
+                }
+            }
+            source.resume()
+            self.signalSources.append(source)
+        }
+    }
+
+    private func tick() {
+        guard self.phase == .running, !self.isClaiming else { return }
+        let free = self.configuration.concurrency - self.running.count
+        guard free > 0 else { return }
+        self.isClaiming = true
+        let now = self.clock.now()
+        let configuration = self.configuration
+        self.workers.async { [pool = self.pool] in
+            let result = Result {
+                try pool.withConnection { connection in
+                    try NightLedger(connection: connection).claim(
+                        limit: free, now: now, runAt: configuration.runAt, worker: configuration.worker,
+                        lease: configuration.leaseDuration)
+                }
+            }
+            let nextRunTime = configuration.once ? nil : try? pool.withConnection {
+                try NightLedger(connection: $0).nextRunTime(after: now, runAt: configuration.runAt)
+            }
+            self.queue.async { self.claimed(result, free: free, nextRunTime: nextRunTime) }
+        }
+    }
+
+    private func claimed(_ result: Result<[ClaimedNight], any Error>, free: Int, nextRunTime: Date?) {
+        self.isClaiming = false
+        switch result {
+        case let .success(claims) where self.phase != .running:
+            claims.forEach(self.release)
+            if self.running.isEmpty { self.finish() }
+        case let .success(claims):
+            self.claimFailures = 0
+            claims.forEach(self.start)
+            if claims.count == free {
+                self.pollTimer?.schedule(deadline: .now())
+            } else if self.configuration.once {
+                if self.running.isEmpty { self.finish() }
+            } else {
+                self.armPollTimer(nextRunTime: nextRunTime)
+            }
+        case .failure where self.phase != .running:
+            if self.running.isEmpty { self.finish() }
+        case let .failure(error):
+            self.claimFailures += 1
+            self.logger.error("scheduler: cannot look for due nights", metadata: [
+                "error": "\(recordedMessage(error))", "failures": "\(self.claimFailures)",
+            ])
+            if self.configuration.once, !isTransient(error) || self.claimFailures > self.configuration.retry.limit {
+                self.summary.claimError = error
+                if self.running.isEmpty { self.finish() } else { self.phase = .stopping }
+                return
+            }
+            let delay = self.configuration.retry.delay(beforeRetry: self.claimFailures, using: &self.random)
+            self.pollTimer?.schedule(deadline: .now() + delay.dispatchInterval, leeway: .milliseconds(10))
+        }
+    }
+
+    /// Wakes at the next run time (wall clock) or after the poll interval (monotonic),
+    /// whichever comes first.
+    private func armPollTimer(nextRunTime: Date?) {
+        let poll = self.configuration.pollInterval
+        if let nextRunTime, nextRunTime.timeIntervalSince(self.clock.now()) < poll.seconds {
+            self.pollTimer?.schedule(wallDeadline: self.clock.wallDeadline(for: nextRunTime), leeway: .milliseconds(100))
+        } else {
+            self.pollTimer?.schedule(deadline: .now() + poll.dispatchInterval, leeway: .milliseconds(100))
+        }
+    }
+
+    private func start(_ claim: ClaimedNight) {
+        let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
+        let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
+                                       lease: self.configuration.leaseDuration, logger: self.logger)
+        self.running[claim.leaseToken] = (run, heartbeat)
+        self.logger.info("scheduler: night claimed", metadata: [
+            "org": "\(claim.org.slug)", "night": "\(claim.night)", "attempt": "\(claim.attempts)",
+        ])
+        self.attempt(run)
+    }
+
+    private func attempt(_ run: NightRun) {
+        self.workers.async {
+            let outcome = run.attempt()
+            self.queue.async { self.attempted(run, outcome) }
+        }
+    }
+
+    private func attempted(_ run: NightRun, _ outcome: NightRun.Outcome) {
+        let claim = run.claim
+        let metadata: Logger.Metadata = ["org": "\(claim.org.slug)", "night": "\(claim.night)"]
+        switch outcome {
+        case let .succeeded(rowsWritten):
+            self.summary.succeeded += 1
+            self.logger.info("scheduler: night succeeded", metadata: metadata.merging(["rows_written": "\(rowsWritten.map(String.init) ?? "?")"]) { $1 })
+            self.finished(run)
+        case let .transientFailure(error) where run.attempts <= self.configuration.retry.limit && self.phase == .running:
+            let delay = self.configuration.retry.delay(beforeRetry: run.attempts, using: &self.random)
+            self.logger.warning("scheduler: transient failure, retrying", metadata: metadata.merging([
+                "error": "\(recordedMessage(error))", "retry_in": "\(delay)",
+            ]) { $1 })
+            self.queue.asyncAfter(deadline: .now() + delay.dispatchInterval) {
+                if self.phase == .running { self.attempt(run) } else { self.attempted(run, .abandoned) }
+            }
+        case .transientFailure where self.phase != .running:
+            self.attempted(run, .abandoned)
+        case let .transientFailure(error), let .failed(error):
+            self.summary.failures.append(NightFailure(org: claim.org.slug, night: claim.night, error: error))
+            self.logger.error("scheduler: night failed", metadata: metadata.merging(["error": "\(recordedMessage(error))"]) { $1 })
+            let retryAfter = self.configuration.delayAfterFailure(attempts: claim.attempts + run.attempts - 1)
+            self.record(run, error: recordedMessage(error), retryAfter: retryAfter)
+        case .leaseLost:
+            self.logger.warning("scheduler: lease lost, another process has the night", metadata: metadata)
+            self.finished(run)
+        case .abandoned:
+            self.logger.notice("scheduler: night abandoned", metadata: metadata)
+            self.record(run, error: SchedulerError.abandoned(org: claim.org.slug, night: claim.night).description, retryAfter: .zero)
+        }
+    }
+
+    /// Records a night's failure on a worker (the database may be slow), then finishes it.
+    private func record(_ run: NightRun, error: String, retryAfter: Duration) {
+        self.workers.async { [pool = self.pool, logger = self.logger] in
+            do {
+                let held = try pool.withConnection {
+                    try NightLedger(connection: $0).recordFailure(run.claim, error: error, retryAfter: retryAfter)
+                }
+                if !held { logger.warning("scheduler: failure not recorded, the lease had passed to another process") }
+            } catch {
+                logger.warning("scheduler: cannot record the failure; the lease will expire instead",
+                               metadata: ["org": "\(run.claim.org.slug)", "error": "\(recordedMessage(error))"])
+            }
+            self.queue.async { self.finished(run) }
+        }
+    }
+
+    /// Gives back a night claimed while stopping, without running it.
+    private func release(_ claim: ClaimedNight) {
+        let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
+        let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
+                                       lease: self.configuration.leaseDuration, logger: self.logger)
+        self.running[claim.leaseToken] = (run, heartbeat)
+        self.attempted(run, .abandoned)
+    }
+
+    private func finished(_ run: NightRun) {
+        self.running.removeValue(forKey: run.claim.leaseToken)?.heartbeat.stop()
+        switch self.phase {
+        case .running:
+            self.tick()
+        case .stopping:
+            if self.running.isEmpty, !self.isClaiming { self.finish() }
+        case .idle, .finished:
+            break
+        }
+    }
+
+    private func beginStopping() {
+        guard self.phase == .running else { return }
+        self.phase = .stopping
+        self.logger.notice("scheduler: stopping", metadata: ["running": "\(self.running.count)"])
+        if self.running.isEmpty, !self.isClaiming {
+            self.finish()
+            return
+        }
+        self.queue.asyncAfter(deadline: .now() + self.configuration.gracePeriod.dispatchInterval) {
+            guard self.phase == .stopping, !self.running.isEmpty else { return }
+            self.logger.notice("scheduler: grace period over, abandoning the running nights")
+            self.abandonRunning()
+        }
+    }
+
+    private func abandonRunning() {
+        self.running.values.forEach { $0.run.abandon() }
+    }
+
+    private func finish() {
+        guard self.phase != .finished else { return }
+        self.phase = .finished
+        self.pollTimer?.cancel()
+        self.signalSources.forEach { $0.cancel() }
+        self.logger.info("scheduler: stopped", metadata: [
+            "succeeded": "\(self.summary.succeeded)", "failed": "\(self.summary.failures.count)",
+        ])
+        self.done.signal()
+    }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    var seconds: Double {
+        let (seconds, attoseconds) = self.components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration as a Dispatch interval (nanosecond resolution).
+    var dispatchInterval: DispatchTimeInterval {
+        .nanoseconds(Int(min(self.seconds * 1e9, Double(Int.max / 2))))
+    }
+}
