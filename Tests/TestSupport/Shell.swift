@@ -21,6 +21,11 @@ public enum Shell {
         public var command: String
         public var outcome: Outcome
         public var description: String { "\(self.command) exited \(self.outcome.status): \(self.outcome.stderr)" }
+
+        public init(command: String, outcome: Outcome) {
+            self.command = command
+            self.outcome = outcome
+        }
     }
 
     /// Runs a program and returns its standard output; throws when it exits non-zero.
@@ -98,6 +103,13 @@ public enum Shell {
     }
 
     private static let spawnLock = NSLock()
+
+    /// Runs `body` (a spawn) under the lock that keeps other spawns from inheriting pipes.
+    static func withSpawnLock<Result>(_ body: () -> Result) -> Result {
+        spawnLock.lock()
+        defer { spawnLock.unlock() }
+        return body()
+    }
 
     /// Holds data written by one thread and read by another after a `DispatchGroup.wait()`,
     /// which orders the two; hence `@unchecked Sendable`.

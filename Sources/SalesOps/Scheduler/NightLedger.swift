@@ -44,17 +44,25 @@ struct NightLedger {
                         ORDER BY d
                         LIMIT 1
                     ) n
-                ), due AS (
-                    SELECT org_id, night FROM next_night
+                ), due AS MATERIALIZED (
+                    SELECT org_id, night, due_at FROM next_night n
                     WHERE due_at <= \(now)::timestamptz
+                      AND NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
+                                      WHERE s.org_id = n.org_id AND s.night = n.night
+                                        AND ((s.status = 'running' AND s.lease_expires_at >= clock_timestamp())
+                                          OR (s.status = 'failed' AND s.next_attempt_at > clock_timestamp())))
                     ORDER BY due_at, org_id
+                ), picked AS (
+                    -- Claimers racing each other skip the orgs another is claiming right now.
+                    SELECT org_id, night FROM due
+                    WHERE pg_try_advisory_xact_lock(\(Self.claimLockNamespace), (org_id & 2147483647)::integer)
                     LIMIT \(limit)
                 ), claimed AS (
                     INSERT INTO salesops.scheduler_runs AS r
                         (org_id, night, status, attempts, worker, lease_token, started_at, heartbeat_at, lease_expires_at)
                     SELECT org_id, night, 'running', 1, \(worker), gen_random_uuid(), clock_timestamp(), clock_timestamp(),
                            clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
-                    FROM due
+                    FROM picked
                     ON CONFLICT (org_id, night) DO UPDATE
                     SET status = 'running', attempts = r.attempts + 1, worker = EXCLUDED.worker,
                         lease_token = EXCLUDED.lease_token, started_at = EXCLUDED.started_at,
@@ -75,6 +83,17 @@ struct NightLedger {
             }
         }
     }
+
+    /// How many nights are running (in any process, lease live or not): work that, once
+    /// finished or rescued, may make further nights claimable.
+    func runningNights() throws -> Int {
+        try self.connection.withSchedulerRole { connection in
+            try connection.query("SELECT count(*) AS n FROM salesops.scheduler_runs WHERE status = 'running'").rows[0].decode("n")
+        }
+    }
+
+    /// Advisory-lock namespace of claims (the second key is the org id).
+    static let claimLockNamespace: Int32 = 7_340_156
 
     /// The earliest instant after `now` at which an org's local clock reaches the run time
     /// (computed on each org's local calendar, so DST days are not 24 hours); nil when no

@@ -124,14 +124,20 @@ public final class NightScheduler: @unchecked Sendable {
                         lease: configuration.leaseDuration)
                 }
             }
+            // What to wait for when this claim leaves slots free: the next run time, or (with
+            // `once`) nights other processes are running, whose end may free further nights.
             let nextRunTime = configuration.once ? nil : try? pool.withConnection {
                 try NightLedger(connection: $0).nextRunTime(after: now, runAt: configuration.runAt)
             }
-            self.queue.async { self.claimed(result, free: free, nextRunTime: nextRunTime) }
+            let claimedCount = (try? result.get().count) ?? free
+            let runningNights = configuration.once && claimedCount < free
+                ? (try? pool.withConnection { try NightLedger(connection: $0).runningNights() }) ?? 1
+                : 0
+            self.queue.async { self.claimed(result, free: free, nextRunTime: nextRunTime, runningNights: runningNights) }
         }
     }
 
-    private func claimed(_ result: Result<[ClaimedNight], any Error>, free: Int, nextRunTime: Date?) {
+    private func claimed(_ result: Result<[ClaimedNight], any Error>, free: Int, nextRunTime: Date?, runningNights: Int) {
         self.isClaiming = false
         switch result {
         case let .success(claims) where self.phase != .running:
@@ -143,7 +149,16 @@ public final class NightScheduler: @unchecked Sendable {
             if claims.count == free {
                 self.pollTimer?.schedule(deadline: .now())
             } else if self.configuration.once {
-                if self.running.isEmpty { self.finish() }
+                // Done when nothing is due and no night runs anywhere; while others run
+                // nights, look again every second (their orgs' next nights may follow).
+                if self.running.isEmpty {
+                    if runningNights == 0 {
+                        self.finish()
+                    } else {
+                        let wait = min(self.configuration.pollInterval, .seconds(1))
+                        self.pollTimer?.schedule(deadline: .now() + wait.dispatchInterval, leeway: .milliseconds(10))
+                    }
+                }
             } else {
                 self.armPollTimer(nextRunTime: nextRunTime)
             }

@@ -23,7 +23,8 @@ struct TenantIsolationTests {
 
     /// Two orgs, each with one row in every tenant table (through the demo files).
     static func twoPopulatedOrgs() throws -> (Connection, Org, Org) {
-        let connection = try TestDatabase.migrated().connect()
+        let database = try TestDatabase.migrated()
+        let connection = try database.connect()
         let orgA = try SharedDatabase.makeOrg(on: connection)
         let orgB = try SharedDatabase.makeOrg(on: connection)
         for org in [orgA, orgB] {
@@ -31,14 +32,25 @@ struct TenantIsolationTests {
                 let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
                 _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!, fileName: file)
             }
-            try Self.materializeKPIs(org: org, connection: connection)
+            try connection.execute("UPDATE salesops.orgs SET created_at = '2026-11-20T12:00:00Z' WHERE id = \(org.id)")
         }
+        try Self.scheduleNights(database)
         return (connection, orgA, orgB)
     }
 
-    /// KPI facts in every KPI table, written by the materializer through the application role.
-    static func materializeKPIs(org: Org, connection: Connection) throws {
-        _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-20")!)
+    /// KPI facts in every KPI table and run records, written by scheduled nights (2026-11-19
+    /// and 2026-11-20 of each org) through the application and scheduler roles.
+    static func scheduleNights(_ database: TestDatabase) throws {
+        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: database.url), maximumConnections: 3,
+                                  logger: TestCluster.logger)
+        defer { pool.shutdown() }
+        var configuration = SchedulerConfiguration()
+        configuration.once = true
+        configuration.trailingDays = 20
+        let summary = NightScheduler(pool: pool, configuration: configuration,
+                                     clock: AcceleratedClock(start: TimestampFormat.date("2026-11-21T12:00:00Z", strictRFC3339: true)!),
+                                     logger: TestCluster.logger).run()
+        #expect(summary.succeeded == 4 && summary.failures.isEmpty)
     }
 
     @Test("every tenant table is found, and the demo data puts rows of both orgs in each")
@@ -173,6 +185,7 @@ struct TenancyCatalogTests {
         let rows = try connection.query("""
             SELECT tablename, policyname, coalesce(qual, with_check) AS expression
             FROM pg_policies WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'orgs'
+              AND roles <> '{salesops_scheduler}'
             """).rows
         #expect(!rows.isEmpty)
         for row in rows {
@@ -181,6 +194,26 @@ struct TenancyCatalogTests {
             #expect(expression.contains("NULLIF(current_setting('salesops.org_id'::text, true), ''::text)"),
                     "policy on \(table) reads the org differently: \(expression)")
         }
+    }
+
+    @Test("the scheduler role reaches the org registry and the run records, and no other tenant table")
+    func schedulerRoleSeesNoTenantData() throws {
+        let connection = try SharedDatabase.connect()
+        let reachable = try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+              AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND (has_table_privilege('salesops_scheduler', c.oid, 'SELECT')
+                   OR has_table_privilege('salesops_scheduler', c.oid, 'INSERT')
+                   OR has_table_privilege('salesops_scheduler', c.oid, 'UPDATE')
+                   OR has_table_privilege('salesops_scheduler', c.oid, 'DELETE'))
+            ORDER BY 1
+            """).rows.map { try $0.decode("name", as: String.self) }
+        #expect(reachable == ["salesops.orgs", "salesops.scheduler_runs"])
+        let row = try connection.query("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'salesops_scheduler'").rows[0]
+        #expect(try row.decode("rolbypassrls", as: Bool.self) == false)
+        #expect(try row.decode("rolsuper", as: Bool.self) == false)
     }
 
     @Test("the application role cannot bypass row-level security")
