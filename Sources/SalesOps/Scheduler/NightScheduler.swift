@@ -183,7 +183,7 @@ public final class NightScheduler: @unchecked Sendable {
     /// whichever comes first.
     private func armPollTimer(nextRunTime: Date?) {
         let poll = self.configuration.pollInterval
-        if let nextRunTime, nextRunTime.timeIntervalSince(self.clock.now()) < poll.seconds {
+        if let nextRunTime, self.clock.realSeconds(until: nextRunTime) < poll.seconds {
             self.pollTimer?.schedule(wallDeadline: self.clock.wallDeadline(for: nextRunTime), leeway: .milliseconds(100))
         } else {
             self.pollTimer?.schedule(deadline: .now() + poll.dispatchInterval, leeway: .milliseconds(100))

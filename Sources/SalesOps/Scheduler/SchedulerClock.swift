@@ -11,6 +11,8 @@ public protocol SchedulerClock: Sendable {
     func now() -> Date
     /// The `DispatchWallTime` at which this clock reads `instant`.
     func wallDeadline(for instant: Date) -> DispatchWallTime
+    /// Real seconds until this clock reads `instant` (negative when it has passed).
+    func realSeconds(until instant: Date) -> TimeInterval
 }
 
 /// The system's real-time clock.
@@ -21,6 +23,10 @@ public struct SystemClock: SchedulerClock {
 
     public func wallDeadline(for instant: Date) -> DispatchWallTime {
         DispatchWallTime(timespec: timespec(instant))
+    }
+
+    public func realSeconds(until instant: Date) -> TimeInterval {
+        instant.timeIntervalSinceNow
     }
 }
 
@@ -49,8 +55,15 @@ public struct AcceleratedClock: SchedulerClock {
     }
 
     public func wallDeadline(for instant: Date) -> DispatchWallTime {
-        let real = self.realStart.addingTimeInterval(instant.timeIntervalSince(self.start) / self.speed)
-        return DispatchWallTime(timespec: timespec(real))
+        DispatchWallTime(timespec: timespec(self.realInstant(of: instant)))
+    }
+
+    public func realSeconds(until instant: Date) -> TimeInterval {
+        self.realInstant(of: instant).timeIntervalSinceNow
+    }
+
+    private func realInstant(of instant: Date) -> Date {
+        self.realStart.addingTimeInterval(instant.timeIntervalSince(self.start) / self.speed)
     }
 }
 
