@@ -9,6 +9,12 @@ public struct TestDatabase: Sendable {
     /// Its URL, for connections and for `salesctl --database-url`.
     public let url: String
 
+    /// A database that already exists (e.g. on a server a test started itself).
+    public init(name: String, url: String) {
+        self.name = name
+        self.url = url
+    }
+
     /// A new database with the whole schema applied (copied from a migrated template).
     public static func migrated() throws -> TestDatabase {
         try create(template: TestCluster.templateName)
