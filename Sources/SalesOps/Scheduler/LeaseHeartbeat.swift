@@ -45,6 +45,8 @@ final class LeaseHeartbeat: @unchecked Sendable {
     }
 
     deinit {
-        self.stop()
+        // Not `stop()`: the last reference may go on the heartbeat's own queue, where a
+        // `sync` would deadlock. Cancelling a resumed timer is safe from any thread.
+        if !self.isStopped { self.timer.cancel() }
     }
 }

@@ -290,7 +290,18 @@ public final class NightScheduler: @unchecked Sendable {
             self.logger.notice("scheduler: grace period over, abandoning the running nights")
             self.abandonRunning()
         }
+        // A night that does not answer its cancel request (the network is gone) must not keep
+        // the process alive: its server session rolls back when the process exits.
+        self.queue.asyncAfter(deadline: .now() + (self.configuration.gracePeriod + Self.abandonTimeout).dispatchInterval) {
+            guard self.phase == .stopping else { return }
+            self.logger.warning("scheduler: nights did not end after their cancel request; exiting, the server rolls them back",
+                                metadata: ["running": "\(self.running.count)"])
+            self.finish()
+        }
     }
+
+    /// How long abandoned nights get to report back before the process stops without them.
+    static let abandonTimeout: Duration = .seconds(10)
 
     private func abandonRunning() {
         self.running.values.forEach { $0.run.abandon() }
