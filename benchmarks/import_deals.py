@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+from release_build import release_salesctl
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -67,11 +69,7 @@ def main():
     parser.add_argument("--keep", action="store_true", help="keep the cluster and files")
     args = parser.parse_args()
 
-    run([os.path.join(ROOT, "scripts/ensure-dependencies")])
-    run(["swift", "build", "-c", "release", "--product", "salesctl"], stdout=sys.stderr)
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True,
-                              text=True, cwd=ROOT).stdout.strip()
-    salesctl = os.path.join(bin_path, "salesctl")
+    salesctl = release_salesctl()
 
     work = tempfile.mkdtemp(prefix="salesops-bench-")
     os.chmod(work, 0o755)

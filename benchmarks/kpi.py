@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from release_build import release_salesctl
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAST_DAY = datetime.date(2026, 11, 22)
 
@@ -58,11 +60,7 @@ def main():
     parser.add_argument("--days", type=int, default=730)
     args = parser.parse_args()
 
-    subprocess.run([os.path.join(ROOT, "scripts/ensure-dependencies")], check=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "salesctl"], check=True, cwd=ROOT, stdout=sys.stderr)
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True,
-                              text=True, cwd=ROOT).stdout.strip()
-    salesctl = os.path.join(bin_path, "salesctl")
+    salesctl = release_salesctl()
     work = tempfile.mkdtemp(prefix="salesops-kpi-bench-")
     os.chmod(work, 0o755)
     cluster = os.path.join(work, "pg")

@@ -21,6 +21,8 @@ import sys
 import tempfile
 import time
 
+from release_build import release_salesctl
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAST_NIGHT = datetime.date(2026, 3, 19)
 CLOCK = "2026-03-20T12:30:00Z"  # every zone below is past 02:00 on the 20th, or (Apia) on the 21st before it
@@ -44,11 +46,7 @@ def main():
     parser.add_argument("--small-nights", type=int, default=5)
     args = parser.parse_args()
 
-    subprocess.run([os.path.join(ROOT, "scripts/ensure-dependencies")], check=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "salesctl"], check=True, cwd=ROOT, stdout=sys.stderr)
-    bin_path = subprocess.run(["swift", "build", "-c", "release", "--show-bin-path"], check=True, capture_output=True,
-                              text=True, cwd=ROOT).stdout.strip()
-    salesctl = os.path.join(bin_path, "salesctl")
+    salesctl = release_salesctl()
     work = tempfile.mkdtemp(prefix="salesops-scheduler-bench-")
     os.chmod(work, 0o755)
     cluster = os.path.join(work, "pg")
