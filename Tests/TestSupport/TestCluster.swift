@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Logging
 import PostgresClient
 import SalesOps
@@ -32,6 +35,7 @@ public enum TestCluster {
     /// URL of the server's `postgres` database.
     public static let serverURL: String = {
         if let url = ProcessInfo.processInfo.environment["SALESOPS_TEST_DATABASE_URL"], !url.isEmpty { return url }
+        stopOrphanedClusters()
         let output: String
         do {
             output = try Shell.run(repositoryRoot.appendingPathComponent("scripts/pg-cluster").path, ["start", clusterDirectory])
@@ -45,6 +49,19 @@ public enum TestCluster {
         }
         return output.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
+
+    /// Stops the clusters of earlier test processes that are gone without stopping theirs
+    /// (a run that ended without running its exit handlers).
+    private static func stopOrphanedClusters() {
+        let temporary = FileManager.default.temporaryDirectory
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? []
+        for name in names where name.hasPrefix("salesops-tests-") {
+            guard let pid = Int32(name.dropFirst("salesops-tests-".count)), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            let folder = temporary.appendingPathComponent(name).path
+            _ = try? Shell.run(repositoryRoot.appendingPathComponent("scripts/pg-cluster").path, ["stop", folder])
+            try? FileManager.default.removeItem(atPath: folder)
+        }
+    }
 
     /// The URL of another database on the test server.
     public static func url(database: String) -> String {

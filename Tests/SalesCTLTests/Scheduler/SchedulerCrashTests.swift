@@ -59,6 +59,26 @@ struct SchedulerCrashTests {
         #expect(check.contains(" 0 fact rows written"), "the rescued night left values one materialization agrees with: \(check)")
     }
 
+    @Test("heartbeats keep a live holder's lease: a night outlasting its lease three times over is not taken over")
+    func heartbeatsKeepTheLease() throws {
+        let fixture = try SchedulerFixture()
+        try Self.orgWithStaleFacts(fixture)
+        let blocker = try Self.blockFactWrites(fixture)
+        let holder = try fixture.startScheduler(["--clock-start", Self.now, "--lease-seconds", "1", "--poll-seconds", "0.2"])
+        #expect(try eventually { try Self.isRunning(fixture) && fixture.salesctlWaitsOnLock() })
+        let rival = try fixture.startScheduler(["--clock-start", Self.now, "--lease-seconds", "1", "--poll-seconds", "0.2"])
+        usleep(3_000_000)
+        try blocker.execute("COMMIT")
+        #expect(try eventually { try fixture.runs(of: "acme").first?.status == "succeeded" })
+        for process in [holder, rival] {
+            process.send(SIGTERM)
+            #expect(process.wait(timeout: .seconds(20))?.status == 0)
+        }
+        let run = try fixture.runs(of: "acme")[0]
+        #expect(run.attempts == 1)
+        #expect(run.worker.hasSuffix(":\(holder.pid)"))
+    }
+
     @Test("SIGTERM during a night that cannot finish in the grace period: exit 0, rolled back, the night free for the next process")
     func sigtermAbandonsAfterGrace() throws {
         let fixture = try SchedulerFixture()
