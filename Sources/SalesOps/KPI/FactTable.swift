@@ -25,7 +25,8 @@ struct FactTable: Sendable {
                   valueColumns: ["value"]),
     ]
 
-    /// Makes the stored facts of the covered periods equal the new ones.
+    /// Makes the stored facts of the covered periods equal the new ones. New rows go in key
+    /// order, which keeps the primary key's insertions local.
     /// - Returns: rows deleted, inserted or updated.
     func replaceCoveredPeriods(orgID: Int64, on connection: Connection) throws -> Int {
         let keys = self.keyColumns.joined(separator: ", ")
@@ -39,6 +40,7 @@ struct FactTable: Sendable {
         let written = try connection.execute(Query(sql: """
             INSERT INTO \(self.table) AS f (org_id, \(keys), \(values))
             SELECT $1, \(keys), \(values) FROM \(self.newFacts)
+            ORDER BY \(keys)
             ON CONFLICT (org_id, \(keys)) DO UPDATE SET
                 \(self.valueColumns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
             WHERE (\(self.valueColumns.map { "f.\($0)" }.joined(separator: ", ")))

@@ -103,9 +103,15 @@ public struct KPIMaterializer {
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
             try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts")
+            try Self.checkMetricNames(on: connection)
             var rowsWritten = 0
             for table in FactTable.all {
-                rowsWritten += try table.replaceCoveredPeriods(orgID: org.id, on: connection)
+                let started = clock.now
+                let written = try table.replaceCoveredPeriods(orgID: org.id, on: connection)
+                rowsWritten += written
+                connection.logger.debug("kpi: facts replaced", metadata: [
+                    "org": "\(org.slug)", "table": "\(table.table)", "rows": "\(written)", "elapsed": "\(clock.now - started)",
+                ])
             }
             let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
             try beforeCommit?(connection, report)
@@ -133,6 +139,17 @@ public struct KPIMaterializer {
         + PipelineSnapshotMetrics.metrics + CustomerMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics + SpendMetrics.metrics
         + QuotaMetrics.metrics + DerivedMetrics.metrics
 
+    /// Refuses a run whose facts name a metric missing from the catalogue (a defect of the
+    /// engine, not of the data): one set-based check instead of a foreign key per row.
+    static func checkMetricNames(on connection: Connection) throws {
+        let unknown = try connection.query("""
+            SELECT DISTINCT n.metric FROM kpi_new_facts n
+            WHERE NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
+            ORDER BY 1
+            """).rows.map { try $0.decode("metric", as: String.self) }
+        guard unknown.isEmpty else { throw KPIEngineError.unknownMetrics(unknown) }
+    }
+
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).
     static let lockNamespace: Int32 = 7_340_155
 
@@ -154,4 +171,16 @@ public struct KPIMaterializer {
         UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = $1
         UNION ALL SELECT 0, 'org', 0
         """
+}
+
+/// Defects of the KPI engine itself (exit 70), as opposed to bad input.
+public enum KPIEngineError: Error, Sendable, CustomStringConvertible {
+    /// Computed facts name metrics the catalogue (`salesops.metrics`) does not have.
+    case unknownMetrics([String])
+
+    public var description: String {
+        switch self {
+        case let .unknownMetrics(names): "the KPI engine computed metrics missing from the catalogue: \(names.joined(separator: ", "))"
+        }
+    }
 }

@@ -62,7 +62,7 @@ struct SchedulerCrashTests {
     @Test("heartbeats keep a live holder's lease: a night outlasting its lease three times over is not taken over")
     func heartbeatsKeepTheLease() throws {
         let fixture = try SchedulerFixture()
-        try Self.orgWithStaleFacts(fixture)
+        _ = try Self.orgWithStaleFacts(fixture)
         let blocker = try Self.blockFactWrites(fixture)
         let holder = try fixture.startScheduler(["--clock-start", Self.now, "--lease-seconds", "1", "--poll-seconds", "0.2"])
         #expect(try eventually { try Self.isRunning(fixture) && fixture.salesctlWaitsOnLock() })

@@ -1,0 +1,24 @@
+import PostgresClient
+@testable import SalesOps
+import Testing
+import TestSupport
+
+@Suite("KPI engine: facts name catalogue metrics only")
+struct MetricCatalogueCheckTests {
+    @Test("a run whose facts name a metric missing from the catalogue is refused, naming it")
+    func unknownMetricRefused() throws {
+        let connection = try SharedDatabase.connect()
+        try connection.withTransaction { connection in
+            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
+            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('win_rate')")
+            try KPIMaterializer.checkMetricNames(on: connection)
+            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenu'), ('zz_unknown')")
+            #expect {
+                try KPIMaterializer.checkMetricNames(on: connection)
+            } throws: { error in
+                guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
+                return names == ["revenu", "zz_unknown"]
+            }
+        }
+    }
+}
