@@ -24,6 +24,20 @@ GRANT salesops_scheduler TO CURRENT_USER;
 GRANT USAGE ON SCHEMA salesops TO salesops_scheduler;
 GRANT SELECT ON salesops.orgs TO salesops_scheduler;
 
+-- The calendar of scheduled nights, in one place for claims, wake-ups and status. An org's
+-- first night is the local day before its creation; night d is due when the org's local
+-- clock reads run_at on d + 1 (a time in a spring-forward gap is read as the instant after
+-- it, an ambiguous one as standard time, as PostgreSQL reads `timestamp AT TIME ZONE`).
+CREATE FUNCTION salesops.scheduler_first_night(created_at timestamptz, timezone text) RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT (created_at AT TIME ZONE timezone)::date - 1
+$$;
+
+CREATE FUNCTION salesops.scheduler_night_due_at(night date, run_at time, timezone text) RETURNS timestamptz
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+    SELECT ((night + 1) + run_at) AT TIME ZONE timezone
+$$;
+
 CREATE TABLE salesops.scheduler_runs (
     org_id            bigint NOT NULL REFERENCES salesops.orgs (id) ON DELETE CASCADE,
     night             date NOT NULL,

@@ -44,12 +44,10 @@ enum BreakdownMetrics {
         ), stage_moves AS (
             -- +1 into a stage and -1 out of the previous one on the day a lead moves; moves
             -- before the first stop fold into it, so the history is counted once, not per stop.
-            SELECT m.rep_id, m.day, m.rank, sum(m.delta) AS delta
-            FROM (SELECT rep_id, greatest(day, b.first_stop) AS day, rank, 1 AS delta
-                  FROM lead_stages CROSS JOIN bounds b WHERE previous_rank IS NULL OR previous_rank <> rank
+            SELECT m.rep_id, greatest(m.day, b.first_stop) AS day, m.rank, sum(m.delta) AS delta
+            FROM (SELECT rep_id, day, rank, 1 AS delta FROM lead_stages WHERE previous_rank IS NULL OR previous_rank <> rank
                   UNION ALL
-                  SELECT rep_id, greatest(day, b.first_stop), previous_rank, -1
-                  FROM lead_stages CROSS JOIN bounds b WHERE previous_rank <> rank) AS m
+                  SELECT rep_id, day, previous_rank, -1 FROM lead_stages WHERE previous_rank <> rank) AS m
             CROSS JOIN bounds b
             WHERE m.day <= b.last_stop
             GROUP BY 1, 2, 3

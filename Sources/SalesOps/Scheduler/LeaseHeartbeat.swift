@@ -16,9 +16,9 @@ final class LeaseHeartbeat: @unchecked Sendable {
     init(claim: ClaimedNight, pool: ConnectionPool, interval: Duration, lease: Duration, logger: Logger) {
         self.queue = DispatchQueue(label: "salesops.scheduler.heartbeat.\(claim.org.slug).\(claim.night)")
         self.timer = DispatchSource.makeTimerSource(queue: self.queue)
-        let nanoseconds = max(interval.milliseconds, 1) * 1_000_000
-        self.timer.schedule(deadline: .now() + .nanoseconds(nanoseconds), repeating: .nanoseconds(nanoseconds),
-                            leeway: .nanoseconds(nanoseconds / 10))
+        let interval = max(interval, .milliseconds(1))
+        self.timer.schedule(deadline: .now() + interval.dispatchInterval, repeating: interval.dispatchInterval,
+                            leeway: (interval / 10).dispatchInterval)
         self.timer.setEventHandler { [weak self] in
             guard let self, !self.isStopped else { return }
             do {

@@ -32,11 +32,11 @@ struct NightLedger {
             let rows = try connection.query("""
                 WITH next_night AS (
                     SELECT o.id AS org_id, n.night,
-                           ((n.night + 1) + \(runAt.description)::time) AT TIME ZONE o.timezone AS due_at
+                           salesops.scheduler_night_due_at(n.night, \(runAt.description)::time, o.timezone) AS due_at
                     FROM salesops.orgs o
                     CROSS JOIN LATERAL (
                         SELECT d::date AS night
-                        FROM generate_series((o.created_at AT TIME ZONE o.timezone)::date - 1,
+                        FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
                                              (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1,
                                              interval '1 day') AS d
                         WHERE NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
@@ -102,10 +102,11 @@ struct NightLedger {
         try self.connection.withSchedulerRole { connection in
             try connection.query("""
                 SELECT min(CASE WHEN today_run > \(now)::timestamptz THEN today_run
-                                ELSE ((local_today + 1) + \(runAt.description)::time) AT TIME ZONE timezone END) AS next_run
-                FROM (SELECT o.timezone, l.local_today, (l.local_today + \(runAt.description)::time) AT TIME ZONE o.timezone AS today_run
+                                ELSE salesops.scheduler_night_due_at(yesterday + 1, \(runAt.description)::time, timezone) END) AS next_run
+                FROM (SELECT o.timezone, l.yesterday,
+                             salesops.scheduler_night_due_at(l.yesterday, \(runAt.description)::time, o.timezone) AS today_run
                       FROM salesops.orgs o
-                      CROSS JOIN LATERAL (SELECT (\(now)::timestamptz AT TIME ZONE o.timezone)::date AS local_today) l) t
+                      CROSS JOIN LATERAL (SELECT (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1 AS yesterday) l) t
                 """).rows[0].decode("next_run", as: Date?.self)
         }
     }
@@ -184,13 +185,5 @@ public enum SchedulerError: Error, Sendable, CustomStringConvertible {
         case let .leaseLost(org, night): "org \(org), night \(night): the lease expired and another process took the night over"
         case let .abandoned(org, night): "org \(org), night \(night): abandoned when the scheduler stopped; rolled back"
         }
-    }
-}
-
-extension Duration {
-    /// Whole milliseconds (rounded down).
-    var milliseconds: Int {
-        let (seconds, attoseconds) = self.components
-        return Int(seconds) * 1000 + Int(attoseconds / 1_000_000_000_000_000)
     }
 }

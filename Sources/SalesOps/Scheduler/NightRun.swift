@@ -56,9 +56,10 @@ final class NightRun: Sendable {
         }
         do {
             if attempt > 1 {
-                let ledger = { (body: (NightLedger) throws -> Bool) in try self.pool.withConnection { try body(NightLedger(connection: $0)) } }
-                if try ledger({ try $0.succeeded(self.claim) }) { return .succeeded(rowsWritten: nil) }
-                guard try ledger({ try $0.countRetry(self.claim) }) else { return .leaseLost }
+                if try self.pool.withConnection({ try NightLedger(connection: $0).succeeded(self.claim) }) {
+                    return .succeeded(rowsWritten: nil)
+                }
+                guard try self.pool.withConnection({ try NightLedger(connection: $0).countRetry(self.claim) }) else { return .leaseLost }
             }
             let report = try self.pool.withConnection { connection in
                 let handle = connection.makeCancelHandle()

@@ -190,11 +190,17 @@ public final class NightScheduler: @unchecked Sendable {
         }
     }
 
-    private func start(_ claim: ClaimedNight) {
+    /// Holds a claimed night: its run, and a heartbeat renewing its lease until it is finished.
+    private func hold(_ claim: ClaimedNight) -> NightRun {
         let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
         let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
                                        lease: self.configuration.leaseDuration, logger: self.logger)
         self.running[claim.leaseToken] = (run, heartbeat)
+        return run
+    }
+
+    private func start(_ claim: ClaimedNight) {
+        let run = self.hold(claim)
         self.logger.info("scheduler: night claimed", metadata: [
             "org": "\(claim.org.slug)", "night": "\(claim.night)", "attempt": "\(claim.attempts)",
         ])
@@ -258,11 +264,7 @@ public final class NightScheduler: @unchecked Sendable {
 
     /// Gives back a night claimed while stopping, without running it.
     private func release(_ claim: ClaimedNight) {
-        let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
-        let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
-                                       lease: self.configuration.leaseDuration, logger: self.logger)
-        self.running[claim.leaseToken] = (run, heartbeat)
-        self.attempted(run, .abandoned)
+        self.attempted(self.hold(claim), .abandoned)
     }
 
     private func finished(_ run: NightRun) {
@@ -316,18 +318,5 @@ public final class NightScheduler: @unchecked Sendable {
             "succeeded": "\(self.summary.succeeded)", "failed": "\(self.summary.failures.count)",
         ])
         self.done.signal()
-    }
-}
-
-extension Duration {
-    /// The duration in (fractional) seconds.
-    var seconds: Double {
-        let (seconds, attoseconds) = self.components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-
-    /// The duration as a Dispatch interval (nanosecond resolution).
-    var dispatchInterval: DispatchTimeInterval {
-        .nanoseconds(Int(min(self.seconds * 1e9, Double(Int.max / 2))))
     }
 }

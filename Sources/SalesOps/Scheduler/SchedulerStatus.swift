@@ -70,10 +70,10 @@ public struct SchedulerStatusReader {
                 SELECT o.slug, o.timezone,
                        (SELECT max(r.night) FROM salesops.scheduler_runs r
                         WHERE r.org_id = o.id AND r.status = 'succeeded') AS last_succeeded,
-                       (SELECT count(*) FROM generate_series((o.created_at AT TIME ZONE o.timezone)::date - 1,
+                       (SELECT count(*) FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
                                                              (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1,
                                                              interval '1 day') AS d
-                        WHERE ((d::date + 1) + \(runAt.description)::time) AT TIME ZONE o.timezone <= \(now)::timestamptz
+                        WHERE salesops.scheduler_night_due_at(d::date, \(runAt.description)::time, o.timezone) <= \(now)::timestamptz
                           AND NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs r
                                           WHERE r.org_id = o.id AND r.night = d::date AND r.status = 'succeeded')) AS nights_behind,
                        (SELECT count(*) FROM salesops.scheduler_runs r WHERE r.org_id = o.id AND r.status = 'running') AS running,
