@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """KPI engine benchmark, in one run on one private cluster (ratios, not absolute times).
 
-    benchmarks/kpi.py [--orgs N] [--reps R] [--days D]
+    benchmarks/kpi.py [--orgs N] [--reps R] [--days D] [--density demo|issue]
 
-Seeds N orgs (R reps each, D days of history up to 2026-11-22) through `salesctl demo seed`,
-then measures:
+Seeds N orgs (R reps each, D days of history up to 2026-11-22), then measures:
   1. read: one org, one month, every rep's metrics from kpi.metric_values (rows fetched, mean of
      200 reads in one session), against computing
      the same periods live from the raw tables (`kpi materialize --dry-run` of the month's
@@ -15,6 +14,12 @@ then measures:
   4. the full backfill against one aggregate pass over the raw tables (count and sum per org
      and day over deals, activities, leads and stage changes);
   5. salesctl's peak memory (max RSS) during the backfill.
+
+Densities: `demo` seeds everything through `salesctl demo seed` (the import path; about 100
+deals and 330 activities per rep over two years); `issue` seeds the org's structure that way
+and adds the KPI issue's per-rep volume in SQL (`issue_density.sql`: 50 accounts, 500 deals,
+~1,700 stage changes, 2,000 activities and 250 leads per rep per two years). The issue's
+full scale is `--orgs 10 --reps 200 --density issue`.
 """
 import argparse
 import datetime
@@ -59,6 +64,7 @@ def main():
     parser.add_argument("--orgs", type=int, default=10)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--days", type=int, default=730)
+    parser.add_argument("--density", choices=["demo", "issue"], default="demo")
     args = parser.parse_args()
 
     salesctl = release_salesctl()
@@ -71,13 +77,25 @@ def main():
         env = dict(os.environ, DATABASE_URL=url, SALESOPS_SQL_DIR=os.path.join(ROOT, "sql"))
         run = lambda *a: subprocess.run([salesctl, *a], check=True, env=env, stdout=subprocess.DEVNULL)
         run("migrate")
+
+        def seed(slug, days, seed):
+            """Seeds an existing org with `days` days of history at the chosen density."""
+            if args.density == "demo":
+                run("demo", "seed", "--org", slug, "--reps", str(args.reps), "--days", str(days), "--seed", str(seed),
+                    "--last-day", str(LAST_DAY))
+                return
+            run("demo", "seed", "--org", slug, "--reps", str(args.reps), "--days", "1", "--seed", str(seed),
+                "--last-day", str(LAST_DAY))
+            subprocess.run(["psql", url, "-q", "-v", f"org={slug}", "-v", f"days={days}", "-v", f"last_day={LAST_DAY}",
+                            "-v", f"seed={1 / (seed + 1)}", "-f", os.path.join(ROOT, "benchmarks/issue_density.sql")],
+                           check=True, stdout=subprocess.DEVNULL)
+
         zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata", "Pacific/Tongatapu", "UTC", "Australia/Sydney"]
-        print(f"seeding {args.orgs} orgs x {args.reps} reps x {args.days} days", file=sys.stderr)
+        print(f"seeding {args.orgs} orgs x {args.reps} reps x {args.days} days ({args.density} density)", file=sys.stderr)
         for index in range(args.orgs):
             run("org", "create", f"org-{index}", "--name", f"Org {index}", "--timezone", zones[index % len(zones)],
                 "--fiscal-year-start", str(1 + index % 12))
-            run("demo", "seed", "--org", f"org-{index}", "--reps", str(args.reps), "--days", str(args.days),
-                "--seed", str(index + 1), "--last-day", str(LAST_DAY))
+            seed(f"org-{index}", args.days, index + 1)
         counts = subprocess.run(["psql", url, "-qAt", "-c",
                                  "SELECT (SELECT count(*) FROM salesops.deals) || ' deals, ' || (SELECT count(*) FROM salesops.deal_stage_changes)"
                                  " || ' stage changes, ' || (SELECT count(*) FROM salesops.activities) || ' activities, '"
@@ -93,7 +111,7 @@ def main():
             SELECT org_id, (occurred_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.activities GROUP BY 1, 2;
             SELECT org_id, (created_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.leads GROUP BY 1, 2;
             SELECT org_id, (changed_at AT TIME ZONE 'UTC')::date, count(*) FROM salesops.deal_stage_changes GROUP BY 1, 2;
-            """)
+            """, repeat=3)  # the mean of three passes in one session: psql's start is not the pass
 
         month_end = datetime.date(2026, 10, 31)
         live, _, _ = timed([salesctl, "kpi", "materialize", "--org", "org-0", "--from", str(month_end), "--to", str(month_end), "--dry-run"], env)
@@ -109,8 +127,7 @@ def main():
         # History independence: same reps and seed, 1 year against 4 years of history.
         for years in (1, 4):
             run("org", "create", f"history-{years}", "--name", f"History {years}")
-            run("demo", "seed", "--org", f"history-{years}", "--reps", str(args.reps), "--days", str(365 * years),
-                "--seed", "99", "--last-day", str(LAST_DAY))
+            seed(f"history-{years}", 365 * years, 99)
         subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
         for years in (1, 4):
             run("kpi", "materialize", "--org", f"history-{years}", "--from", "2025-11-23", "--to", str(LAST_DAY))

@@ -2,7 +2,8 @@
 /// activity counts (SPEC §5.2).
 ///
 /// Every event is counted on its local day (`(ts AT TIME ZONE org.timezone)::date`) and
-/// attributed to a rep; components are summed per period and scope, and each metric is a
+/// attributed to a rep. Each source table is first reduced to one wide row of components per
+/// local day and rep; those rows are summed per period and scope, and each metric is a
 /// function of its scope's components. The scan of each table is bounded by the covered
 /// window (the earliest period start to the as-of date), through the window indexes.
 ///
@@ -19,101 +20,85 @@ enum AdditiveMetrics {
     ]
 
     static let sql = """
-        WITH events (day, rep_id, component, amount) AS (
-            SELECT (d.created_at AT TIME ZONE $2)::date, d.owner_rep_id, 'created', 1::numeric
+        WITH events (day, rep_id, created, won, lost, revenue, expansion, annualized, cycle_days, new_leads, responded,
+                     response_minutes, mqls, sqls, conversions, conversions_with_mql, conversions_with_sql, activities, calls,
+                     emails, meetings, demos, proposals_sent, meetings_accepted, replies) AS (
+            SELECT (d.created_at AT TIME ZONE $2)::date, d.owner_rep_id, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.deals d, kpi_window w
             WHERE d.org_id = $1 AND d.created_at >= w.low AND d.created_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (d.closed_at AT TIME ZONE $2)::date, d.owner_rep_id, c.component, c.amount
-            FROM salesops.deals d
-            CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (VALUES
-                ('won', CASE WHEN d.stage_kind = 'won' THEN 1 END),
-                ('lost', CASE WHEN d.stage_kind = 'lost' THEN 1 END),
-                ('revenue', CASE WHEN d.stage_kind = 'won' THEN d.amount END),
-                ('expansion', CASE WHEN d.stage_kind = 'won' AND d.type IN ('upsell', 'cross_sell') THEN d.amount END),
-                ('annualized', CASE WHEN d.stage_kind = 'won' THEN d.amount * 12 / d.contract_months END),
-                ('cycle_days', CASE WHEN d.stage_kind = 'won' THEN extract(epoch FROM d.closed_at - d.created_at) / 86400 END)
-            ) AS c (component, amount)
-            WHERE d.org_id = $1 AND d.closed_at >= w.low AND d.closed_at < w.high AND c.amount IS NOT NULL
+            SELECT (d.closed_at AT TIME ZONE $2)::date, d.owner_rep_id, 0,
+                   count(*) FILTER (WHERE d.stage_kind = 'won'), count(*) FILTER (WHERE d.stage_kind = 'lost'),
+                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won'), 0),
+                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won' AND d.type IN ('upsell', 'cross_sell')), 0),
+                   coalesce(sum(d.amount * 12 / d.contract_months) FILTER (WHERE d.stage_kind = 'won'), 0),
+                   coalesce(sum(extract(epoch FROM d.closed_at - d.created_at) / 86400) FILTER (WHERE d.stage_kind = 'won'), 0),
+                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM salesops.deals d, kpi_window w
+            WHERE d.org_id = $1 AND d.closed_at >= w.low AND d.closed_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (l.created_at AT TIME ZONE $2)::date, l.owner_rep_id, c.component, c.amount
-            FROM salesops.leads l
-            CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (VALUES
-                ('new_leads', 1::numeric),
-                ('responded', CASE WHEN l.first_response_at IS NOT NULL THEN 1 END),
-                ('response_minutes', extract(epoch FROM l.first_response_at - l.created_at) / 60)
-            ) AS c (component, amount)
-            WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high AND c.amount IS NOT NULL
+            SELECT (l.created_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0,
+                   count(*), count(l.first_response_at),
+                   coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0),
+                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM salesops.leads l, kpi_window w
+            WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (l.mql_at AT TIME ZONE $2)::date, l.owner_rep_id, 'mqls', 1
+            SELECT (l.mql_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = $1 AND l.mql_at >= w.low AND l.mql_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (l.sql_at AT TIME ZONE $2)::date, l.owner_rep_id, 'sqls', 1
+            SELECT (l.sql_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   0, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = $1 AND l.sql_at >= w.low AND l.sql_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (l.converted_at AT TIME ZONE $2)::date, l.owner_rep_id, c.component, c.amount
-            FROM salesops.leads l
-            CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (VALUES
-                ('conversions', 1::numeric),
-                ('conversions_with_mql', CASE WHEN l.mql_at IS NOT NULL THEN 1 END),
-                ('conversions_with_sql', CASE WHEN l.sql_at IS NOT NULL THEN 1 END)
-            ) AS c (component, amount)
-            WHERE l.org_id = $1 AND l.converted_at >= w.low AND l.converted_at < w.high AND c.amount IS NOT NULL
+            SELECT (l.converted_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   0, 0, count(*), count(l.mql_at), count(l.sql_at), 0, 0, 0, 0, 0, 0, 0, 0
+            FROM salesops.leads l, kpi_window w
+            WHERE l.org_id = $1 AND l.converted_at >= w.low AND l.converted_at < w.high
+            GROUP BY 1, 2
             UNION ALL
-            SELECT (x.occurred_at AT TIME ZONE $2)::date, x.rep_id, c.component, c.amount
-            FROM salesops.activities x
-            CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (VALUES
-                ('activities', 1::numeric),
-                ('calls', CASE WHEN x.kind = 'call' THEN 1 END),
-                ('emails', CASE WHEN x.kind = 'email' THEN 1 END),
-                ('meetings', CASE WHEN x.kind = 'meeting' THEN 1 END),
-                ('demos', CASE WHEN x.kind = 'demo' THEN 1 END),
-                ('proposals_sent', CASE WHEN x.kind = 'proposal' THEN 1 END),
-                ('meetings_accepted', CASE WHEN x.kind = 'meeting' AND x.outcome = 'accepted' THEN 1 END),
-                ('replies', CASE WHEN x.outcome IN ('positive_reply', 'negative_reply') THEN 1 END)
-            ) AS c (component, amount)
-            WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high AND c.amount IS NOT NULL
+            SELECT (x.occurred_at AT TIME ZONE $2)::date, x.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                   count(*), count(*) FILTER (WHERE x.kind = 'call'), count(*) FILTER (WHERE x.kind = 'email'),
+                   count(*) FILTER (WHERE x.kind = 'meeting'), count(*) FILTER (WHERE x.kind = 'demo'),
+                   count(*) FILTER (WHERE x.kind = 'proposal'),
+                   count(*) FILTER (WHERE x.kind = 'meeting' AND x.outcome = 'accepted'),
+                   count(*) FILTER (WHERE x.outcome IN ('positive_reply', 'negative_reply'))
+            FROM salesops.activities x, kpi_window w
+            WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+            GROUP BY 1, 2
         ), daily AS (
-            SELECT day, COALESCE(rep_id, 0) AS rep_id, component, sum(amount) AS amount
-            FROM events GROUP BY 1, 2, 3
-        ), components AS (
-            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, d.component, sum(d.amount) AS amount
+            SELECT day, COALESCE(rep_id, 0) AS rep_id,
+                   sum(created) AS created, sum(won) AS won, sum(lost) AS lost, sum(revenue) AS revenue,
+                   sum(expansion) AS expansion, sum(annualized) AS annualized, sum(cycle_days) AS cycle_days,
+                   sum(new_leads) AS new_leads, sum(responded) AS responded, sum(response_minutes) AS response_minutes,
+                   sum(mqls) AS mqls, sum(sqls) AS sqls, sum(conversions) AS conversions,
+                   sum(conversions_with_mql) AS conversions_with_mql, sum(conversions_with_sql) AS conversions_with_sql,
+                   sum(activities) AS activities, sum(calls) AS calls, sum(emails) AS emails, sum(meetings) AS meetings,
+                   sum(demos) AS demos, sum(proposals_sent) AS proposals_sent, sum(meetings_accepted) AS meetings_accepted,
+                   sum(replies) AS replies
+            FROM events GROUP BY 1, 2
+        ), pivoted AS (
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+                   sum(d.created) AS created, sum(d.won) AS won, sum(d.lost) AS lost, sum(d.revenue) AS revenue,
+                   sum(d.expansion) AS expansion, sum(d.annualized) AS annualized, sum(d.cycle_days) AS cycle_days,
+                   sum(d.new_leads) AS new_leads, sum(d.responded) AS responded, sum(d.response_minutes) AS response_minutes,
+                   sum(d.mqls) AS mqls, sum(d.sqls) AS sqls, sum(d.conversions) AS conversions,
+                   sum(d.conversions_with_mql) AS conversions_with_mql, sum(d.conversions_with_sql) AS conversions_with_sql,
+                   sum(d.activities) AS activities, sum(d.calls) AS calls, sum(d.emails) AS emails, sum(d.meetings) AS meetings,
+                   sum(d.demos) AS demos, sum(d.proposals_sent) AS proposals_sent, sum(d.meetings_accepted) AS meetings_accepted,
+                   sum(d.replies) AS replies
             FROM daily d
             JOIN kpi_day_periods p ON p.day = d.day
             JOIN kpi_rep_scopes s ON s.rep_id = d.rep_id
-            GROUP BY 1, 2, 3, 4, 5
-        ), pivoted AS (
-            SELECT period_kind, period_start, scope_kind, scope_id,
-                   coalesce(sum(amount) FILTER (WHERE component = 'created'), 0) AS created,
-                   coalesce(sum(amount) FILTER (WHERE component = 'won'), 0) AS won,
-                   coalesce(sum(amount) FILTER (WHERE component = 'lost'), 0) AS lost,
-                   coalesce(sum(amount) FILTER (WHERE component = 'revenue'), 0) AS revenue,
-                   coalesce(sum(amount) FILTER (WHERE component = 'expansion'), 0) AS expansion,
-                   coalesce(sum(amount) FILTER (WHERE component = 'annualized'), 0) AS annualized,
-                   coalesce(sum(amount) FILTER (WHERE component = 'cycle_days'), 0) AS cycle_days,
-                   coalesce(sum(amount) FILTER (WHERE component = 'new_leads'), 0) AS new_leads,
-                   coalesce(sum(amount) FILTER (WHERE component = 'responded'), 0) AS responded,
-                   coalesce(sum(amount) FILTER (WHERE component = 'response_minutes'), 0) AS response_minutes,
-                   coalesce(sum(amount) FILTER (WHERE component = 'mqls'), 0) AS mqls,
-                   coalesce(sum(amount) FILTER (WHERE component = 'sqls'), 0) AS sqls,
-                   coalesce(sum(amount) FILTER (WHERE component = 'conversions'), 0) AS conversions,
-                   coalesce(sum(amount) FILTER (WHERE component = 'conversions_with_mql'), 0) AS conversions_with_mql,
-                   coalesce(sum(amount) FILTER (WHERE component = 'conversions_with_sql'), 0) AS conversions_with_sql,
-                   coalesce(sum(amount) FILTER (WHERE component = 'activities'), 0) AS activities,
-                   coalesce(sum(amount) FILTER (WHERE component = 'calls'), 0) AS calls,
-                   coalesce(sum(amount) FILTER (WHERE component = 'emails'), 0) AS emails,
-                   coalesce(sum(amount) FILTER (WHERE component = 'meetings'), 0) AS meetings,
-                   coalesce(sum(amount) FILTER (WHERE component = 'demos'), 0) AS demos,
-                   coalesce(sum(amount) FILTER (WHERE component = 'proposals_sent'), 0) AS proposals_sent,
-                   coalesce(sum(amount) FILTER (WHERE component = 'meetings_accepted'), 0) AS meetings_accepted,
-                   coalesce(sum(amount) FILTER (WHERE component = 'replies'), 0) AS replies
-            FROM components
             GROUP BY 1, 2, 3, 4
         )
         INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
