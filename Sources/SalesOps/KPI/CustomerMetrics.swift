@@ -6,6 +6,11 @@
 /// `customer_lifetime_value` (months, quarters, years) looks at the 365 local days W ending at
 /// e: revenue(W) / deals_won(W) × deals_won(W) / accounts won in W × lifespan, where lifespan
 /// is min(10, 1 / churn_W) years, or 10 when churn_W is 0 or null.
+///
+/// Snapshots (customers, buyers, repeat buyers at the end of a day) are running sums of each
+/// account's changes per owner, read at the days periods need; counts of events in a period
+/// (first wins, churns) join each event to the periods containing its day. Neither pairs
+/// every account with every period.
 enum CustomerMetrics {
     static let metrics = [
         "new_customers", "referral_customers", "churned_customers", "customers_start", "customers_end", "churn_rate",
@@ -24,27 +29,67 @@ enum CustomerMetrics {
             JOIN (SELECT account_id, min(day) AS first_won_day, (array_agg(day ORDER BY day))[2] AS second_won_day
                   FROM won GROUP BY account_id) AS w ON w.account_id = a.id
             WHERE a.org_id = $1
-        ), customer_counts AS (
-            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
-                   count(*) FILTER (WHERE c.first_won_day BETWEEN p.period_start AND p.stop) AS new_customers,
-                   count(*) FILTER (WHERE c.first_won_day BETWEEN p.period_start AND p.stop AND c.referred) AS referral_customers,
-                   count(*) FILTER (WHERE c.churn_day BETWEEN p.period_start AND p.stop AND c.first_won_day <= c.churn_day) AS churned,
-                   count(*) FILTER (WHERE c.first_won_day <= p.period_start - 1
-                                      AND (c.churn_day IS NULL OR c.churn_day > p.period_start - 1)) AS customers_start,
-                   count(*) FILTER (WHERE c.first_won_day <= p.stop AND (c.churn_day IS NULL OR c.churn_day > p.stop)) AS customers_end,
-                   count(*) FILTER (WHERE c.first_won_day <= p.period_start - 1
-                                      AND (c.churn_day IS NULL OR c.churn_day > p.period_start - 1)
-                                      AND c.churn_day BETWEEN p.period_start AND p.stop) AS churned_from_start,
-                   count(*) FILTER (WHERE c.second_won_day <= p.stop) AS repeat_buyers,
-                   count(*) FILTER (WHERE c.first_won_day <= p.stop) AS buyers,
-                   count(*) FILTER (WHERE c.first_won_day <= p.stop - 365
-                                      AND (c.churn_day IS NULL OR c.churn_day > p.stop - 365)) AS customers_before_window,
-                   count(*) FILTER (WHERE c.first_won_day <= p.stop - 365
-                                      AND (c.churn_day IS NULL OR c.churn_day > p.stop - 365)
-                                      AND c.churn_day BETWEEN p.stop - 364 AND p.stop) AS churned_in_window
+        ), snapshot_days AS (
+            -- The days whose end a period's snapshots look at: before its start, its stop, and
+            -- (for lifetime value) 365 days before its stop.
+            SELECT DISTINCT v.day FROM kpi_periods p
+            CROSS JOIN LATERAL (VALUES (p.period_start - 1), (p.stop), (p.stop - 365)) AS v (day)
+        ), account_changes AS (
+            -- Per rep and day, the change in customers (from the first won day until the churn day,
+            -- when that comes later), in accounts that have bought, and in accounts that have
+            -- bought twice.
+            SELECT c.rep_id, e.day, sum(e.customers) AS customers, sum(e.buyers) AS buyers, sum(e.repeat_buyers) AS repeat_buyers,
+                   false AS is_snapshot
             FROM accounts c
-            CROSS JOIN kpi_periods p
-            JOIN kpi_rep_scopes s ON s.rep_id = c.rep_id
+            CROSS JOIN LATERAL (VALUES
+                (c.first_won_day, CASE WHEN c.churn_day IS NULL OR c.churn_day > c.first_won_day THEN 1 ELSE 0 END, 1, 0),
+                (c.churn_day, CASE WHEN c.churn_day > c.first_won_day THEN -1 ELSE 0 END, 0, 0),
+                (c.second_won_day, 0, 0, 1)
+            ) AS e (day, customers, buyers, repeat_buyers)
+            WHERE e.day IS NOT NULL
+            GROUP BY 1, 2
+        ), snapshots AS (
+            SELECT rep_id, day, customers, buyers, repeat_buyers
+            FROM (
+                SELECT rep_id, day, is_snapshot, sum(customers) OVER by_day AS customers, sum(buyers) OVER by_day AS buyers,
+                       sum(repeat_buyers) OVER by_day AS repeat_buyers
+                FROM (SELECT * FROM account_changes
+                      UNION ALL
+                      SELECT r.rep_id, d.day, 0, 0, 0, true FROM (SELECT DISTINCT rep_id FROM accounts) r CROSS JOIN snapshot_days d
+                ) AS timeline
+                WINDOW by_day AS (PARTITION BY rep_id ORDER BY day)
+            ) AS running
+            WHERE is_snapshot
+        ), per_rep (period_kind, period_start, rep_id, new_customers, referral_customers, churned, customers_start, customers_end,
+                    churned_from_start, repeat_buyers, buyers, customers_before_window, churned_in_window) AS (
+            SELECT p.period_kind, p.period_start, b.rep_id, 0, 0, 0, b.customers, e.customers, 0, e.repeat_buyers, e.buyers,
+                   w.customers, 0
+            FROM kpi_periods p
+            JOIN snapshots b ON b.day = p.period_start - 1
+            JOIN snapshots e ON e.rep_id = b.rep_id AND e.day = p.stop
+            JOIN snapshots w ON w.rep_id = b.rep_id AND w.day = p.stop - 365
+            UNION ALL
+            SELECT p.period_kind, p.period_start, c.rep_id, 1, CASE WHEN c.referred THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0, 0, 0
+            FROM accounts c
+            JOIN kpi_day_periods p ON p.day = c.first_won_day
+            UNION ALL
+            SELECT p.period_kind, p.period_start, c.rep_id, 0, 0, CASE WHEN c.first_won_day <= c.churn_day THEN 1 ELSE 0 END,
+                   0, 0, CASE WHEN c.first_won_day <= p.period_start - 1 THEN 1 ELSE 0 END, 0, 0, 0, 0
+            FROM accounts c
+            JOIN kpi_day_periods p ON p.day = c.churn_day
+            UNION ALL
+            SELECT p.period_kind, p.period_start, c.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
+            FROM accounts c
+            JOIN kpi_periods p ON p.period_kind IN ('month', 'quarter', 'year')
+             AND c.churn_day BETWEEN p.stop - 364 AND p.stop AND c.first_won_day <= p.stop - 365
+        ), customer_counts AS (
+            SELECT q.period_kind, q.period_start, s.scope_kind, s.scope_id,
+                   sum(q.new_customers) AS new_customers, sum(q.referral_customers) AS referral_customers, sum(q.churned) AS churned,
+                   sum(q.customers_start) AS customers_start, sum(q.customers_end) AS customers_end,
+                   sum(q.churned_from_start) AS churned_from_start, sum(q.repeat_buyers) AS repeat_buyers, sum(q.buyers) AS buyers,
+                   sum(q.customers_before_window) AS customers_before_window, sum(q.churned_in_window) AS churned_in_window
+            FROM per_rep q
+            JOIN kpi_rep_scopes s ON s.rep_id = q.rep_id
             GROUP BY 1, 2, 3, 4
         ), lifetime_sales AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
