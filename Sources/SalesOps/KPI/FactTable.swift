@@ -25,8 +25,10 @@ struct FactTable: Sendable {
                   valueColumns: ["value"]),
     ]
 
-    /// Makes the stored facts of the covered periods equal the new ones. New rows go in key
-    /// order, which keeps the primary key's insertions local.
+    /// Makes the stored facts of the covered periods equal the new ones: deletes rows no longer
+    /// computed, updates rows whose values differ, inserts missing rows in key order (which
+    /// keeps the primary key's insertions local). Must run under the org's materialization
+    /// lock: without a competing writer it needs no upsert.
     /// - Returns: rows deleted, inserted or updated.
     func replaceCoveredPeriods(orgID: Int64, on connection: Connection) throws -> Int {
         let keys = self.keyColumns.joined(separator: ", ")
@@ -37,15 +39,21 @@ struct FactTable: Sendable {
             WHERE f.org_id = $1 AND f.period_kind = p.period_kind AND f.period_start = p.period_start
               AND NOT EXISTS (SELECT 1 FROM \(self.newFacts) n WHERE \(sameKey))
             """, bindings: [.init(text: String(orgID), type: .int8)]))
-        let written = try connection.execute(Query(sql: """
-            INSERT INTO \(self.table) AS f (org_id, \(keys), \(values))
-            SELECT $1, \(keys), \(values) FROM \(self.newFacts)
-            ORDER BY \(keys)
-            ON CONFLICT (org_id, \(keys)) DO UPDATE SET
-                \(self.valueColumns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
-            WHERE (\(self.valueColumns.map { "f.\($0)" }.joined(separator: ", ")))
-                  IS DISTINCT FROM (\(self.valueColumns.map { "EXCLUDED.\($0)" }.joined(separator: ", ")))
+        // Materialization holds the org's lock, so no other writer races these statements: changed
+        // rows are updated and missing ones inserted without an upsert's per-row conflict check.
+        let changedValues = self.valueColumns.map { "f.\($0) IS DISTINCT FROM n.\($0)" }.joined(separator: " OR ")
+        let updated = try connection.execute(Query(sql: """
+            UPDATE \(self.table) f SET \(self.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", "))
+            FROM \(self.newFacts) n
+            WHERE f.org_id = $1 AND \(sameKey) AND (\(changedValues))
             """, bindings: [.init(text: String(orgID), type: .int8)]))
+        let inserted = try connection.execute(Query(sql: """
+            INSERT INTO \(self.table) (org_id, \(keys), \(values))
+            SELECT $1, \(keys), \(values) FROM \(self.newFacts) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(self.table) f WHERE f.org_id = $1 AND \(sameKey))
+            ORDER BY \(keys)
+            """, bindings: [.init(text: String(orgID), type: .int8)]))
+        let written = updated + inserted
         return removed + written
     }
 }

@@ -3,7 +3,7 @@ import SalesOps
 import Testing
 import TestSupport
 
-@Suite("KPI facts leave with their org")
+@Suite("KPI facts: a rerun updates, adds and removes only what changed; facts leave with their org")
 struct FactLifecycleTests {
     @Test("deleting an org removes its facts of every kind and leaves another org's alone")
     func orgDeletionRemovesFacts() throws {
@@ -29,5 +29,43 @@ struct FactLifecycleTests {
         #expect(deleted == 1)
         #expect(try facts(leaving) == 0)
         #expect(try facts(staying) == stayingBefore)
+    }
+
+    @Test("after data changes, a rerun updates changed facts, adds and removes rows, and leaves unchanged rows untouched")
+    func rerunWritesOnlyChanges() throws {
+        let kpi = try KPIFixture(timezone: "UTC")
+        try kpi.deals([
+            "d-1,r-us,Won,1000,2026-11-02T08:00:00Z,2026-11-02T10:00:00Z,upsell",
+            "d-2,r-us,Won,500,2026-11-02T09:00:00Z,2026-11-02T11:00:00Z",
+        ])
+        try kpi.materialize("2026-11-02", "2026-11-02")
+        func version(_ metric: String) throws -> String? {
+            try kpi.connection.withOrg(kpi.org.id) { connection in
+                try connection.query("""
+                    SELECT xmin::text AS version FROM kpi.metric_facts
+                    WHERE metric = \(metric) AND period_kind = 'day' AND period_start = '2026-11-02' AND scope_kind = 'org'
+                    """).singleRow()?.decode("version")
+            }
+        }
+        let createdVersion = try version("opportunities_created")
+        #expect(try kpi.value("expansion_revenue", "day", "2026-11-02") == 1000)
+        #expect(try kpi.value("deals_lost", "day", "2026-11-02") == nil)
+
+        // d-1 is lost after all, d-2 was worth more.
+        try kpi.deals([
+            "d-1,r-us,Lost,1000,2026-11-02T08:00:00Z,2026-11-02T10:00:00Z,upsell",
+            "d-2,r-us,Won,700,2026-11-02T09:00:00Z,2026-11-02T11:00:00Z",
+        ])
+        let rerun = try kpi.materialize("2026-11-02", "2026-11-02")
+        #expect(try kpi.value("revenue", "day", "2026-11-02") == 700)
+        #expect(try kpi.value("deals_won", "day", "2026-11-02") == 1)
+        #expect(try kpi.value("win_rate", "day", "2026-11-02") == 50)
+        #expect(try kpi.value("deals_lost", "day", "2026-11-02") == 1)
+        #expect(try kpi.fact("expansion_revenue", "day", "2026-11-02") == nil)
+        // Two deals created either way: the row is not rewritten.
+        #expect(try kpi.value("opportunities_created", "day", "2026-11-02") == 2)
+        #expect(try version("opportunities_created") == createdVersion)
+        #expect(rerun.rowsWritten > 0)
+        #expect(try kpi.materialize("2026-11-02", "2026-11-02").rowsWritten == 0)
     }
 }
