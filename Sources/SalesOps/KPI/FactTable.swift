@@ -39,21 +39,29 @@ struct FactTable: Sendable {
             WHERE f.org_id = $1 AND f.period_kind = p.period_kind AND f.period_start = p.period_start
               AND NOT EXISTS (SELECT 1 FROM \(self.newFacts) n WHERE \(sameKey))
             """, bindings: [.init(text: String(orgID), type: .int8)]))
-        // Materialization holds the org's lock, so no other writer races these statements: changed
-        // rows are updated and missing ones inserted without an upsert's per-row conflict check.
-        let changedValues = self.valueColumns.map { "f.\($0) IS DISTINCT FROM n.\($0)" }.joined(separator: " OR ")
-        let updated = try connection.execute(Query(sql: """
-            UPDATE \(self.table) f SET \(self.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", "))
-            FROM \(self.newFacts) n
-            WHERE f.org_id = $1 AND \(sameKey) AND (\(changedValues))
+        // One anti-join finds the new and changed rows; on a rerun over unchanged data, none.
+        // Materialization holds the org's lock, so no other writer races the statements that
+        // apply them: changed rows are updated and missing ones inserted without an upsert.
+        let changes = "\(self.newFacts)_changes"
+        let sameValues = self.valueColumns.map { "f.\($0) IS NOT DISTINCT FROM n.\($0)" }.joined(separator: " AND ")
+        let written = try connection.execute(Query(sql: """
+            CREATE TEMPORARY TABLE \(changes) ON COMMIT DROP AS
+            SELECT * FROM \(self.newFacts) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(self.table) f WHERE f.org_id = $1 AND \(sameKey) AND \(sameValues))
             """, bindings: [.init(text: String(orgID), type: .int8)]))
-        let inserted = try connection.execute(Query(sql: """
+        guard written > 0 else { return removed }
+        try connection.execute("ANALYZE \(unescaped: changes)")
+        try connection.execute(Query(sql: """
+            UPDATE \(self.table) f SET \(self.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", "))
+            FROM \(changes) n
+            WHERE f.org_id = $1 AND \(sameKey)
+            """, bindings: [.init(text: String(orgID), type: .int8)]))
+        try connection.execute(Query(sql: """
             INSERT INTO \(self.table) (org_id, \(keys), \(values))
-            SELECT $1, \(keys), \(values) FROM \(self.newFacts) n
+            SELECT $1, \(keys), \(values) FROM \(changes) n
             WHERE NOT EXISTS (SELECT 1 FROM \(self.table) f WHERE f.org_id = $1 AND \(sameKey))
             ORDER BY \(keys)
             """, bindings: [.init(text: String(orgID), type: .int8)]))
-        let written = updated + inserted
         return removed + written
     }
 }

@@ -45,6 +45,7 @@ public struct KPIMaterializer {
         return try self.connection.withTenant(org.id) { session in
             let connection = session.connection
             try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Int32(truncatingIfNeeded: org.id)))")
+            try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
             try connection.execute("""
                 CREATE TEMPORARY TABLE kpi_periods ON COMMIT DROP AS
                 SELECT period_kind, period_start, period_end, LEAST(period_end, \(to)::date) AS stop
@@ -149,6 +150,12 @@ public struct KPIMaterializer {
             """).rows.map { try $0.decode("metric", as: String.self) }
         guard unknown.isEmpty else { throw KPIEngineError.unknownMetrics(unknown) }
     }
+
+    /// Memory each sort or hash of the run may use before spilling to disk (`work_mem`, for this
+    /// transaction only): the families group and join millions of rows on a long backfill; with
+    /// the server's default 4 MB they spill to disk (64 MB took a 200-rep one-year run from 147 s
+    /// to 112 s in one measurement).
+    static let workMemory = "'64MB'"
 
     /// Advisory-lock namespace of KPI materialization (the second key is the org id).
     static let lockNamespace: Int32 = 7_340_155

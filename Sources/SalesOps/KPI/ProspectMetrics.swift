@@ -6,20 +6,28 @@ enum ProspectMetrics {
 
     static let sql = """
         WITH touches AS (
-            SELECT (x.occurred_at AT TIME ZONE $2)::date AS day, x.rep_id, x.outcome,
-                   CASE WHEN x.lead_id IS NOT NULL THEN 'lead:' || x.lead_id ELSE 'account:' || x.account_id END AS prospect
+            -- One row per local day, rep and prospect (a lead as 2 × id, an account as 2 × id + 1),
+            -- with whether any of those activities got a positive or a negative reply.
+            SELECT (x.occurred_at AT TIME ZONE $2)::date AS day, x.rep_id,
+                   CASE WHEN x.lead_id IS NOT NULL THEN x.lead_id * 2 ELSE x.account_id * 2 + 1 END AS prospect,
+                   bool_or(x.outcome = 'positive_reply') AS positive, bool_or(x.outcome = 'negative_reply') AS negative
             FROM salesops.activities x
             CROSS JOIN kpi_window w
             WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
               AND (x.lead_id IS NOT NULL OR x.account_id IS NOT NULL)
-        ), counted AS (
-            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
-                   count(DISTINCT t.prospect) AS contacted,
-                   count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'positive_reply') AS positive,
-                   count(DISTINCT t.prospect) FILTER (WHERE t.outcome = 'negative_reply') AS negative
+            GROUP BY 1, 2, 3
+        ), reached AS (
+            -- Each prospect once per period and scope.
+            SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, t.prospect,
+                   bool_or(t.positive) AS positive, bool_or(t.negative) AS negative
             FROM touches t
             JOIN kpi_day_periods p ON p.day = t.day
             JOIN kpi_rep_scopes s ON s.rep_id = t.rep_id
+            GROUP BY 1, 2, 3, 4, 5
+        ), counted AS (
+            SELECT period_kind, period_start, scope_kind, scope_id, count(*) AS contacted,
+                   count(*) FILTER (WHERE positive) AS positive, count(*) FILTER (WHERE negative) AS negative
+            FROM reached
             GROUP BY 1, 2, 3, 4
         )
         INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
