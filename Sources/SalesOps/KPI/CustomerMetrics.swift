@@ -31,9 +31,11 @@ enum CustomerMetrics {
             WHERE a.org_id = $1
         ), snapshot_days AS (
             -- The days whose end a period's snapshots look at: before its start, its stop, and
-            -- (for lifetime value) 365 days before its stop.
+            -- for lifetime value (months, quarters, years) 365 days before its stop.
             SELECT DISTINCT v.day FROM kpi_periods p
-            CROSS JOIN LATERAL (VALUES (p.period_start - 1), (p.stop), (p.stop - 365)) AS v (day)
+            CROSS JOIN LATERAL (VALUES (p.period_start - 1), (p.stop),
+                                       (CASE WHEN p.period_kind IN ('month', 'quarter', 'year') THEN p.stop - 365 END)) AS v (day)
+            WHERE v.day IS NOT NULL
         ), account_changes AS (
             -- Per rep and day, the change in customers (from the first won day until the churn day,
             -- when that comes later), in accounts that have bought, and in accounts that have
@@ -63,11 +65,11 @@ enum CustomerMetrics {
         ), per_rep (period_kind, period_start, rep_id, new_customers, referral_customers, churned, customers_start, customers_end,
                     churned_from_start, repeat_buyers, buyers, customers_before_window, churned_in_window) AS (
             SELECT p.period_kind, p.period_start, b.rep_id, 0, 0, 0, b.customers, e.customers, 0, e.repeat_buyers, e.buyers,
-                   w.customers, 0
+                   coalesce(w.customers, 0), 0
             FROM kpi_periods p
             JOIN snapshots b ON b.day = p.period_start - 1
             JOIN snapshots e ON e.rep_id = b.rep_id AND e.day = p.stop
-            JOIN snapshots w ON w.rep_id = b.rep_id AND w.day = p.stop - 365
+            LEFT JOIN snapshots w ON p.period_kind IN ('month', 'quarter', 'year') AND w.rep_id = b.rep_id AND w.day = p.stop - 365
             UNION ALL
             SELECT p.period_kind, p.period_start, c.rep_id, 1, CASE WHEN c.referred THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0, 0, 0
             FROM accounts c
