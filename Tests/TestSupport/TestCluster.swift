@@ -64,9 +64,10 @@ public enum TestCluster {
     }
 
     /// The URL of another database on the test server.
-    public static func url(database: String) -> String {
+    public static func url(database: String, user: String? = nil) -> String {
         guard var components = URLComponents(string: serverURL) else { fatalError("bad server URL \(serverURL)") }
         components.path = "/" + database
+        if let user { components.user = user }
         return components.string!
     }
 

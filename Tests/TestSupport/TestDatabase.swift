@@ -37,6 +37,17 @@ public struct TestDatabase: Sendable {
     public func connect() throws -> Connection {
         try Connection.connect(ConnectionConfiguration(conninfo: self.url), logger: TestCluster.logger)
     }
+
+    /// Opens a connection as another login role, with extra libpq `options` (`-c name=value ...`).
+    public func connect(as user: String, options: String? = nil) throws -> Connection {
+        var conninfo = TestCluster.url(database: self.name, user: user)
+        if let options {
+            var components = URLComponents(string: conninfo)!
+            components.queryItems = [URLQueryItem(name: "options", value: options)]
+            conninfo = components.string!
+        }
+        return try Connection.connect(ConnectionConfiguration(conninfo: conninfo), logger: TestCluster.logger)
+    }
 }
 
 /// A shared migrated database in which each test makes orgs of its own.

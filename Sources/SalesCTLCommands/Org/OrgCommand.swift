@@ -4,8 +4,8 @@ import ArgumentParser
 struct OrgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
-        abstract: "Create, list, show and update orgs (tenants).",
-        subcommands: [OrgCreate.self, OrgList.self, OrgShow.self, OrgUpdate.self]
+        abstract: "Create, list, show and update orgs (tenants); grant and revoke BI reader roles.",
+        subcommands: [OrgCreate.self, OrgList.self, OrgShow.self, OrgUpdate.self, OrgGrantReader.self, OrgRevokeReader.self]
     )
 }
 

@@ -13,7 +13,7 @@ public struct MaterializationReport: Sendable, Equatable, Codable {
 
 /// Materializes an org's KPI facts for a window of local days, as of its last day.
 ///
-/// All of it runs in one transaction per org, holding a per-org advisory lock: a concurrent
+/// All of it runs in one transaction per org, holding the org's row of `salesops_meta.org_locks`: a concurrent
 /// reader sees the old values or the new, never a mixture, and a failure leaves the old
 /// values. Unchanged rows are not rewritten; rows whose metric has become zero or null are
 /// removed (facts are sparse).
@@ -44,7 +44,11 @@ public struct KPIMaterializer {
         guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
         return try self.connection.withTenant(org.id) { session in
             let connection = session.connection
-            try connection.execute("SELECT pg_advisory_xact_lock(\(Self.lockNamespace), \(Int32(truncatingIfNeeded: org.id)))")
+            // Materializations of one org queue here; no tenant-reachable role can lock this row.
+            try connection.execute("SELECT org_id FROM salesops_meta.org_locks WHERE org_id = \(org.id) FOR NO KEY UPDATE")
+            // Every other lock is bounded: a lock held elsewhere fails the run (SQLSTATE 55P03,
+            // a temporary failure) instead of hanging it.
+            try connection.execute("SET LOCAL lock_timeout = \(unescaped: Self.lockTimeout)")
             try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
             try connection.execute("""
                 CREATE TEMPORARY TABLE kpi_periods ON COMMIT DROP AS
@@ -157,8 +161,9 @@ public struct KPIMaterializer {
     /// to 112 s in one measurement).
     static let workMemory = "'64MB'"
 
-    /// Advisory-lock namespace of KPI materialization (the second key is the org id).
-    static let lockNamespace: Int32 = 7_340_155
+    /// How long a run waits for any lock other than its org's own (a table lock taken by
+    /// another session, say) before it fails with SQLSTATE 55P03.
+    static let lockTimeout = "'30s'"
 
     /// Every scope each rep counts toward: itself, its current team and that team's
     /// ancestors, and the org. Rep 0 stands for unattributed items, which count toward the

@@ -53,10 +53,13 @@ struct NightLedger {
                                           OR (s.status = 'failed' AND s.next_attempt_at > clock_timestamp())))
                     ORDER BY due_at, org_id
                 ), picked AS (
-                    -- Claimers racing each other skip the orgs another is claiming right now.
-                    SELECT org_id, night FROM due
-                    WHERE pg_try_advisory_xact_lock(\(Self.claimLockNamespace), (org_id & 2147483647)::integer)
+                    -- Claimers racing each other skip the orgs another is claiming (or
+                    -- materializing) right now; only product sessions can lock these rows.
+                    SELECT d.org_id, d.night FROM due d
+                    JOIN salesops_meta.org_locks l ON l.org_id = d.org_id
+                    ORDER BY d.due_at, d.org_id
                     LIMIT \(limit)
+                    FOR NO KEY UPDATE OF l SKIP LOCKED
                 ), claimed AS (
                     INSERT INTO salesops.scheduler_runs AS r
                         (org_id, night, status, attempts, worker, lease_token, started_at, heartbeat_at, lease_expires_at)
@@ -91,9 +94,6 @@ struct NightLedger {
             try connection.query("SELECT count(*) AS n FROM salesops.scheduler_runs WHERE status = 'running'").rows[0].decode("n")
         }
     }
-
-    /// Advisory-lock namespace of claims (the second key is the org id).
-    static let claimLockNamespace: Int32 = 7_340_156
 
     /// The earliest instant after `now` at which an org's local clock reaches the run time
     /// (computed on each org's local calendar, so DST days are not 24 hours); nil when no

@@ -6,7 +6,9 @@ import TestSupport
 
 /// Tenant tables are found from the catalog (every table of a non-system schema with an
 /// `org_id` column), so a table added later, in any schema, is covered without touching
-/// these tests.
+/// these tests. `salesops_meta` is the product's bookkeeping schema (tokens, reader
+/// bindings, work locks): no tenant-reachable role holds any privilege in it
+/// (`ReaderRoleIsolationTests` proves it from the catalog).
 @Suite("No org can read or change another org's rows through the application role")
 struct TenantIsolationTests {
     static func tenantTables(_ connection: Connection) throws -> [String] {
@@ -15,7 +17,7 @@ struct TenantIsolationTests {
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
               AND c.relkind IN ('r', 'p')
             ORDER BY 1
             """).rows.map { try $0.decode("name") }
@@ -166,7 +168,7 @@ struct TenancyCatalogTests {
                    (SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
               AND c.relkind IN ('r', 'p')
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id')
             """).rows
@@ -179,20 +181,24 @@ struct TenancyCatalogTests {
         }
     }
 
-    @Test("every policy reads the org from a transaction-local setting with NULLIF")
-    func policiesUseNullIf() throws {
+    @Test("every tenant policy reads the org through salesops.current_org_id(), never from the setting directly")
+    func policiesUseCurrentOrgID() throws {
         let connection = try SharedDatabase.connect()
         let rows = try connection.query("""
-            SELECT tablename, policyname, coalesce(qual, with_check) AS expression
-            FROM pg_policies WHERE schemaname NOT IN ('pg_catalog', 'information_schema') AND tablename <> 'orgs'
-              AND roles <> '{salesops_scheduler}'
+            SELECT tablename, policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '') AS expression
+            FROM pg_policies WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta')
             """).rows
-        #expect(!rows.isEmpty)
+        #expect(rows.count >= 16)
         for row in rows {
             let expression: String = try row.decode("expression")
+            let policy: String = try row.decode("policyname")
             let table: String = try row.decode("tablename")
-            #expect(expression.contains("NULLIF(current_setting('salesops.org_id'::text, true), ''::text)"),
-                    "policy on \(table) reads the org differently: \(expression)")
+            #expect(!expression.contains("current_setting"), "policy \(policy) on \(table) reads the setting itself: \(expression)")
+            #expect(expression.contains("current_org_id()") || expression.contains("is_service_session()"),
+                    "policy \(policy) on \(table) does not go through current_org_id(): \(expression)")
+            if policy == "tenant_isolation" {
+                #expect(expression.contains("org_id = ( SELECT salesops.current_org_id()"), "\(table): \(expression)")
+            }
         }
     }
 
@@ -210,7 +216,7 @@ struct TenancyCatalogTests {
                    OR has_table_privilege('salesops_scheduler', c.oid, 'DELETE'))
             ORDER BY 1
             """).rows.map { try $0.decode("name", as: String.self) }
-        #expect(reachable == ["salesops.orgs", "salesops.scheduler_runs"])
+        #expect(reachable == ["salesops.orgs", "salesops.scheduler_runs", "salesops_meta.org_locks"])
         let row = try connection.query("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'salesops_scheduler'").rows[0]
         #expect(try row.decode("rolbypassrls", as: Bool.self) == false)
         #expect(try row.decode("rolsuper", as: Bool.self) == false)
@@ -234,7 +240,7 @@ struct TenancyCatalogTests {
             JOIN pg_class i ON i.oid = x.indexrelid
             JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = x.indkey[0]
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
               AND (x.indisunique OR x.indisprimary)
               AND EXISTS (SELECT 1 FROM pg_attribute o WHERE o.attrelid = c.oid AND o.attname = 'org_id')
             """).rows
@@ -258,7 +264,7 @@ struct TenancyCatalogTests {
                    EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.confrelid AND a.attname = 'org_id') AS foreign_is_tenant
             FROM pg_constraint con
             JOIN pg_namespace n ON n.oid = con.connamespace
-            WHERE con.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE con.contype = 'f' AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
               AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = con.conrelid AND a.attname = 'org_id')
             """).rows
         #expect(rows.count >= 20)

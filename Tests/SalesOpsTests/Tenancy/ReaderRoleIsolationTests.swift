@@ -1,0 +1,344 @@
+import Foundation
+import PostgresClient
+import SalesOps
+import Testing
+import TestSupport
+
+/// A tenant holds its own SQL session (a BI reader role of org A, or a login someone
+/// wrongly granted a product role) and tries every trick to reach org B. Relations, product
+/// roles and functions are found from the catalog, so new ones are covered automatically.
+@Suite("A tenant's own SQL session never reads, changes or stalls another org")
+struct ReaderRoleIsolationTests {
+    /// Two populated orgs and a reader role of org A.
+    struct Fixture {
+        let database: TestDatabase
+        let admin: Connection
+        let orgA: Org
+        let orgB: Org
+        let reader: String
+    }
+
+    static func fixture() throws -> Fixture {
+        let (admin, orgA, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
+        let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"),
+                                    url: "")
+        let reader = Self.uniqueRoleName()
+        try ReaderRoles(connection: admin).grantReader(role: reader, orgID: orgA.id, password: nil)
+        return Fixture(database: database, admin: admin, orgA: orgA, orgB: orgB, reader: reader)
+    }
+
+    static func uniqueRoleName() -> String {
+        "bi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+    }
+
+    /// Every table and view of a tenant schema with an `org_id` column.
+    static func tenantRelations(_ connection: Connection) throws -> [String] {
+        try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name
+            FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
+              AND c.relkind IN ('r', 'p', 'v', 'm')
+            ORDER BY 1
+            """).rows.map { try $0.decode("name") }
+    }
+
+    /// The product's own roles (never handed out) and the owner of the product's schema.
+    static func productRoles(_ connection: Connection) throws -> [String] {
+        try connection.query("""
+            SELECT rolname::text AS name FROM pg_roles WHERE rolname LIKE 'salesops\\_%'
+            UNION SELECT pg_get_userbyid(nspowner)::text FROM pg_namespace WHERE nspname = 'salesops'
+            ORDER BY 1
+            """).rows.map { try $0.decode("name") }
+    }
+
+    /// What the session does before it reads, and whether that step may itself be refused.
+    struct Trick: CustomStringConvertible {
+        var description: String
+        var statements: [String]
+        var connectOptions: String?
+    }
+
+    static func tricks(orgB: Org, productRoles: [String]) -> [Trick] {
+        var tricks = [
+            Trick(description: "nothing", statements: []),
+            Trick(description: "SET", statements: ["SET salesops.org_id = '\(orgB.id)'"]),
+            Trick(description: "SET LOCAL in a transaction", statements: ["BEGIN", "SET LOCAL salesops.org_id = '\(orgB.id)'"]),
+            Trick(description: "set_config", statements: ["SELECT set_config('salesops.org_id', '\(orgB.id)', false)"]),
+            Trick(description: "connection options", statements: [], connectOptions: "-c salesops.org_id=\(orgB.id)"),
+            Trick(description: "RESET ALL after SET", statements: ["SET salesops.org_id = '\(orgB.id)'", "RESET ALL"]),
+            Trick(description: "RESET ROLE", statements: ["SELECT set_config('salesops.org_id', '\(orgB.id)', false)", "RESET ROLE"]),
+        ]
+        for role in productRoles {
+            tricks.append(Trick(description: "SET ROLE \(role)",
+                                statements: ["SET salesops.org_id = '\(orgB.id)'", "SET ROLE \(role)"]))
+        }
+        return tricks
+    }
+
+    /// Runs the trick's statements; a refused one (no privilege) is fine and ends its transaction.
+    static func play(_ trick: Trick, on connection: Connection) {
+        for statement in trick.statements {
+            do {
+                try connection.execute(Query(sql: statement))
+            } catch {
+                if connection.isInTransaction { _ = try? connection.execute("ROLLBACK") }
+            }
+        }
+    }
+
+    /// Counts a relation's rows of an org as the session sees them; nil when it may not read it.
+    static func count(_ relation: String, org: Org, on connection: Connection) throws -> Int? {
+        do {
+            if connection.isInTransaction { try connection.execute("SAVEPOINT probe") }
+            let count = try connection.query(Query(sql: "SELECT count(*) AS n FROM \(relation) WHERE org_id = $1",
+                                                   bindings: [.init(text: String(org.id), type: .int8)])).rows[0]
+                .decode("n", as: Int.self)
+            if connection.isInTransaction { try connection.execute("RELEASE SAVEPOINT probe") }
+            return count
+        } catch let error as PostgresError where error.sqlState == SQLState("42501") {
+            if connection.isInTransaction { try connection.execute("ROLLBACK TO SAVEPOINT probe") }
+            return nil
+        }
+    }
+
+    @Test("with every trick, a reader of org A reads zero rows of org B from every tenant table and view, and still reads its own KPIs")
+    func readerReadsNothingOfAnotherOrg() throws {
+        let fixture = try Self.fixture()
+        let relations = try Self.tenantRelations(fixture.admin)
+        #expect(relations.count >= 18)
+        #expect(relations.contains("kpi.metric_values") && relations.contains("kpi.target_attainment"))
+        for trick in Self.tricks(orgB: fixture.orgB, productRoles: try Self.productRoles(fixture.admin)) {
+            let connection = try fixture.database.connect(as: fixture.reader, options: trick.connectOptions)
+            defer { connection.close() }
+            Self.play(trick, on: connection)
+            for relation in relations {
+                let orgBRows = try Self.count(relation, org: fixture.orgB, on: connection)
+                #expect(orgBRows == nil || orgBRows == 0, "trick '\(trick)': \(relation) shows \(orgBRows ?? 0) rows of org B")
+            }
+            for view in ["kpi.metric_values", "kpi.stage_metrics", "kpi.breakdowns", "kpi.target_attainment"] {
+                let own = try Self.count(view, org: fixture.orgA, on: connection)
+                #expect((own ?? 0) > 0, "trick '\(trick)': the reader cannot read its own org's \(view)")
+            }
+            let currentOrg: Int64? = try connection.query("SELECT salesops.current_org_id() AS org").rows[0].decode("org")
+            #expect(currentOrg == fixture.orgA.id, "trick '\(trick)'")
+            let registry: [String] = try connection.query("SELECT slug FROM salesops.orgs ORDER BY slug").rows.map { try $0.decode("slug") }
+            #expect(registry == [fixture.orgA.slug], "trick '\(trick)': the reader sees other orgs in the registry")
+        }
+    }
+
+    @Test("a reader of org A changes nothing: every write to every tenant table, the catalogue and the registry is refused")
+    func readerWritesNothing() throws {
+        let fixture = try Self.fixture()
+        let before = try Self.fingerprint(fixture.admin, org: fixture.orgB)
+        let connection = try fixture.database.connect(as: fixture.reader)
+        defer { connection.close() }
+        try connection.execute("SET salesops.org_id = '\(fixture.orgB.id)'")
+        var refused = 0
+        for relation in try Self.tenantRelations(fixture.admin) + ["salesops.metrics", "salesops.orgs"] {
+            for statement in ["UPDATE \(relation) SET org_id = org_id", "DELETE FROM \(relation)",
+                              "INSERT INTO \(relation) (org_id) VALUES (\(fixture.orgB.id))", "TRUNCATE \(relation)"] {
+                let adjusted = relation == "salesops.metrics" || relation == "salesops.orgs"
+                    ? statement.replacingOccurrences(of: "SET org_id = org_id", with: "SET name = name")
+                        .replacingOccurrences(of: "(org_id) VALUES (\(fixture.orgB.id))", with: "(name) VALUES ('forged')")
+                    : statement
+                do {
+                    let changed = try connection.execute(Query(sql: adjusted))
+                    #expect(changed == 0, "\(adjusted) changed \(changed) rows")
+                } catch let error as PostgresError {
+                    // 42501: no privilege; 42809/55000: the relation is a view that cannot be written.
+                    #expect([SQLState("42501"), SQLState("42809"), SQLState("55000")].contains(error.sqlState),
+                            "\(adjusted) failed for another reason: \(error.message)")
+                    refused += 1
+                }
+            }
+        }
+        #expect(refused > 60)
+        #expect(try Self.fingerprint(fixture.admin, org: fixture.orgB) == before)
+    }
+
+    @Test("a login wrongly granted salesops_app or salesops_scheduler cannot choose an org, register one, or edit the catalogue")
+    func misgrantedProductRoleSeesNothing() throws {
+        let (admin, _, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
+        let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"), url: "")
+        let login = Self.uniqueRoleName()
+        try admin.execute(Query(sql: "CREATE ROLE \(login) LOGIN IN ROLE salesops_app, salesops_scheduler"))
+        defer { _ = try? admin.execute(Query(sql: "DROP ROLE IF EXISTS \(login)")) }
+        for role in ["salesops_app", "salesops_scheduler"] {
+            let connection = try database.connect(as: login, options: "-c salesops.org_id=\(orgB.id)")
+            defer { connection.close() }
+            try connection.execute(Query(sql: "SET ROLE \(role)"))
+            for relation in try Self.tenantRelations(admin) + ["salesops.orgs", "salesops_meta.org_locks", "salesops_meta.api_tokens"] {
+                let visible = try Self.countAll(relation, on: connection)
+                #expect(visible == nil || visible == 0, "as \(role): \(relation) shows \(visible ?? 0) rows")
+            }
+            #expect(throws: PostgresError.self, "as \(role): registered an org") {
+                try connection.execute("INSERT INTO salesops.orgs (slug, name) VALUES ('stolen-org', 'Stolen')")
+            }
+            for statement in ["UPDATE salesops.metrics SET lower_is_better = NOT lower_is_better", "DELETE FROM salesops.metrics WHERE name = 'calls'"] {
+                #expect(throws: PostgresError.self, "as \(role): \(statement)") { try connection.execute(Query(sql: statement)) }
+            }
+        }
+        #expect(try admin.query("SELECT count(*) AS n FROM salesops.metrics WHERE name = 'calls'").rows[0].decode("n", as: Int.self) == 1)
+    }
+
+    @Test("the application role itself cannot write the metric catalogue")
+    func catalogueIsMigrationsOnly() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        for statement in ["UPDATE salesops.metrics SET lower_is_better = NOT lower_is_better WHERE name = 'revenue'",
+                          "DELETE FROM salesops.metrics WHERE name = 'calls'",
+                          "INSERT INTO salesops.metrics (name, aggregation, lower_is_better) VALUES ('forged', 'count', false)"] {
+            #expect(throws: PostgresError.self, "\(statement)") {
+                try connection.withOrg(org.id) { try $0.execute(Query(sql: statement)) }
+            }
+        }
+    }
+
+    @Test("locks a reader can take do not stall another org's materialization, import or scheduled night")
+    func readerLocksDoNotStallOtherOrgs() throws {
+        let fixture = try Self.fixture()
+        let connection = try fixture.database.connect(as: fixture.reader)
+        defer { connection.close() }
+        try connection.execute("BEGIN")
+        var held = 0
+        for relation in try Self.tenantRelations(fixture.admin) + ["salesops.orgs", "salesops.metrics"] {
+            try connection.execute("SAVEPOINT lock")
+            do {
+                try connection.execute(Query(sql: "LOCK TABLE \(relation) IN ACCESS SHARE MODE"))
+                try connection.execute("RELEASE SAVEPOINT lock")
+                held += 1
+            } catch {
+                try connection.execute("ROLLBACK TO SAVEPOINT lock")
+            }
+            for mode in ["ROW SHARE", "ROW EXCLUSIVE", "SHARE", "EXCLUSIVE", "ACCESS EXCLUSIVE"] {
+                try connection.execute("SAVEPOINT lock")
+                #expect(throws: PostgresError.self, "\(mode) on \(relation)") {
+                    try connection.execute(Query(sql: "LOCK TABLE \(relation) IN \(mode) MODE"))
+                }
+                try connection.execute("ROLLBACK TO SAVEPOINT lock")
+            }
+        }
+        #expect(held >= 4)
+        for statement in ["SELECT id FROM salesops.orgs FOR UPDATE", "SELECT id FROM salesops.orgs FOR KEY SHARE",
+                          "SELECT org_id FROM salesops_meta.org_locks FOR UPDATE"] {
+            try connection.execute("SAVEPOINT lock")
+            #expect(throws: PostgresError.self, "\(statement)") { try connection.execute(Query(sql: statement)) }
+            try connection.execute("ROLLBACK TO SAVEPOINT lock")
+        }
+        // The advisory keys older versions used for org B: anyone can take them; nothing waits on them now.
+        try connection.execute("SELECT pg_advisory_lock(7340155, \(Int32(fixture.orgB.id)))")
+        try connection.execute("SELECT pg_advisory_lock(7340156, \(Int32(fixture.orgB.id)))")
+
+        let day = LocalDate("2026-11-20")!
+        let report = try KPIMaterializer(connection: fixture.admin).materialize(org: fixture.orgB, from: day, to: day)
+        #expect(report.periods > 0)
+        let file = TestCluster.repositoryRoot.appendingPathComponent("demo/teams.csv").path
+        let imported = try Importer(connection: fixture.admin).run(.teams, orgID: fixture.orgB.id,
+                                                                   handle: FileHandle(forReadingAtPath: file)!, fileName: file)
+        #expect(imported.rows > 0)
+        try connection.execute("ROLLBACK")
+    }
+
+    @Test("grant-reader sets a connection limit and timeouts; revoke-reader drops the role it made")
+    func grantAndRevoke() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        let role = Self.uniqueRoleName()
+        #expect(try ReaderRoles(connection: connection).grantReader(role: role, orgID: org.id, password: "s3cret pass") == .created)
+        let row = try connection.query("""
+            SELECT r.rolconnlimit, r.rolcanlogin, r.rolpassword LIKE 'SCRAM-SHA-256$%' AS scram,
+                   (SELECT array_to_string(setconfig, ',') FROM pg_db_role_setting s WHERE s.setrole = r.oid AND s.setdatabase = 0) AS settings
+            FROM pg_authid r WHERE r.rolname = \(role)
+            """).rows[0]
+        #expect(try row.decode("rolconnlimit", as: Int.self) == 5)
+        #expect(try row.decode("rolcanlogin", as: Bool.self))
+        #expect(try row.decode("scram", as: Bool.self))
+        let settings: String = try row.decode("settings")
+        #expect(settings.contains("statement_timeout=30s") && settings.contains("lock_timeout=5s")
+                && settings.contains("idle_in_transaction_session_timeout=60s"))
+        #expect(try ReaderRoles(connection: connection).list(orgID: org.id) == [role])
+        // Granting again binds the same role to the same org; another org may not take it.
+        #expect(try ReaderRoles(connection: connection).grantReader(role: role, orgID: org.id, password: nil) == .bound)
+        let other = try SharedDatabase.makeOrg(on: connection)
+        #expect(throws: SalesOpsError.self) {
+            try ReaderRoles(connection: connection).grantReader(role: role, orgID: other.id, password: nil)
+        }
+        try ReaderRoles(connection: connection).revokeReader(role: role, orgID: org.id)
+        #expect(try connection.query("SELECT count(*) AS n FROM pg_roles WHERE rolname = \(role)").rows[0].decode("n", as: Int.self) == 0)
+        #expect(throws: SalesOpsError.self) { try ReaderRoles(connection: connection).revokeReader(role: role, orgID: org.id) }
+    }
+
+    @Test("grant-reader refuses privileged roles, members of product roles and reserved names")
+    func grantRefusesPrivilegedRoles() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        let member = Self.uniqueRoleName()
+        try connection.execute(Query(sql: "CREATE ROLE \(member) LOGIN IN ROLE salesops_app"))
+        defer { _ = try? connection.execute(Query(sql: "DROP ROLE IF EXISTS \(member)")) }
+        for role in ["postgres", member, "salesops_app", "pg_monitor", "Bad-Name", "x; DROP TABLE salesops.orgs"] {
+            #expect(throws: SalesOpsError.self, "\(role)") {
+                try ReaderRoles(connection: connection).grantReader(role: role, orgID: org.id, password: nil)
+            }
+        }
+        #expect(try connection.query("SELECT count(*) AS n FROM salesops_meta.tenant_roles WHERE org_id = \(org.id)").rows[0]
+            .decode("n", as: Int.self) == 0)
+    }
+
+    @Test("no tenant-reachable role holds any privilege in the product's bookkeeping schema, nor can run its security-definer functions")
+    func bookkeepingIsOutOfReach() throws {
+        let connection = try SharedDatabase.connect()
+        let reachable = try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            CROSS JOIN (VALUES ('salesops_reader'), ('public')) AS r (role)
+            WHERE n.nspname = 'salesops_meta' AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND has_table_privilege(r.role, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER')
+            """).rows.map { try $0.decode("name", as: String.self) }
+        #expect(reachable.isEmpty, "reachable: \(reachable)")
+        #expect(try connection.query("SELECT has_schema_privilege('salesops_reader', 'salesops_meta', 'USAGE') AS u").rows[0]
+            .decode("u", as: Bool.self) == false)
+        let definers = try connection.query("""
+            SELECT p.oid::regprocedure::text AS name, has_function_privilege('salesops_reader', p.oid, 'EXECUTE') AS reader_may
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE p.prosecdef AND n.nspname NOT IN ('pg_catalog', 'information_schema')
+            """).rows
+        #expect(!definers.isEmpty)
+        for row in definers where try row.decode("reader_may", as: Bool.self) {
+            let name: String = try row.decode("name")
+            #expect(name == "salesops.current_org_id()", "a reader may run security-definer function \(name)")
+        }
+        let rls = try connection.query("""
+            SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity AS forced
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'salesops_meta' AND c.relkind = 'r'
+              AND (has_table_privilege('salesops_app', c.oid, 'SELECT') OR has_table_privilege('salesops_scheduler', c.oid, 'SELECT'))
+            """).rows
+        #expect(rls.count >= 2)
+        for row in rls {
+            let table: String = try row.decode("relname")
+            #expect(try row.decode("forced", as: Bool.self), "\(table) lacks forced RLS")
+        }
+    }
+
+    static func countAll(_ relation: String, on connection: Connection) throws -> Int? {
+        do {
+            return try connection.query(Query(sql: "SELECT count(*) AS n FROM \(relation)")).rows[0].decode("n", as: Int.self)
+        } catch let error as PostgresError where error.sqlState == SQLState("42501") {
+            return nil
+        }
+    }
+
+    /// Row counts and a checksum of every tenant table's rows of an org.
+    static func fingerprint(_ admin: Connection, org: Org) throws -> [String: String] {
+        var result: [String: String] = [:]
+        for relation in try TenantIsolationTests.tenantTables(admin) {
+            result[relation] = try admin.query(Query(sql: """
+                SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') AS print
+                FROM \(relation) t WHERE org_id = $1
+                """, bindings: [.init(text: String(org.id), type: .int8)])).rows[0].decode("print")
+        }
+        return result
+    }
+}
