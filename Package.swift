@@ -12,6 +12,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.0.0"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.1.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
     ],
     targets: [
         .systemLibrary(
@@ -31,12 +37,26 @@ let package = Package(
             dependencies: [
                 "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "SalesOpsServer",
+            dependencies: [
+                "SalesOps",
+                "PostgresClient",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(
             name: "SalesCTLCommands",
             dependencies: [
                 "SalesOps",
+                "SalesOpsServer",
                 "PostgresClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -44,7 +64,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "salesctl",
-            dependencies: ["SalesCTLCommands"]
+            dependencies: [
+                "SalesCTLCommands",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
         ),
         .testTarget(
             name: "PostgresClientTests",
@@ -57,6 +80,14 @@ let package = Package(
         .testTarget(
             name: "SalesCTLTests",
             dependencies: ["salesctl", "SalesCTLCommands", "SalesOps", "PostgresClient", "TestSupport"]
+        ),
+        .testTarget(
+            name: "SalesOpsServerTests",
+            dependencies: [
+                "SalesOpsServer", "SalesOps", "PostgresClient", "TestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
+            ]
         ),
         .target(
             name: "TestSupport",

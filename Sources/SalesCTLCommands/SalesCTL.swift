@@ -1,7 +1,8 @@
 import ArgumentParser
 
 /// `salesctl`: the admin CLI of the sales KPI backend.
-public struct SalesCTL: ParsableCommand {
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct SalesCTL: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "salesctl",
         abstract: "Manage orgs, teams, reps, pipelines, targets, imports and schema of the sales KPI backend.",
@@ -13,6 +14,7 @@ public struct SalesCTL: ParsableCommand {
         subcommands: [
             MigrateCommand.self, OrgCommand.self, TeamCommand.self, RepCommand.self, PipelineCommand.self,
             StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, DemoCommand.self, SchedulerCommand.self,
+            TokenCommand.self, ServeCommand.self,
         ]
     )
 

@@ -31,8 +31,7 @@ struct KPIShow: ParsableCommand {
 
     func validate() throws {
         if self.json && self.csv { throw ValidationError("--json and --csv exclude each other") }
-        guard self.period.range(of: #"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4][0-9]|5[0-3])|-[0-9]{2}-[0-9]{2})?$"#,
-                                options: .regularExpression) != nil else {
+        guard PeriodLabel.isWellFormed(self.period) else {
             throw ValidationError("--period '\(self.period)' must be 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
         }
     }
@@ -49,7 +48,7 @@ struct KPIShow: ParsableCommand {
             let (period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
                 try KPIReader(session: session).read(period: self.period, scope: self.scope.scope, metrics: self.metric)
             }
-            let scopeLabel = self.scope.scope.kind.rawValue + (self.scope.scope.externalID.map { ":" + $0 } ?? "")
+            let scopeLabel = self.scope.scope.label
             let shown = self.all || !self.metric.isEmpty ? readings : readings.filter { $0.value != nil || $0.target != nil }
             if self.json {
                 return try Output.json(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown))

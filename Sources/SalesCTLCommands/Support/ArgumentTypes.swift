@@ -42,13 +42,8 @@ struct ScopeArgument: ExpressibleByArgument {
     let scope: TargetScope
 
     init?(argument: String) {
-        let parts = argument.split(separator: ":", maxSplits: 1).map(String.init)
-        switch (parts.first, parts.count) {
-        case ("org", 1): self.scope = .org
-        case ("team", 2) where !parts[1].isEmpty: self.scope = .team(parts[1])
-        case ("rep", 2) where !parts[1].isEmpty: self.scope = .rep(parts[1])
-        default: return nil
-        }
+        guard let scope = TargetScope(label: argument) else { return nil }
+        self.scope = scope
     }
 }
 

@@ -14,13 +14,19 @@ public struct MetricReading: Sendable, Equatable, Codable {
     public var pacePct: Decimal?
 }
 
-/// A period as `kpi show` names it, with its bounds.
+/// A period as `kpi show` names it, with its bounds and when it was materialized.
 public struct ShownPeriod: Sendable, Equatable, Codable {
     public var label: String
     public var kind: String
     public var start: LocalDate
     public var end: LocalDate
     public var asOf: LocalDate
+    /// When the period's facts were last computed (HTTP `Last-Modified`).
+    public var computedAt: Date = .distantPast
+
+    enum CodingKeys: String, CodingKey {
+        case label, kind, start, end, asOf
+    }
 }
 
 /// Reads materialized KPI facts of one period and scope, with targets where they exist.
@@ -39,20 +45,7 @@ public struct KPIReader {
     ///   has not been materialized.
     public func read(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReading]) {
         let connection = self.session.connection
-        let kind: String
-        let start: LocalDate
-        let end: LocalDate
-        if let day = LocalDate(label) {
-            (kind, start, end) = ("day", day, day)
-        } else if let bounds = try connection.query("""
-            SELECT b.period_kind, b.period_start, b.period_end
-            FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
-            WHERE o.id = \(self.session.orgID)
-            """).singleRow() {
-            (kind, start, end) = (try bounds.decode("period_kind"), try bounds.decode("period_start"), try bounds.decode("period_end"))
-        } else {
-            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
-        }
+        let (kind, start, end) = try self.bounds(of: label)
         if !metrics.isEmpty {
             let known = Set(try connection.query("SELECT name FROM salesops.metrics WHERE name = ANY(\(metrics))").rows
                 .map { try $0.decode("name", as: String.self) })
@@ -63,18 +56,8 @@ public struct KPIReader {
                 throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
             }
         }
-        guard let materialized = try connection.query("""
-            SELECT as_of FROM kpi.materialized_periods WHERE period_kind = \(kind) AND period_start = \(start)
-            """).singleRow() else {
-            throw SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
-        }
-        let period = ShownPeriod(label: label, kind: kind, start: start, end: end,
-                                 asOf: try materialized.decode("as_of"))
-        let scopeID: Int64 = switch scope {
-        case .org: 0
-        case .team(let id): try TeamRepository(session: self.session).id(of: id)
-        case .rep(let id): try RepRepository(session: self.session).id(of: id)
-        }
+        let period = try self.materialized(label: label, kind: kind, start: start, end: end)
+        let scopeID = try self.scopeID(of: scope)
         let readings = try connection.query("""
             SELECT m.name AS metric,
                    CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
@@ -96,5 +79,46 @@ public struct KPIReader {
                           pacePct: try row.decode("pace_pct"))
         }
         return (period, readings)
+    }
+
+    /// The kind and bounds of a period label (a day, or a label of SPEC §4 on the org's fiscal calendar).
+    /// - Throws: `.invalidInput` when the label is not a period.
+    public func bounds(of label: String) throws -> (kind: String, start: LocalDate, end: LocalDate) {
+        if let day = LocalDate(label) { return ("day", day, day) }
+        guard PeriodLabel.isWellFormed(label), let bounds = try self.session.connection.query("""
+            SELECT b.period_kind, b.period_start, b.period_end
+            FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
+            WHERE o.id = \(self.session.orgID)
+            """).singleRow() else {
+            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+        }
+        return (try bounds.decode("period_kind"), try bounds.decode("period_start"), try bounds.decode("period_end"))
+    }
+
+    /// The materialized period with this label.
+    /// - Throws: `.invalidInput` for a label that is not a period, `.notFound` when it has not been materialized.
+    public func materializedPeriod(_ label: String) throws -> ShownPeriod {
+        let (kind, start, end) = try self.bounds(of: label)
+        return try self.materialized(label: label, kind: kind, start: start, end: end)
+    }
+
+    func materialized(label: String, kind: String, start: LocalDate, end: LocalDate) throws -> ShownPeriod {
+        guard let row = try self.session.connection.query("""
+            SELECT as_of, computed_at FROM kpi.materialized_periods WHERE period_kind = \(kind) AND period_start = \(start)
+            """).singleRow() else {
+            throw SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
+        }
+        return ShownPeriod(label: label, kind: kind, start: start, end: end, asOf: try row.decode("as_of"),
+                           computedAt: try row.decode("computed_at"))
+    }
+
+    /// The stored scope id of a scope (0 for the org).
+    /// - Throws: `.notFound` for an unknown team or rep.
+    public func scopeID(of scope: TargetScope) throws -> Int64 {
+        switch scope {
+        case .org: 0
+        case .team(let id): try TeamRepository(session: self.session).id(of: id)
+        case .rep(let id): try RepRepository(session: self.session).id(of: id)
+        }
     }
 }

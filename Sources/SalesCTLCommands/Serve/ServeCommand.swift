@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import SalesOpsServer
+
+/// `salesctl serve [--host H] [--port P]`: the tenants' HTTP API (SPEC §9).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the HTTP API (JSON under /v1, /healthz, /readyz, /metrics) until SIGTERM or SIGINT.",
+        discussion: """
+            Requests carry 'Authorization: Bearer TOKEN' (salesctl token create). Database work runs on
+            --db-threads threads that own one connection each; a request waits at most --queue-wait-ms for
+            one and is otherwise refused with 503 and Retry-After. SIGTERM stops accepting, lets in-flight
+            requests finish within --grace-seconds and closes the connections; exit 0.
+            """
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "Database threads (connections), 1–256.")
+    var dbThreads = 8
+
+    @Option(help: "Requests that may wait for a database thread at once.")
+    var queueLimit = 64
+
+    @Option(help: "Milliseconds a request may wait for a database thread before 503.")
+    var queueWaitMs = 500
+
+    @Option(help: "Seconds a request's statements may run (statement_timeout).")
+    var statementTimeoutSeconds = 10
+
+    @Option(help: "Largest CSV import in MiB.")
+    var maxImportMib = 100
+
+    @Option(help: "Seconds in-flight requests get to finish after SIGTERM.")
+    var graceSeconds = 10
+
+    func validate() throws {
+        guard (0...65535).contains(self.port) else { throw ValidationError("--port \(self.port) must be 0–65535") }
+        guard (1...256).contains(self.dbThreads) else { throw ValidationError("--db-threads \(self.dbThreads) must be 1–256") }
+        guard (0...10_000).contains(self.queueLimit) else { throw ValidationError("--queue-limit must be 0–10000") }
+        guard (1...60_000).contains(self.queueWaitMs) else { throw ValidationError("--queue-wait-ms must be 1–60000") }
+        guard (1...3600).contains(self.statementTimeoutSeconds) else { throw ValidationError("--statement-timeout-seconds must be 1–3600") }
+        guard (1...10_240).contains(self.maxImportMib) else { throw ValidationError("--max-import-mib must be 1–10240") }
+        guard (0...3600).contains(self.graceSeconds) else { throw ValidationError("--grace-seconds must be 0–3600") }
+    }
+
+    func run() async throws {
+        var configuration = APIConfiguration()
+        configuration.host = self.host
+        configuration.port = self.port
+        configuration.database.threads = self.dbThreads
+        configuration.database.maximumWaiting = self.queueLimit
+        configuration.database.maximumWait = .milliseconds(self.queueWaitMs)
+        configuration.statementTimeout = "\(self.statementTimeoutSeconds)s"
+        configuration.maximumImportBytes = self.maxImportMib * 1024 * 1024
+        configuration.gracePeriod = .seconds(self.graceSeconds)
+        let server = APIServer(connection: self.global.connectionConfiguration, configuration: configuration,
+                               logger: self.global.logger)
+        do {
+            try await server.run()
+        } catch {
+            let (code, message) = ExitStatus.classify(error)
+            FileHandle.standardError.write(Data(("salesctl: " + message + "\n").utf8))
+            throw ExitCode(code)
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+
+/// What a token may do: readers read an org's data, admins also write it (SPEC §9).
+public enum TokenRole: String, Sendable, Codable, CaseIterable {
+    case reader, admin
+}
+
+/// A stored API token, without its secret.
+public struct APIToken: Sendable, Codable, Equatable {
+    public var id: Int64
+    public var orgID: Int64
+    public var name: String
+    public var role: TokenRole
+    public var createdAt: Date
+    public var expiresAt: Date?
+    public var lastUsedAt: Date?
+    public var revokedAt: Date?
+
+    enum CodingKeys: String, CodingKey {
+        case id, name, role
+        case orgID = "org_id"
+        case createdAt = "created_at"
+        case expiresAt = "expires_at"
+        case lastUsedAt = "last_used_at"
+        case revokedAt = "revoked_at"
+    }
+}
+
+/// A newly created token: the secret is shown once and never stored.
+public struct IssuedToken: Sendable {
+    /// The whole bearer token, `sot_<lookup key>_<secret>`.
+    public var secret: String
+    public var token: APIToken
+}
+
+/// The token format: `sot_` + a public lookup key (16 hex digits, to find the row) + `_` +
+/// 256 random bits (base64url). Only the SHA-256 of the whole token is stored.
+enum TokenFormat {
+    static let prefix = "sot_"
+    /// Longest token accepted from a request; anything longer is refused unread.
+    static let maximumLength = 128
+
+    static func generate() -> (token: String, lookupKey: String) {
+        var generator = SystemRandomNumberGenerator()
+        let lookup = (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        let lookupKey = lookup.map { String(format: "%02x", $0) }.joined()
+        let encoded = Data(secret).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+        return (prefix + lookupKey + "_" + encoded, lookupKey)
+    }
+
+    /// The lookup key of a presented token, or nil when it does not have the token's shape.
+    static func lookupKey(of token: String) -> String? {
+        guard token.utf8.count <= maximumLength, token.hasPrefix(prefix) else { return nil }
+        let rest = token.utf8.dropFirst(prefix.utf8.count)
+        guard rest.count > 17, rest[rest.index(rest.startIndex, offsetBy: 16)] == UInt8(ascii: "_") else { return nil }
+        let key = rest.prefix(16)
+        guard key.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) })
+        else { return nil }
+        return String(decoding: key, as: UTF8.self)
+    }
+
+    static func sha256Hex(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Compares two strings in time that depends on their lengths only, never on where they
+    /// first differ.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8), y = Array(b.utf8)
+        guard x.count == y.count else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}

@@ -1,0 +1,162 @@
+import Foundation
+import PostgresClient
+
+/// One period of a metric's series.
+public struct SeriesPoint: Sendable, Equatable, Codable {
+    public var periodKind: String
+    public var periodStart: LocalDate
+    public var periodEnd: LocalDate
+    public var asOf: LocalDate
+    public var value: Decimal?
+    public var numerator: Decimal?
+    public var denominator: Decimal?
+    public var target: Decimal?
+    public var attainmentPct: Decimal?
+}
+
+/// One stage metric (org scope) of a period.
+public struct StageReading: Sendable, Equatable, Codable {
+    public var pipeline: String
+    public var stage: String
+    public var metric: String
+    public var value: Decimal?
+    public var numerator: Decimal?
+    public var denominator: Decimal?
+}
+
+/// One key of a breakdown of a period and scope.
+public struct BreakdownReading: Sendable, Equatable, Codable {
+    public var dimension: String
+    public var key: String
+    public var metric: String
+    public var value: Decimal
+}
+
+/// One row of a leaderboard: a rep or team ranked by attainment of a metric.
+public struct LeaderboardEntry: Sendable, Equatable, Codable {
+    public var rank: Int
+    public var scopeKind: String
+    public var scopeExternalID: String
+    public var name: String
+    public var value: Decimal?
+    public var target: Decimal?
+    public var attainmentPct: Decimal?
+
+    enum CodingKeys: String, CodingKey {
+        case rank, scopeKind, name, value, target, attainmentPct
+        case scopeExternalID = "scopeExternalId"
+    }
+}
+
+/// The read views of SPEC §6 as the API and the dashboard present them.
+extension KPIReader {
+    /// The most periods one series returns.
+    public static let maximumSeriesLength = 400
+
+    /// A metric's values over the materialized periods from `from` to `to` (labels of the
+    /// same kind, e.g. `2026-01` to `2026-11`), oldest first; missing facts read by the
+    /// missing-row rule (0 for counts, sums and snapshots).
+    /// - Throws: `.invalidInput` for labels of different kinds, a reversed range, more than
+    ///   `maximumSeriesLength` periods or an unknown metric; `.notFound` for an unknown scope.
+    public func series(metric: String, from: String, to: String, scope: TargetScope) throws -> [SeriesPoint] {
+        let low = try self.bounds(of: from), high = try self.bounds(of: to)
+        guard low.kind == high.kind else {
+            throw SalesOpsError.invalidInput("from '\(from)' is a \(low.kind) and to '\(to)' a \(high.kind): use labels of one kind")
+        }
+        guard low.start <= high.start else { throw SalesOpsError.invalidInput("from '\(from)' is after to '\(to)'") }
+        try self.requireMaterializedMetric(metric)
+        let scopeID = try self.scopeID(of: scope)
+        let rows = try self.session.connection.query("""
+            SELECT p.period_kind, p.period_start, p.period_end, p.as_of,
+                   CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
+                   f.numerator, f.denominator, a.target, a.attainment_pct
+            FROM kpi.materialized_periods p
+            JOIN salesops.metrics m ON m.name = \(metric)
+            LEFT JOIN kpi.metric_facts f
+              ON f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
+             AND f.scope_id = \(scopeID) AND f.metric = m.name
+            LEFT JOIN kpi.target_attainment a
+              ON a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
+             AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
+            WHERE p.period_kind = \(low.kind) AND p.period_start BETWEEN \(low.start) AND \(high.start)
+            ORDER BY p.period_start
+            LIMIT \(Self.maximumSeriesLength + 1)
+            """).rows
+        guard rows.count <= Self.maximumSeriesLength else {
+            throw SalesOpsError.invalidInput("the range holds more than \(Self.maximumSeriesLength) periods; narrow from/to")
+        }
+        return try rows.map { row in
+            SeriesPoint(periodKind: try row.decode("period_kind"), periodStart: try row.decode("period_start"),
+                        periodEnd: try row.decode("period_end"), asOf: try row.decode("as_of"), value: try row.decode("value"),
+                        numerator: try row.decode("numerator"), denominator: try row.decode("denominator"),
+                        target: try row.decode("target"), attainmentPct: try row.decode("attainment_pct"))
+        }
+    }
+
+    /// The stage metrics of a materialized period.
+    public func stageMetrics(period: ShownPeriod) throws -> [StageReading] {
+        try self.session.connection.query("""
+            SELECT pipeline, stage, metric, value, numerator, denominator FROM kpi.stage_metrics
+            WHERE period_kind = \(period.kind) AND period_start = \(period.start)
+            ORDER BY pipeline, stage, metric
+            """).rows.map { row in
+            StageReading(pipeline: try row.decode("pipeline"), stage: try row.decode("stage"), metric: try row.decode("metric"),
+                         value: try row.decode("value"), numerator: try row.decode("numerator"),
+                         denominator: try row.decode("denominator"))
+        }
+    }
+
+    /// The breakdowns of a materialized period and scope, of one dimension when given.
+    public func breakdowns(period: ShownPeriod, scope: TargetScope, dimension: String?) throws -> [BreakdownReading] {
+        _ = try self.scopeID(of: scope)
+        return try self.session.connection.query("""
+            SELECT dimension, key, metric, value FROM kpi.breakdowns
+            WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(scope.kind)
+              AND scope_external_id IS NOT DISTINCT FROM \(scope.externalID)
+              AND (\(dimension)::text IS NULL OR dimension = \(dimension))
+            ORDER BY dimension, metric, value DESC, key
+            """).rows.map { row in
+            BreakdownReading(dimension: try row.decode("dimension"), key: try row.decode("key"), metric: try row.decode("metric"),
+                             value: try row.decode("value"))
+        }
+    }
+
+    /// Reps or teams of a materialized period ranked by attainment of `metric` (best first),
+    /// then by value (the better end first, lower for metrics where lower is better); only
+    /// those with a value or a target.
+    public func leaderboard(period: ShownPeriod, metric: String, of kind: ScopeKind, limit: Int) throws -> [LeaderboardEntry] {
+        guard kind != .org else { throw SalesOpsError.invalidInput("a leaderboard ranks reps or teams, not the org") }
+        try self.requireMaterializedMetric(metric)
+        return try self.session.connection.query("""
+            WITH scopes AS (
+                SELECT 'rep'::text AS kind, id, external_id, name FROM salesops.reps
+                UNION ALL
+                SELECT 'team', id, external_id, name FROM salesops.teams
+            )
+            SELECT s.kind, s.external_id, s.name, f.value, a.target, a.attainment_pct
+            FROM scopes s
+            JOIN salesops.metrics m ON m.name = \(metric)
+            LEFT JOIN kpi.metric_facts f
+              ON f.period_kind = \(period.kind) AND f.period_start = \(period.start) AND f.scope_kind = s.kind
+             AND f.scope_id = s.id AND f.metric = m.name
+            LEFT JOIN kpi.target_attainment a
+              ON a.period_kind = \(period.kind) AND a.period_start = \(period.start) AND a.scope_kind = s.kind
+             AND a.scope_external_id = s.external_id AND a.metric = m.name
+            WHERE s.kind = \(kind.rawValue) AND (f.value IS NOT NULL OR a.target IS NOT NULL)
+            ORDER BY a.attainment_pct DESC NULLS LAST,
+                     CASE WHEN m.lower_is_better THEN -f.value ELSE f.value END DESC NULLS LAST,
+                     s.external_id
+            LIMIT \(limit)
+            """).rows.enumerated().map { index, row in
+            LeaderboardEntry(rank: index + 1, scopeKind: try row.decode("kind"), scopeExternalID: try row.decode("external_id"),
+                             name: try row.decode("name"), value: try row.decode("value"), target: try row.decode("target"),
+                             attainmentPct: try row.decode("attainment_pct"))
+        }
+    }
+
+    func requireMaterializedMetric(_ metric: String) throws {
+        guard KPIMaterializer.materializedMetrics.contains(metric) else {
+            throw SalesOpsError.invalidInput("metric '\(metric)' is not a materialized metric of the KPI catalogue")
+        }
+    }
+}

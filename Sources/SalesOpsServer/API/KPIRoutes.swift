@@ -1,0 +1,125 @@
+import Crypto
+import Foundation
+import Hummingbird
+import SalesOps
+
+/// KPI reads: a period's metrics, a metric's series, stage metrics, breakdowns and the
+/// leaderboard. Each carries `Last-Modified` (when the facts were computed) and an `ETag`
+/// of its body, and answers a matching `If-None-Match` with 304.
+struct KPIRoutes {
+    let access: TenantAccess
+
+    private struct KPIPage: Encodable {
+        var scope: String
+        var period: ShownPeriod
+        var metrics: [MetricReading]
+    }
+
+    private struct SeriesPage: Encodable {
+        var metric: String
+        var scope: String
+        var points: [SeriesPoint]
+    }
+
+    private struct StagePage: Encodable {
+        var period: ShownPeriod
+        var stages: [StageReading]
+    }
+
+    private struct BreakdownPage: Encodable {
+        var scope: String
+        var period: ShownPeriod
+        var breakdowns: [BreakdownReading]
+    }
+
+    private struct LeaderboardPage: Encodable {
+        var metric: String
+        var by: String
+        var period: ShownPeriod
+        var entries: [LeaderboardEntry]
+    }
+
+    func register(on table: inout RouteTable) {
+        table.add(.get, "/v1/kpis") { request, _ in
+            let query = QueryParameters(request: request)
+            let period = try query.period(), scope = try query.scope(), metrics = try query.all("metric")
+            let (shown, readings) = try await self.access.inOrg(request) { session in
+                try KPIReader(session: session).read(period: period, scope: scope, metrics: metrics)
+            }
+            return try Self.cacheable(KPIPage(scope: scope.label, period: shown, metrics: readings),
+                                      modified: shown.computedAt, request: request)
+        }
+        table.add(.get, "/v1/kpis/series") { request, _ in
+            let query = QueryParameters(request: request)
+            let metric = try query.required("metric"), scope = try query.scope()
+            let from = try query.period("from"), to = try query.period("to")
+            let points = try await self.access.inOrg(request) { session in
+                try KPIReader(session: session).series(metric: metric, from: from, to: to, scope: scope)
+            }
+            return try Self.cacheable(SeriesPage(metric: metric, scope: scope.label, points: points),
+                                      modified: nil, request: request)
+        }
+        table.add(.get, "/v1/stage-metrics") { request, _ in
+            let period = try QueryParameters(request: request).period()
+            let page = try await self.access.inOrg(request) { session in
+                let reader = KPIReader(session: session)
+                let shown = try reader.materializedPeriod(period)
+                return StagePage(period: shown, stages: try reader.stageMetrics(period: shown))
+            }
+            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+        }
+        table.add(.get, "/v1/breakdowns") { request, _ in
+            let query = QueryParameters(request: request)
+            let period = try query.period(), scope = try query.scope(), dimension = try query.optional("dimension")
+            let page = try await self.access.inOrg(request) { session in
+                let reader = KPIReader(session: session)
+                let shown = try reader.materializedPeriod(period)
+                return BreakdownPage(scope: scope.label, period: shown,
+                                     breakdowns: try reader.breakdowns(period: shown, scope: scope, dimension: dimension))
+            }
+            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+        }
+        table.add(.get, "/v1/leaderboard") { request, _ in
+            let query = QueryParameters(request: request)
+            let period = try query.period(), metric = try query.required("metric")
+            let by = try query.optional("by") ?? "rep"
+            guard let kind = ScopeKind(rawValue: by), kind != .org else {
+                throw Problem(.badRequest, "query parameter 'by' must be rep or team")
+            }
+            let limit = try query.integer("limit", default: 50, range: 1...500)
+            let page = try await self.access.inOrg(request) { session in
+                let reader = KPIReader(session: session)
+                let shown = try reader.materializedPeriod(period)
+                return LeaderboardPage(metric: metric, by: by, period: shown,
+                                       entries: try reader.leaderboard(period: shown, metric: metric, of: kind, limit: limit))
+            }
+            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+        }
+    }
+
+    /// A JSON response with a strong `ETag` of its body (and `Last-Modified` when known), or
+    /// 304 when the client's `If-None-Match` names that tag.
+    static func cacheable(_ value: some Encodable, modified: Date?, request: Request) throws -> Response {
+        let body = try JSONBody.encoder.encode(value)
+        let tag = "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        var headers: HTTPFields = [.eTag: tag, .cacheControl: "private, no-cache"]
+        if let modified { headers[.lastModified] = HTTPDate.format(modified) }
+        if let match = request.headers[.ifNoneMatch],
+           match == "*" || match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag }) {
+            return Response(status: .notModified, headers: headers)
+        }
+        headers[.contentType] = "application/json"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+}
+
+/// HTTP dates (RFC 9110 IMF-fixdate).
+enum HTTPDate {
+    static func format(_ date: Date) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        return formatter.string(from: date)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresClient
+import ServiceLifecycle
+
+/// Settings of `salesctl serve`.
+public struct APIConfiguration: Sendable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The database threads and how long and how many requests may wait for one.
+    public var database = DatabaseExecutor.Configuration()
+    /// `statement_timeout` of each request's transaction.
+    public var statementTimeout = "10s"
+    /// The largest CSV an import accepts.
+    public var maximumImportBytes = 100 * 1024 * 1024
+    /// How long in-flight requests may run after SIGTERM before they are cancelled.
+    public var gracePeriod: Duration = .seconds(10)
+    /// Seconds an idle keep-alive connection stays open.
+    public var idleTimeoutSeconds: Int64 = 60
+
+    public init() {}
+}
+
+/// The HTTP API of SPEC §9 on Hummingbird 2: routes, middleware, the database executor
+/// and graceful shutdown.
+public final class APIServer: Sendable {
+    public let configuration: APIConfiguration
+    /// Runs every request's database work off the event loops.
+    public let executor: DatabaseExecutor
+    let logger: Logger
+
+    /// - Parameters:
+    ///   - connection: where the database threads connect (as the product's service login).
+    public init(connection: ConnectionConfiguration, configuration: APIConfiguration, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        var connection = connection
+        connection.applicationName = "salesctl serve"
+        self.executor = DatabaseExecutor(connection: connection, configuration: configuration.database, logger: logger,
+                                         gauges: PrometheusPoolGauges())
+    }
+
+    /// The router with every route, and the table of what it serves.
+    public func router() -> (Router<APIContext>, [RouteDescription]) {
+        _ = ServerMetrics.registry
+        let router = Router(context: APIContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        var table = RouteTable(router: router)
+        let access = TenantAccess(executor: self.executor, statementTimeout: self.configuration.statementTimeout)
+        HealthRoutes(executor: self.executor).register(on: &table)
+        OrgRoutes(access: access).register(on: &table)
+        KPIRoutes(access: access).register(on: &table)
+        TargetRoutes(access: access).register(on: &table)
+        TeamRepRoutes(access: access).register(on: &table)
+        ImportRoutes(access: access, maximumBytes: self.configuration.maximumImportBytes).register(on: &table)
+        return (router, table.routes.sorted())
+    }
+
+    /// The routes served, as the OpenAPI document names them.
+    public var routes: [RouteDescription] { self.router().1 }
+
+    /// The Hummingbird application (tests drive it in-process).
+    public func application() -> some ApplicationProtocol {
+        Application(
+            router: self.router().0,
+            server: .http1(configuration: .init(idleTimeout: .seconds(self.configuration.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(self.configuration.host, port: self.configuration.port),
+                                 serverName: "salesops"),
+            logger: self.logger
+        )
+    }
+
+    /// Serves until SIGTERM or SIGINT: then stops accepting, lets in-flight requests finish
+    /// within the grace period, and closes the database connections.
+    public func run() async throws {
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: self.application())],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: self.logger
+        )
+        groupConfiguration.maximumGracefulShutdownDuration = self.configuration.gracePeriod
+        do {
+            try await ServiceGroup(configuration: groupConfiguration).run()
+        } catch {
+            await self.shutdown()
+            throw error
+        }
+        await self.shutdown()
+    }
+
+    /// Closes the database threads (off the event loops: it blocks until they end).
+    public func shutdown() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                self.executor.shutdown()
+                continuation.resume()
+            }
+        }
+    }
+}

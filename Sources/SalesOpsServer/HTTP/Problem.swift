@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+import Logging
+import PostgresClient
+import SalesOps
+
+/// An error answered as RFC 9457 `application/problem+json`. Its text is written for the
+/// client: it never carries SQL, a stack trace or a secret.
+public struct Problem: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var title: String
+    public var detail: String?
+    /// Seconds a client should wait before retrying (503).
+    public var retryAfter: Int?
+    /// The rows of a rejected CSV (422), each naming line, column and value.
+    public var errors: [ImportProblem]?
+
+    public init(_ status: HTTPResponse.Status, _ detail: String? = nil, retryAfter: Int? = nil, errors: [ImportProblem]? = nil) {
+        self.status = status
+        self.title = status.reasonPhrase
+        self.detail = detail
+        self.retryAfter = retryAfter
+        self.errors = errors
+    }
+
+    private struct Body: Encodable {
+        var type = "about:blank"
+        var title: String
+        var status: Int
+        var detail: String?
+        var instance: String?
+        var requestId: String?
+        var errors: [ImportProblem]?
+        var totalErrors: Int?
+
+        enum CodingKeys: String, CodingKey {
+            case type, title, status, detail, instance, errors
+            case requestId = "request_id"
+            case totalErrors = "total_errors"
+        }
+    }
+
+    /// The response, with the request's id in the body (the header is set by `RequestIDMiddleware`).
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        self.response(path: request.uri.path, requestID: (context as? APIContext)?.requestID)
+    }
+
+    func response(path: String, requestID: String?) -> Response {
+        let body = Body(title: self.title, status: Int(self.status.code), detail: self.detail, instance: path,
+                        requestId: requestID, errors: self.errors, totalErrors: self.errors?.count)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(body)) ?? Data("{\"status\":\(self.status.code)}".utf8)
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+extension Problem {
+    /// The problem a failure of a handler answers with (SPEC §8.6). Errors the client did
+    /// not cause are logged with everything and answered without their text.
+    static func from(_ error: any Error, logger: Logger) -> Problem {
+        switch error {
+        case let problem as Problem:
+            return problem
+        case let failure as ImportFailure:
+            return Problem(.unprocessableContent, "the CSV was rejected; nothing was written", errors: failure.problems)
+        case let error as SalesOpsError:
+            switch error {
+            case .invalidInput(let message): return Problem(.badRequest, message)
+            case .notFound(let message): return Problem(.notFound, message)
+            case .conflict(let message): return Problem(.conflict, message)
+            case .schemaDrift: break
+            }
+        case let error as DatabaseExecutorError:
+            switch error {
+            case .overloaded: return Problem(.serviceUnavailable, "the server is busy; retry shortly", retryAfter: 1)
+            case .unavailable: return Problem(.serviceUnavailable, "the database is unavailable", retryAfter: 5)
+            case .shutDown: return Problem(.serviceUnavailable, "the server is shutting down", retryAfter: 5)
+            }
+        case let error as TransactionError:
+            if let body = error.bodyError { return from(body, logger: logger) }
+            if let commit = error.commitError { return from(commit, logger: logger) }
+        case let error as PostgresError:
+            if error.kind == .connectionFailed || error.kind == .connectionLost || error.sqlState?.isConnectionException == true
+                || [.adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections].contains(error.sqlState) {
+                return Problem(.serviceUnavailable, "the database is unavailable", retryAfter: 5)
+            }
+            if error.sqlState == SQLState("57014") || error.sqlState == SQLState("55P03") {
+                return Problem(.serviceUnavailable, "the request took too long; retry shortly", retryAfter: 2)
+            }
+            if error.sqlState?.isIntegrityConstraintViolation == true {
+                return Problem(.unprocessableContent, "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
+            }
+        case let error as HTTPError:
+            return Problem(error.status, error.body)
+        default:
+            break
+        }
+        logger.error("request failed", metadata: ["error": "\(String(reflecting: error))"])
+        return Problem(.internalServerError, "internal error; the request id identifies it in the server's log")
+    }
+}

@@ -1,0 +1,97 @@
+import Foundation
+import HTTPTypes
+import PostgresClient
+import Testing
+import TestSupport
+
+/// Driven by openapi.yaml: every operation it names is called with another org's tokens,
+/// with parameters that name org B's entities (external ids are the same in both orgs,
+/// since both hold the demo data), so a route added to the document is covered without
+/// touching this test — it fails until the new parameter or body has a sample value.
+@Suite("No token of one org reads or changes anything of another org, on any route of the document")
+struct CrossTenantTests {
+    let fixture = APIFixture.shared
+
+    static let parameterSamples: [String: [String]] = [
+        "period": ["2026-11", "2026-11-20", "2026-Q4", "2026"],
+        "from": ["2026-11-01"], "to": ["2026-11-20"],
+        "scope": ["org", "team:dach", "rep:r-anna"],
+        "metric": ["revenue"], "dimension": ["region"], "by": ["rep", "team"], "limit": ["500"],
+        "team": ["dach"], "external_id": ["dach", "r-anna"], "kind": ["teams", "reps", "targets"],
+    ]
+
+    static let bodySamples: [String: String] = [
+        "TargetInput": #"{"scope":"org","metric":"revenue","period":"2026-11","value":1}"#,
+        "TeamInput": #"{"name":"Cross team","parent_external_id":"dach"}"#,
+        "RepInput": #"{"name":"Cross Rep","email":"cross.rep@example.com","team_external_id":"dach","hired_on":"2026-01-01"}"#,
+        "text/csv": "external_id,name\ncross-team,Cross\n",
+    ]
+
+    /// Every combination of sample values of the operation's path and query parameters.
+    static func uris(for operation: OpenAPIDocument.Operation) throws -> [String] {
+        var uris = [operation.path]
+        for parameter in operation.parameters where parameter.location == "path" || parameter.location == "query" {
+            let values = try #require(Self.parameterSamples[parameter.name],
+                                      "add a sample for parameter '\(parameter.name)' of \(operation.method) \(operation.path)")
+            uris = uris.flatMap { uri in
+                values.map { value in
+                    if parameter.location == "path" { return uri.replacingOccurrences(of: "{\(parameter.name)}", with: value) }
+                    return uri + (uri.contains("?") ? "&" : "?") + parameter.name + "=" + value
+                }
+            }
+        }
+        return uris
+    }
+
+    static func fingerprint(_ connection: Connection, orgID: Int64) throws -> [String: String] {
+        let tables: [String] = try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
+            JOIN pg_namespace n ON n.oid = c.relnamespace
+            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id'
+            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            """).rows.map { try $0.decode("name") }
+        var result: [String: String] = [:]
+        for table in tables {
+            result[table] = try connection.query(Query(sql: """
+                SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') AS print
+                FROM \(table) t WHERE org_id = $1
+                """, bindings: [.init(text: String(orgID), type: .int8)])).rows[0].decode("print")
+        }
+        return result
+    }
+
+    @Test("every operation, called with org W's admin and reader tokens on org B's ids, returns none of B's values and changes nothing of B")
+    func noRouteCrossesOrgs() async throws {
+        let connection = try self.fixture.connect()
+        defer { connection.close() }
+        let before = try Self.fingerprint(connection, orgID: self.fixture.orgB.id)
+        #expect(before.count >= 20)
+        var calls = 0
+        for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {
+            let method = try #require(HTTPRequest.Method(operation.method.uppercased()))
+            var body: String?
+            if let (mediaType, schema) = operation.body {
+                body = try #require(Self.bodySamples[schema ?? mediaType], "add a body sample for \(operation.method) \(operation.path)")
+            }
+            for uri in try Self.uris(for: operation) {
+                for token in [self.fixture.adminW, self.fixture.readerW] {
+                    let response = try await self.fixture.request(method, uri, token: token, body: body)
+                    calls += 1
+                    #expect(response.status.code < 500, "\(operation.method) \(uri): \(response.status)")
+                    #expect(!response.body.contains(APIFixture.markerOfB), "\(operation.method) \(uri) shows org B's names")
+                    #expect(!response.body.contains(APIFixture.targetOfB), "\(operation.method) \(uri) shows org B's target")
+                }
+            }
+        }
+        #expect(calls > 60)
+        #expect(try Self.fingerprint(connection, orgID: self.fixture.orgB.id) == before)
+    }
+
+    @Test("org B's own reader does see its marked names (the check above can fail)")
+    func markersAreVisibleToTheirOwnOrg() async throws {
+        let teams = try await self.fixture.request(.get, "/v1/teams", token: self.fixture.readerB)
+        #expect(teams.body.contains(APIFixture.markerOfB))
+        let kpis = try await self.fixture.request(.get, "/v1/kpis?period=2026-11&metric=revenue", token: self.fixture.readerB)
+        #expect(kpis.body.contains(APIFixture.targetOfB))
+    }
+}

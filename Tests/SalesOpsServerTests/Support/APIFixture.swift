@@ -1,0 +1,130 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import PostgresClient
+import SalesOps
+import SalesOpsServer
+import TestSupport
+
+/// Three orgs with the demo data and nights materialized through the scheduler, tokens of
+/// every kind, and a server over them. Org A is only read; org W is the one tests write to
+/// (so reads of A never race with writes); org B's team and rep names, e-mails and one
+/// target carry distinctive markers that no response to another org may ever contain.
+final class APIFixture: Sendable {
+    let database: TestDatabase
+    let orgA: Org
+    let orgB: Org
+    let orgW: Org
+    let adminW: String
+    let readerW: String
+    let readerA: String
+    let adminA: String
+    let readerB: String
+    let expiredA: String
+    let revokedA: String
+    let server: APIServer
+    /// Text only org B's data holds.
+    static let markerOfB = "zz-orgb-secret"
+    /// A target value only org B has.
+    static let targetOfB = "987654321"
+
+    /// The fixture every API test shares (built once per process; tests that write do so in org A).
+    static let shared: APIFixture = {
+        do { return try APIFixture() } catch { fatalError("cannot build the API fixture: \(error)") }
+    }()
+
+    init(configuration: APIConfiguration = APIConfiguration()) throws {
+        self.database = try TestDatabase.migrated()
+        let connection = try self.database.connect()
+        defer { connection.close() }
+        let orgA = try SharedDatabase.makeOrg(on: connection)
+        let orgB = try SharedDatabase.makeOrg(on: connection)
+        let orgW = try SharedDatabase.makeOrg(on: connection)
+        for org in [orgA, orgB, orgW] {
+            for kind in ImportKind.allCases {
+                let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
+                _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!,
+                                                             fileName: file)
+            }
+            try connection.execute("UPDATE salesops.orgs SET created_at = '2026-11-20T12:00:00Z' WHERE id = \(org.id)")
+        }
+        try connection.withOrg(orgB.id) { connection in
+            try connection.execute("UPDATE salesops.teams SET name = \(Self.markerOfB) || ' ' || name")
+            try connection.execute("""
+                UPDATE salesops.reps SET name = \(Self.markerOfB) || ' ' || name, email = \(Self.markerOfB) || '-' || email
+                """)
+            try connection.execute("UPDATE salesops.targets SET value = \(Self.targetOfB)::numeric WHERE scope_kind = 'org' AND metric = 'revenue' AND period = '2026-11'")
+        }
+        try Self.scheduleNights(self.database, orgs: 3)
+        let tokens = TokenRepository(connection: connection)
+        self.readerA = try tokens.create(orgID: orgA.id, name: "reader", role: .reader, expiresInDays: nil).secret
+        self.adminA = try tokens.create(orgID: orgA.id, name: "admin", role: .admin, expiresInDays: 30).secret
+        self.readerB = try tokens.create(orgID: orgB.id, name: "reader", role: .reader, expiresInDays: nil).secret
+        self.adminW = try tokens.create(orgID: orgW.id, name: "admin", role: .admin, expiresInDays: nil).secret
+        self.readerW = try tokens.create(orgID: orgW.id, name: "reader", role: .reader, expiresInDays: nil).secret
+        let expired = try tokens.create(orgID: orgA.id, name: "expired", role: .admin, expiresInDays: 1)
+        try connection.execute("""
+            UPDATE salesops_meta.api_tokens SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second'
+            WHERE id = \(expired.token.id)
+            """)
+        self.expiredA = expired.secret
+        let revoked = try tokens.create(orgID: orgA.id, name: "revoked", role: .admin, expiresInDays: nil)
+        _ = try tokens.revoke(orgID: orgA.id, id: revoked.token.id)
+        self.revokedA = revoked.secret
+        self.orgA = orgA
+        self.orgB = orgB
+        self.orgW = orgW
+        self.server = APIServer(connection: ConnectionConfiguration(conninfo: self.database.url), configuration: configuration,
+                                logger: TestCluster.logger)
+    }
+
+    /// Nights 2026-11-19 and 2026-11-20 of every org, each re-computing 20 trailing days, so
+    /// every day, week and the month of November up to the 20th is materialized.
+    static func scheduleNights(_ database: TestDatabase, orgs: Int) throws {
+        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: database.url), maximumConnections: 2,
+                                  logger: TestCluster.logger)
+        defer { pool.shutdown() }
+        var configuration = SchedulerConfiguration()
+        configuration.once = true
+        configuration.trailingDays = 20
+        let summary = NightScheduler(pool: pool, configuration: configuration,
+                                     clock: AcceleratedClock(start: TimestampFormat.date("2026-11-21T12:00:00Z", strictRFC3339: true)!),
+                                     logger: TestCluster.logger).run()
+        guard summary.succeeded == 2 * orgs, summary.failures.isEmpty else {
+            throw SalesOpsError.invalidInput("scheduled nights failed: \(summary.failures)")
+        }
+    }
+
+    /// A direct connection to the fixture's database (as the operator).
+    func connect() throws -> Connection {
+        try self.database.connect()
+    }
+}
+
+/// A response read in full.
+struct TestResponse {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let body: String
+
+    var json: Any? { try? JSONSerialization.jsonObject(with: Data(self.body.utf8)) }
+    var object: [String: Any] { (self.json as? [String: Any]) ?? [:] }
+}
+
+extension APIFixture {
+    /// Sends one request through the router in-process.
+    func request(_ method: HTTPRequest.Method, _ uri: String, token: String?, headers: HTTPFields = [:],
+                 body: String? = nil) async throws -> TestResponse {
+        var headers = headers
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        let app = self.server.application()
+        return try await app.test(.router) { client in
+            try await client.execute(uri: uri, method: method, headers: headers,
+                                     body: body.map { ByteBuffer(string: $0) }) { response in
+                TestResponse(status: response.status, headers: response.headers, body: String(buffer: response.body))
+            }
+        }
+    }
+}
