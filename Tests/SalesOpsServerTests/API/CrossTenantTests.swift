@@ -48,7 +48,9 @@ struct CrossTenantTests {
             SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id'
-            WHERE c.relkind = 'r' AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%'
+              -- Tenant data; salesops_meta's token rows change when B's own reader uses its token in another test.
+              AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta')
             """).rows.map { try $0.decode("name") }
         var result: [String: String] = [:]
         for table in tables {
@@ -65,7 +67,7 @@ struct CrossTenantTests {
         let connection = try self.fixture.connect()
         defer { connection.close() }
         let before = try Self.fingerprint(connection, orgID: self.fixture.orgB.id)
-        #expect(before.count >= 20)
+        #expect(before.count >= 16)
         var calls = 0
         for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {
             let method = try #require(HTTPRequest.Method(operation.method.uppercased()))
@@ -84,7 +86,8 @@ struct CrossTenantTests {
             }
         }
         #expect(calls > 60)
-        #expect(try Self.fingerprint(connection, orgID: self.fixture.orgB.id) == before)
+        let after = try Self.fingerprint(connection, orgID: self.fixture.orgB.id)
+        #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted())")
     }
 
     @Test("org B's own reader does see its marked names (the check above can fail)")

@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
 import PostgresClient
 import SalesOpsServer
 import Testing
@@ -102,8 +104,7 @@ struct WriteRouteTests {
         let server = APIServer(connection: ConnectionConfiguration(conninfo: self.fixture.database.url),
                                configuration: configuration, logger: TestCluster.logger)
         defer { server.executor.shutdown() }
-        var csv = "external_id,name\n"
-        for index in 0..<200 { csv += "big-\(index),Big team \(index)\n" }
+        let csv = "external_id,name\n" + (0..<200).map { "big-\($0),Big team \($0)\n" }.joined()
         let response = try await server.application().test(.router) { client in
             try await client.execute(uri: "/v1/imports/teams", method: .post,
                                      headers: [.authorization: "Bearer \(self.fixture.adminW)"], body: ByteBuffer(string: csv)) {

@@ -117,8 +117,9 @@ extension APIFixture {
     /// Sends one request through the router in-process.
     func request(_ method: HTTPRequest.Method, _ uri: String, token: String?, headers: HTTPFields = [:],
                  body: String? = nil) async throws -> TestResponse {
-        var headers = headers
-        if let token { headers[.authorization] = "Bearer \(token)" }
+        var allHeaders = headers
+        if let token { allHeaders[.authorization] = "Bearer \(token)" }
+        let headers = allHeaders
         let app = self.server.application()
         return try await app.test(.router) { client in
             try await client.execute(uri: uri, method: method, headers: headers,
