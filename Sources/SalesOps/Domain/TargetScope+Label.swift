@@ -19,10 +19,13 @@ extension TargetScope {
 /// Period labels as the CLI, the CSV and the API write them (SPEC §4): `2026` (fiscal year),
 /// `2026-Q3`, `2026-11`, `2026-W47`, and for KPI reads also a day `2026-11-05`.
 public enum PeriodLabel {
-    /// Whether `label` has the shape of a period label (its range is checked by the database).
+    /// Whether `label` has the shape of a period label in years 0001–9999 (year 0000 does
+    /// not exist on PostgreSQL's calendar; whether a day or ISO week exists is checked by the
+    /// database).
     public static func isWellFormed(_ label: String, allowingDays: Bool = true) -> Bool {
         let day = allowingDays ? "|-[0-9]{2}-[0-9]{2}" : ""
-        return label.range(of: #"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4][0-9]|5[0-3])"# + day + ")?$",
+        return !label.hasPrefix("0000")
+            && label.range(of: #"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4][0-9]|5[0-3])"# + day + ")?$",
                            options: .regularExpression) != nil
     }
 }

@@ -89,7 +89,9 @@ struct ImportColumn: Sendable {
     }
 
     /// `-?digits[.digits]` with at most 16 digits before the point.
-    private static func isDecimal(_ value: String, fractionDigits: Int) -> Bool {
+    /// Whether `value` is a plain decimal with at most 16 digits before the point and
+    /// `fractionDigits` after it (the widest number the product stores and reads back).
+    static func isDecimal(_ value: String, fractionDigits: Int) -> Bool {
         var bytes = Substring(value).utf8[...]
         if bytes.first == UInt8(ascii: "-") { bytes = bytes.dropFirst() }
         let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)

@@ -84,8 +84,11 @@ public struct KPIReader {
     /// The kind and bounds of a period label (a day, or a label of SPEC §4 on the org's fiscal calendar).
     /// - Throws: `.invalidInput` when the label is not a period.
     public func bounds(of label: String) throws -> (kind: String, start: LocalDate, end: LocalDate) {
+        guard PeriodLabel.isWellFormed(label) else {
+            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+        }
         if let day = LocalDate(label) { return ("day", day, day) }
-        guard PeriodLabel.isWellFormed(label), let bounds = try self.session.connection.query("""
+        guard let bounds = try self.session.connection.query("""
             SELECT b.period_kind, b.period_start, b.period_end
             FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
             WHERE o.id = \(self.session.orgID)

@@ -46,8 +46,12 @@ public struct TargetRepository {
     /// Sets a target, replacing the value of one with the same scope, metric and period.
     /// - Parameters:
     ///   - period: `2026` (fiscal year), `2026-Q3` (fiscal quarter), `2026-11` or `2026-W47`.
-    /// - Throws: `.invalidInput` for an unknown metric or a period that is not one.
+    /// - Throws: `.invalidInput` for an unknown metric, a period that is not one, or a value
+    ///   wider than 16 digits before the point and 6 after.
     public func set(scope: TargetScope, metric: String, period: String, value: Decimal) throws -> Target {
+        guard value.isFinite, ImportColumn.isDecimal(value.description, fractionDigits: 6) else {
+            throw SalesOpsError.invalidInput("target value must have at most 16 digits before the point and 6 after")
+        }
         try self.validate(metric: metric, period: period)
         let (teamID, repID) = try self.scopeIDs(scope)
         try self.session.connection.execute("""
@@ -102,6 +106,9 @@ public struct TargetRepository {
     }
 
     func validate(metric: String, period: String) throws {
+        guard PeriodLabel.isWellFormed(period, allowingDays: false) else {
+            throw SalesOpsError.invalidInput("period '\(period)': expected 2026, 2026-Q3, 2026-11 or 2026-W47 in years 0001–9999")
+        }
         let row = try self.session.connection.query("""
             SELECT EXISTS (SELECT 1 FROM salesops.metrics WHERE name = \(metric)) AS known_metric,
                    EXISTS (SELECT 1 FROM salesops.orgs o, salesops.period_bounds(\(period), o.fiscal_year_start_month)

@@ -68,10 +68,18 @@ struct QueryParameters {
 
     func optional(_ name: String, maximumLength: Int = 200) throws -> String? {
         guard let value = self.request.uri.queryParameters.get(name) else { return nil }
+        try Self.check(value, name: name, maximumLength: maximumLength)
+        return value
+    }
+
+    /// Refuses empty or long values and control characters (PostgreSQL text cannot hold NUL).
+    static func check(_ value: some StringProtocol, name: String, maximumLength: Int = 200) throws {
         guard !value.isEmpty, value.utf8.count <= maximumLength else {
             throw Problem(.badRequest, "query parameter '\(name)' must be 1–\(maximumLength) characters")
         }
-        return value
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Problem(.badRequest, "query parameter '\(name)' must not contain control characters")
+        }
     }
 
     func required(_ name: String) throws -> String {
@@ -81,9 +89,8 @@ struct QueryParameters {
 
     func all(_ name: String) throws -> [String] {
         let values: [String] = self.request.uri.queryParameters.getAll(name).map { String($0) }
-        guard values.count <= 100, values.allSatisfy({ !$0.isEmpty && $0.utf8.count <= 200 }) else {
-            throw Problem(.badRequest, "query parameter '\(name)' takes at most 100 values of 1–200 characters")
-        }
+        guard values.count <= 100 else { throw Problem(.badRequest, "query parameter '\(name)' takes at most 100 values") }
+        try values.forEach { try Self.check($0, name: name) }
         return values
     }
 

@@ -90,6 +90,10 @@ extension Problem {
             if error.sqlState == SQLState("57014") || error.sqlState == SQLState("55P03") {
                 return Problem(.serviceUnavailable, "the request took too long; retry shortly", retryAfter: 2)
             }
+            if error.sqlState?.errorClass == "22" {
+                // Data exceptions: a value the client sent is out of range or not valid text.
+                return Problem(.badRequest, "a value in the request is out of range or not valid text")
+            }
             if error.sqlState?.isIntegrityConstraintViolation == true {
                 return Problem(.unprocessableContent, "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
             }

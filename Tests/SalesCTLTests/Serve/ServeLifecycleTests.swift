@@ -33,7 +33,7 @@ struct ServeLifecycleTests {
         defer { try? FileManager.default.removeItem(at: csvFile) }
         // About 60 KB at 20 KB/s: the upload is still streaming when SIGTERM arrives.
         let upload = try BackgroundProcess("/usr/bin/env", [
-            "curl", "-sS", "--max-time", "60", "--limit-rate", "20K", "-o", "/dev/stdout", "-w", "\n%{http_code}",
+            "curl", "-sS", "--max-time", "60", "--limit-rate", "20K", "-w", "\n%{http_code}",
             "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: text/csv",
             "--data-binary", "@\(csvFile.path)", "http://127.0.0.1:\(port)/v1/imports/teams",
         ], environment: environment)

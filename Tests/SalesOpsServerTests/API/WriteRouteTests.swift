@@ -48,6 +48,10 @@ struct WriteRouteTests {
             (#"{"metric":"no_such_metric","period":"2027-01","value":1}"#, .badRequest, "no_such_metric"),
             (#"{"scope":"moon","metric":"revenue","period":"2027-01","value":1}"#, .badRequest, "scope"),
             ("not json", .badRequest, "JSON"),
+            // Found by schemathesis: a value wider than numeric reads back as Decimal was stored, then every read failed.
+            (#"{"metric":"revenue","period":"2027-01","value":9.238967409561687e+104}"#, .badRequest, "16 digits"),
+            (#"{"metric":"revenue","period":"2027-01","value":0.1234567}"#, .badRequest, "6 after"),
+            (#"{"metric":"reve\u0000nue","period":"2027-01","value":1}"#, .badRequest, "not valid text"),
             (#"{"metric":"revenue","period":"2027-01","value":1,"pad":""# + String(repeating: "x", count: 70_000) + #""}"#,
              .contentTooLarge, "bytes"),
         ]
