@@ -37,6 +37,12 @@ public enum ServerMetrics {
         }
     }
 
+    static var nightAge: MetricNameDescriptor {
+        MetricNameDescriptor(namespace: "salesops", metricName: "org_last_succeeded_night_age",
+                                               unitName: "seconds",
+                                               helpText: "Seconds since the org's last succeeded nightly run finished")
+    }
+
     /// Sets, per org, the seconds since its last succeeded night finished (as the scheduler
     /// role, which sees every org's run records).
     static func recordNightAges(on connection: Connection) throws {
@@ -51,18 +57,19 @@ public enum ServerMetrics {
         for row in rows {
             let slug: String = try row.decode("slug")
             let age: Double = try row.decode("age")
-            Self.registry.makeGauge(name: "salesops_org_last_succeeded_night_age_seconds", labels: [("org", slug)],
-                                    help: "Seconds since the org's last succeeded nightly run finished").set(age)
+            Self.registry.makeGauge(descriptor: Self.nightAge, labels: [("org", slug)]).set(age)
         }
     }
 }
 
 /// The executor's load as Prometheus gauges.
 struct PrometheusPoolGauges: PoolGauges {
-    let busyGauge = ServerMetrics.registry.makeGauge(name: "salesops_db_pool_in_use",
-                                                     help: "Database threads running a request's work")
-    let waitingGauge = ServerMetrics.registry.makeGauge(name: "salesops_db_pool_waiting",
-                                                        help: "Requests waiting for a database thread")
+    let busyGauge = ServerMetrics.registry.makeGauge(descriptor: MetricNameDescriptor(
+        namespace: "salesops", subsystem: "db_pool", metricName: "in", unitName: "use",
+        helpText: "Database threads running a request's work"))
+    let waitingGauge = ServerMetrics.registry.makeGauge(descriptor: MetricNameDescriptor(
+        namespace: "salesops", subsystem: "db_pool", metricName: "waiting", unitName: "",
+        helpText: "Requests waiting for a database thread"))
 
     func busy(_ count: Int) { self.busyGauge.set(Double(count)) }
     func waiting(_ count: Int) { self.waitingGauge.set(Double(count)) }

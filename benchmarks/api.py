@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""HTTP API benchmark, in one run on one private cluster (ratios, not absolute times).
+
+    benchmarks/api.py [--reps R] [--days D] [--seconds S] [--db-threads T]
+
+Seeds one org (R reps, D days up to 2026-11-20), materializes November and starts a release
+`salesctl serve`. It then records, with `log_statement = all`, the exact statements the
+server sends for one `GET /v1/kpis?period=2026-11` (the token check and the org's
+transaction with the KPI read), and turns them into a pgbench script: the same SQL through
+the same login, role and org context. At 16 and 64 connections it runs wrk against the
+endpoint and pgbench with that script (extended protocol, like the server's libpq calls)
+and reports requests per second of both and their ratio, wrk's p50/p99 latency and errors
+(non-2xx and socket errors), pgbench's average latency, and the server's peak RSS.
+
+wrk, pgbench, the server and PostgreSQL share the machine's cores, so only the ratios of
+one run mean anything.
+"""
+import argparse
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from release_build import release_salesctl
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PATH = "/v1/kpis?period=2026-11"
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def ensure_wrk():
+    if shutil.which("wrk") is None:
+        sudo = [] if os.geteuid() == 0 else ["sudo"]
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+
+
+def log_statements(cluster, url, request):
+    """The statements (with their parameters substituted as literals) PostgreSQL ran for `request()`."""
+    log_path = os.path.join(cluster, "server.log")
+    subprocess.run(["psql", url, "-qc", "ALTER SYSTEM SET log_statement = 'all'"], check=True)
+    subprocess.run(["psql", url, "-qc", "SELECT pg_reload_conf()"], check=True, capture_output=True)
+    time.sleep(0.5)
+    start = os.path.getsize(log_path)
+    request()
+    time.sleep(0.5)
+    subprocess.run(["psql", url, "-qc", "ALTER SYSTEM RESET log_statement"], check=True)
+    subprocess.run(["psql", url, "-qc", "SELECT pg_reload_conf()"], check=True, capture_output=True)
+    with open(log_path) as log:
+        log.seek(start)
+        text = log.read()
+    # Entries start with a timestamp; statements continue on tab-indented lines.
+    entries = re.split(r"\n(?=\d{4}-\d{2}-\d{2} )", text)
+    statements = []
+    for entry in entries:
+        match = re.search(r"LOG:  (?:statement|execute [^:]*): (.*)", entry, re.S)
+        if match:
+            statements.append([match.group(1).replace("\n\t", "\n").strip(), {}])
+        detail = re.search(r"DETAIL:  parameters: (.*)", entry, re.S)
+        if detail and statements:
+            for number, value in re.findall(r"\$(\d+) = (NULL|'(?:[^']|'')*')", detail.group(1)):
+                statements[-1][1][int(number)] = value
+    script = []
+    for sql, parameters in statements:
+        if "pg_reload_conf" in sql or "ALTER SYSTEM" in sql:
+            continue
+        for number in sorted(parameters, reverse=True):
+            sql = re.sub(r"\$%d(?!\d)" % number, lambda _: parameters[number], sql)
+        script.append(" ".join(line.strip() for line in sql.splitlines()) + ";")
+    return script
+
+
+def wrk(url, connections, seconds, token):
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "%ds" % seconds, "--latency",
+                          "-H", "Authorization: Bearer " + token, url], check=True, capture_output=True, text=True).stdout
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    def latency(percent):
+        value, unit = re.search(r"\s%s%%\s+([\d.]+)(us|ms|s)" % percent, out).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    errors = 0
+    for pattern in [r"Non-2xx or 3xx responses: (\d+)", r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)"]:
+        match = re.search(pattern, out)
+        if match:
+            errors += sum(int(group) for group in match.groups())
+    return rps, latency(50), latency(99), errors
+
+
+def pgbench(url, script_path, connections, seconds):
+    out = subprocess.run(["pgbench", "-n", "-M", "extended", "-c", str(connections), "-j", "2", "-T", str(seconds),
+                          "-f", script_path, url], check=True, capture_output=True, text=True).stdout
+    tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out).group(1))
+    latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
+    failed = re.search(r"number of failed transactions: (\d+)", out)
+    return tps, latency, int(failed.group(1)) if failed else 0
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--reps", type=int, default=40)
+    parser.add_argument("--days", type=int, default=120)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--db-threads", type=int, default=16)
+    args = parser.parse_args()
+
+    salesctl = release_salesctl()
+    ensure_wrk()
+    work = tempfile.mkdtemp(prefix="salesops-api-bench-")
+    os.chmod(work, 0o755)
+    cluster = os.path.join(work, "pg")
+    server = None
+    try:
+        url = subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "start", cluster], check=True, capture_output=True,
+                             text=True).stdout.strip()
+        subprocess.run(["psql", url, "-qc", "ALTER SYSTEM SET max_connections = 200"], check=True)
+        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "restart", cluster], check=True, capture_output=True)
+        env = dict(os.environ, DATABASE_URL=url, SALESOPS_SQL_DIR=os.path.join(ROOT, "sql"))
+        run = lambda *command: subprocess.run([salesctl, *command], check=True, env=env, capture_output=True, text=True).stdout
+        run("migrate")
+        run("org", "create", "bench", "--name", "Bench", "--timezone", "Europe/Berlin")
+        run("demo", "seed", "--org", "bench", "--reps", str(args.reps), "--days", str(args.days), "--seed", "5",
+            "--last-day", "2026-11-20")
+        run("kpi", "materialize", "--org", "bench", "--from", "2026-11-01", "--to", "2026-11-20")
+        token = run("token", "create", "--org", "bench", "--role", "reader", "--name", "bench").strip()
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+
+        port = free_port()
+        server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--db-threads", str(args.db_threads),
+                                   "--queue-limit", "256", "--queue-wait-ms", "5000", "--log-level", "error"], env=env)
+        endpoint = "http://127.0.0.1:%d%s" % (port, PATH)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+
+        def one_request():
+            request = urllib.request.Request(endpoint, headers={"Authorization": "Bearer " + token})
+            assert urllib.request.urlopen(request, timeout=10).status == 200
+        one_request()  # the first request connects a database thread; record a steady one
+        script = log_statements(cluster, url, one_request)
+        script_path = os.path.join(work, "kpi_read.sql")
+        with open(script_path, "w") as f:
+            f.write("\n".join(script) + "\n")
+        print("pgbench script: %d statements recorded from one request (%s)" % (len(script), script_path), file=sys.stderr)
+
+        print("GET %s — %d reps, %d days; server: %d database threads; %d s per run" % (PATH, args.reps, args.days,
+                                                                                   args.db_threads, args.seconds))
+        print("%-5s | %10s %8s %8s %6s | %10s %8s %6s | %s" % ("conns", "wrk req/s", "p50 ms", "p99 ms", "errors",
+                                                           "pgbench/s", "avg ms", "failed", "ratio"))
+        for connections in (16, 64):
+            rps, p50, p99, errors = wrk(endpoint, connections, args.seconds, token)
+            tps, latency, failed = pgbench(url, script_path, connections, args.seconds)
+            print("%-5d | %10.0f %8.2f %8.2f %6d | %10.0f %8.2f %6d | %.2fx" % (connections, rps, p50, p99, errors, tps, latency,
+                                                                             failed, rps / tps))
+        with open("/proc/%d/status" % server.pid) as status:
+            peak = int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1)) / 1024.0
+        print("server peak RSS: %.1f MiB" % peak)
+    finally:
+        if server:
+            server.terminate()
+            server.wait(timeout=30)
+        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "stop", cluster], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
