@@ -1,5 +1,5 @@
-# Builds salesctl and ships it with the schema files.
-FROM swift:6.1-bookworm AS build
+# Builds salesctl and ships it with the schema files (curl is there for the API's health check).
+FROM swift:6.2-bookworm AS build
 RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libpq-dev pkg-config && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -8,7 +8,7 @@ COPY Tests ./Tests
 RUN swift build -c release --product salesctl --static-swift-stdlib
 
 FROM debian:bookworm-slim
-RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libpq5 ca-certificates tzdata && rm -rf /var/lib/apt/lists/*
+RUN apt-get update -qq && apt-get install -y -qq --no-install-recommends libpq5 ca-certificates tzdata curl && rm -rf /var/lib/apt/lists/*
 COPY --from=build /src/.build/release/salesctl /usr/local/bin/salesctl
 COPY sql /usr/local/share/salesops/sql
 COPY demo /usr/local/share/salesops/demo
