@@ -10,6 +10,11 @@ public enum ExitStatus {
     public static let badData: Int32 = 65
     public static let unavailable: Int32 = 69
     public static let internalError: Int32 = 70
+    public static let temporaryFailure: Int32 = 75
+
+    /// Errors that may pass when retried: a lock held too long, a statement timeout, a
+    /// serialization failure or deadlock.
+    static let temporaryStates: Set<SQLState> = ["55P03", "57014", "40001", "40P01"]
 
     /// The exit code for an error and the message an operator sees.
     static func classify(_ error: any Error) -> (code: Int32, message: String) {
@@ -23,6 +28,9 @@ public enum ExitStatus {
         case let error as PostgresError where error.sqlState?.isConnectionException == true
             || [.adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections].contains(error.sqlState):
             return (unavailable, error.operatorMessage)
+        case let error as PostgresError where error.sqlState.map(Self.temporaryStates.contains) == true:
+            return (temporaryFailure, "temporary failure, retrying may succeed: " + error.operatorMessage
+                    + (error.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
         case let error as PostgresError where error.sqlState?.isIntegrityConstraintViolation == true:
             return (badData, error.operatorMessage)
         case let error as PostgresError:
