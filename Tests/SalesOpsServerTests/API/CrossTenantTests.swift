@@ -43,30 +43,11 @@ struct CrossTenantTests {
         return uris
     }
 
-    static func fingerprint(_ connection: Connection, orgID: Int64) throws -> [String: String] {
-        let tables: [String] = try connection.query("""
-            SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id'
-            WHERE c.relkind = 'r' AND n.nspname NOT LIKE 'pg\\_%'
-              -- Tenant data; salesops_meta's token rows change when B's own reader uses its token in another test.
-              AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta')
-            """).rows.map { try $0.decode("name") }
-        var result: [String: String] = [:]
-        for table in tables {
-            result[table] = try connection.query(Query(sql: """
-                SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') AS print
-                FROM \(table) t WHERE org_id = $1
-                """, bindings: [.init(text: String(orgID), type: .int8)])).rows[0].decode("print")
-        }
-        return result
-    }
-
     @Test("every operation, called with org W's admin and reader tokens on org B's ids, returns none of B's values and changes nothing of B")
     func noRouteCrossesOrgs() async throws {
         let connection = try self.fixture.connect()
         defer { connection.close() }
-        let before = try Self.fingerprint(connection, orgID: self.fixture.orgB.id)
+        let before = try TenantCatalog.fingerprint(connection, orgID: self.fixture.orgB.id)
         #expect(before.count >= 16)
         var calls = 0
         for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {
@@ -86,7 +67,7 @@ struct CrossTenantTests {
             }
         }
         #expect(calls > 60)
-        let after = try Self.fingerprint(connection, orgID: self.fixture.orgB.id)
+        let after = try TenantCatalog.fingerprint(connection, orgID: self.fixture.orgB.id)
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted())")
     }
 

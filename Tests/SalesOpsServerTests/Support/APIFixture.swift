@@ -57,7 +57,7 @@ final class APIFixture: Sendable {
                 """)
             try connection.execute("UPDATE salesops.targets SET value = \(Self.targetOfB)::numeric WHERE scope_kind = 'org' AND metric = 'revenue' AND period = '2026-11'")
         }
-        try Self.scheduleNights(self.database, orgs: 3)
+        try ScheduledNights.run(self.database, expected: 6)
         let tokens = TokenRepository(connection: connection)
         self.readerA = try tokens.create(orgID: orgA.id, name: "reader", role: .reader, expiresInDays: nil).secret
         self.adminA = try tokens.create(orgID: orgA.id, name: "admin", role: .admin, expiresInDays: 30).secret
@@ -78,23 +78,6 @@ final class APIFixture: Sendable {
         self.orgW = orgW
         self.server = APIServer(connection: ConnectionConfiguration(conninfo: self.database.url), configuration: configuration,
                                 logger: TestCluster.logger)
-    }
-
-    /// Nights 2026-11-19 and 2026-11-20 of every org, each re-computing 20 trailing days, so
-    /// every day, week and the month of November up to the 20th is materialized.
-    static func scheduleNights(_ database: TestDatabase, orgs: Int) throws {
-        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: database.url), maximumConnections: 2,
-                                  logger: TestCluster.logger)
-        defer { pool.shutdown() }
-        var configuration = SchedulerConfiguration()
-        configuration.once = true
-        configuration.trailingDays = 20
-        let summary = NightScheduler(pool: pool, configuration: configuration,
-                                     clock: AcceleratedClock(start: TimestampFormat.date("2026-11-21T12:00:00Z", strictRFC3339: true)!),
-                                     logger: TestCluster.logger).run()
-        guard summary.succeeded == 2 * orgs, summary.failures.isEmpty else {
-            throw SalesOpsError.invalidInput("scheduled nights failed: \(summary.failures)")
-        }
     }
 
     /// A direct connection to the fixture's database (as the operator).

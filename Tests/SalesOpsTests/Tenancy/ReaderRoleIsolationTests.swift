@@ -33,15 +33,7 @@ struct ReaderRoleIsolationTests {
 
     /// Every table and view of a tenant schema with an `org_id` column.
     static func tenantRelations(_ connection: Connection) throws -> [String] {
-        try connection.query("""
-            SELECT format('%I.%I', n.nspname, c.relname) AS name
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
-              AND c.relkind IN ('r', 'p', 'v', 'm')
-            ORDER BY 1
-            """).rows.map { try $0.decode("name") }
+        try TenantCatalog.relations(connection, includingViews: true)
     }
 
     /// The product's own roles (never handed out) and the owner of the product's schema.
@@ -330,15 +322,7 @@ struct ReaderRoleIsolationTests {
         }
     }
 
-    /// Row counts and a checksum of every tenant table's rows of an org.
     static func fingerprint(_ admin: Connection, org: Org) throws -> [String: String] {
-        var result: [String: String] = [:]
-        for relation in try TenantIsolationTests.tenantTables(admin) {
-            result[relation] = try admin.query(Query(sql: """
-                SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') AS print
-                FROM \(relation) t WHERE org_id = $1
-                """, bindings: [.init(text: String(org.id), type: .int8)])).rows[0].decode("print")
-        }
-        return result
+        try TenantCatalog.fingerprint(admin, orgID: org.id)
     }
 }

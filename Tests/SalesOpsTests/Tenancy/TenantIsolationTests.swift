@@ -12,15 +12,7 @@ import TestSupport
 @Suite("No org can read or change another org's rows through the application role")
 struct TenantIsolationTests {
     static func tenantTables(_ connection: Connection) throws -> [String] {
-        try connection.query("""
-            SELECT format('%I.%I', n.nspname, c.relname) AS name
-            FROM pg_class c
-            JOIN pg_namespace n ON n.oid = c.relnamespace
-            JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
-              AND c.relkind IN ('r', 'p')
-            ORDER BY 1
-            """).rows.map { try $0.decode("name") }
+        try TenantCatalog.relations(connection)
     }
 
     /// Two orgs, each with one row in every tenant table (through the demo files).
@@ -43,16 +35,7 @@ struct TenantIsolationTests {
     /// KPI facts in every KPI table and run records, written by scheduled nights (2026-11-19
     /// and 2026-11-20 of each org) through the application and scheduler roles.
     static func scheduleNights(_ database: TestDatabase) throws {
-        let pool = ConnectionPool(configuration: ConnectionConfiguration(conninfo: database.url), maximumConnections: 3,
-                                  logger: TestCluster.logger)
-        defer { pool.shutdown() }
-        var configuration = SchedulerConfiguration()
-        configuration.once = true
-        configuration.trailingDays = 20
-        let summary = NightScheduler(pool: pool, configuration: configuration,
-                                     clock: AcceleratedClock(start: TimestampFormat.date("2026-11-21T12:00:00Z", strictRFC3339: true)!),
-                                     logger: TestCluster.logger).run()
-        #expect(summary.succeeded == 4 && summary.failures.isEmpty)
+        try ScheduledNights.run(database, expected: 4)
     }
 
     @Test("every tenant table is found, and the demo data puts rows of both orgs in each")
