@@ -15,7 +15,7 @@ struct MigrateCommand: ParsableCommand {
     @Flag(help: "Show each schema file's state instead of applying.")
     var status = false
 
-    @Option(help: ArgumentHelp("The schema folder. Default: $SALESOPS_SQL_DIR, else the nearest sql/ folder.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The schema folder. Default: $SALESOPS_SQL_DIR, else the one installed beside salesctl (../share/salesops/sql) or the source checkout it was built in; never the working directory.", valueName: "dir"))
     var sqlDir: String?
 
     @Flag(help: "Print the status as JSON.")
@@ -24,7 +24,7 @@ struct MigrateCommand: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let directory = try MigrationFile.locateDirectory(explicit: self.sqlDir, environment: ProcessInfo.processInfo.environment,
-                                                              executablePath: CommandLine.arguments[0])
+                                                              executablePath: Self.executablePath)
             let migrator = Migrator(files: try MigrationFile.load(from: directory))
             let session = try Session.open(self.global)
             if self.status {
@@ -48,5 +48,11 @@ struct MigrateCommand: ParsableCommand {
                 applied.forEach { print("applied \($0.name)") }
             }
         }
+    }
+
+    /// This process's executable: the kernel's link on Linux (arguments[0] may be a bare
+    /// name found on PATH), else arguments[0].
+    static var executablePath: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 }

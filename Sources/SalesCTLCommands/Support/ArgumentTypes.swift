@@ -45,6 +45,9 @@ struct ScopeArgument: ExpressibleByArgument {
         guard let scope = TargetScope(label: argument) else { return nil }
         self.scope = scope
     }
+
+    /// How `--help` shows a default: the label a user would type.
+    var defaultValueDescription: String { self.scope.label }
 }
 
 /// A local time of day as `HH:MM` (24-hour clock), for `scheduler run --run-at`.

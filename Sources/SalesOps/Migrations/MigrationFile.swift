@@ -40,27 +40,40 @@ public struct MigrationFile: Sendable, Hashable {
         return files
     }
 
-    /// Finds the schema folder: an explicit path, else `SALESOPS_SQL_DIR`, else a `sql/`
-    /// folder holding `001_*.sql` next to or above the executable or the working directory.
+    /// Finds the schema folder from trusted places only: an explicit path, else
+    /// `SALESOPS_SQL_DIR`, else the installed layout beside the executable
+    /// (`<prefix>/bin/salesctl` → `<prefix>/share/salesops/sql`), else the source checkout the
+    /// executable was built in (the nearest folder above it holding both `Package.swift` and
+    /// `sql/001_*.sql`). The working directory is never searched: a `sql/` folder planted
+    /// where an operator happens to stand must not become the schema.
+    /// - Throws: `.invalidInput` when none of them holds the schema.
     public static func locateDirectory(explicit: String?, environment: [String: String], executablePath: String) throws -> URL {
         if let explicit, !explicit.isEmpty { return URL(fileURLWithPath: explicit) }
         if let fromEnvironment = environment["SALESOPS_SQL_DIR"], !fromEnvironment.isEmpty {
             return URL(fileURLWithPath: fromEnvironment)
         }
-        let starts = [URL(fileURLWithPath: executablePath).deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)]
-        for start in starts {
-            var folder = start.standardizedFileURL
-            while true {
-                for candidate in [folder.appendingPathComponent("sql"), folder.appendingPathComponent("share/salesops/sql")] {
-                    let entries = (try? FileManager.default.contentsOfDirectory(atPath: candidate.path)) ?? []
-                    if entries.contains(where: { $0.hasPrefix("001_") && $0.hasSuffix(".sql") }) { return candidate }
-                }
-                let parent = folder.deletingLastPathComponent()
-                if parent.path == folder.path { break }
-                folder = parent
+        let executable = URL(fileURLWithPath: executablePath).resolvingSymlinksInPath()
+        let binFolder = executable.deletingLastPathComponent()
+        let installed = binFolder.deletingLastPathComponent().appendingPathComponent("share/salesops/sql")
+        if Self.holdsSchema(installed) { return installed }
+        var folder = binFolder.standardizedFileURL
+        while true {
+            let checkout = folder.appendingPathComponent("sql")
+            if FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path), Self.holdsSchema(checkout) {
+                return checkout
             }
+            let parent = folder.deletingLastPathComponent()
+            if parent.path == folder.path { break }
+            folder = parent
         }
-        throw SalesOpsError.invalidInput("cannot find the sql/ schema folder; pass --sql-dir or set SALESOPS_SQL_DIR")
+        throw SalesOpsError.invalidInput("""
+            cannot find the schema files beside \(executable.path) (../share/salesops/sql, or the source checkout it was \
+            built in); pass --sql-dir or set SALESOPS_SQL_DIR
+            """)
+    }
+
+    private static func holdsSchema(_ folder: URL) -> Bool {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return entries.contains { $0.hasPrefix("001_") && $0.hasSuffix(".sql") }
     }
 }
