@@ -5,7 +5,13 @@ import PostgresClient
 enum Output {
     /// Prints a table with a header row; nil cells print as empty.
     static func table(_ header: [String], _ rows: [[String?]]) {
-        let cells = rows.map { $0.map { $0 ?? "" } }
+        print(self.renderTable(header, rows), terminator: "")
+    }
+
+    /// A table with a header row, one line per row, columns aligned; nil cells are empty and
+    /// control characters in cells are shown escaped (a name can never move the cursor).
+    static func renderTable(_ header: [String], _ rows: [[String?]]) -> String {
+        let cells = rows.map { $0.map { self.visible($0 ?? "") } }
         var widths = header.map(\.count)
         for row in cells {
             for (index, cell) in row.enumerated() where index < widths.count {
@@ -14,19 +20,35 @@ enum Output {
         }
         func line(_ values: [String]) -> String {
             zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingTrailingSpaces()
+                .joined(separator: "  ").trimmingTrailingSpaces() + "\n"
         }
-        print(line(header))
-        print(line(widths.map { String(repeating: "-", count: $0) }))
-        cells.forEach { print(line($0)) }
+        return line(header) + line(widths.map { String(repeating: "-", count: $0) }) + cells.map(line).joined()
     }
 
-    /// Prints "key: value" lines.
+    /// Prints "key: value" lines, control characters in values escaped.
     static func fields(_ pairs: [(String, String?)]) {
         let width = pairs.map(\.0.count).max() ?? 0
         for (key, value) in pairs {
-            print((key + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + (value ?? ""))
+            print((key + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + self.visible(value ?? ""))
         }
+    }
+
+    /// `text` with every control character (C0, DEL, C1 — ESC, BEL, CR, tab, ...) and the
+    /// backslash written as escapes (`\u{1B}`, `\\`), so terminal output shows them instead
+    /// of obeying them.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\\" }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar == "\\" {
+                result += "\\\\"
+            } else if scalar.properties.generalCategory == .control {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// Prints a value as pretty JSON with snake_case keys and RFC 3339 instants.

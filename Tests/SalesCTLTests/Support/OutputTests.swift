@@ -1,0 +1,28 @@
+import Foundation
+@testable import SalesCTLCommands
+import Testing
+import TestSupport
+
+@Suite("Table output shows control characters escaped, never raw")
+struct OutputTests {
+    @Test("ESC, BEL, CR, tab, DEL and C1 controls in cells are escaped; columns align on the escaped text")
+    func renderEscapes() {
+        let table = Output.renderTable(["NAME", "N"], [["a\u{1B}[2J\u{07}b\rc\td\u{7F}e\u{85}f\\g", "1"], [nil, "2"]])
+        #expect(!table.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+        #expect(table.contains(#"a\u{1B}[2J\u{7}b\u{D}c\u{9}d\u{7F}e\u{85}f\\g  1"#))
+        #expect(table.split(separator: "\n").count == 4)
+    }
+
+    @Test("team list escapes a team name that would clear the operator's screen")
+    func teamListEscapes() throws {
+        let database = try TestDatabase.migrated()
+        #expect(try SalesCTLProcess.run(["org", "create", "acme", "--name", "Acme"], database: database).status == 0)
+        let created = try SalesCTLProcess.run(["team", "create", "--org", "acme", "--external-id", "evil",
+                                               "--name", "Evil\u{1B}[2J\u{07}\rOK"], database: database)
+        #expect(created.status == 0, "\(created.stderr)")
+        let listed = try SalesCTLProcess.run(["team", "list", "--org", "acme"], database: database)
+        #expect(listed.status == 0)
+        #expect(!listed.stdout.utf8.contains(0x1B) && !listed.stdout.utf8.contains(0x07) && !listed.stdout.utf8.contains(0x0D))
+        #expect(listed.stdout.contains(#"Evil\u{1B}[2J\u{7}\u{D}OK"#))
+    }
+}
