@@ -75,13 +75,16 @@ ALTER POLICY scheduler_every_org ON salesops.scheduler_runs
 -- The metric catalogue is the migrations' alone.
 REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON salesops.metrics FROM salesops_app, PUBLIC;
 
--- Per-org work locks. Materializations of one org queue on the org's row here, and the
--- scheduler's claimers skip orgs another claimer holds. Locking a row takes UPDATE
+-- Per-org work locks. Materializations of one org queue on the org's row here (by
+-- updating it: a run whose REPEATABLE READ snapshot predates another run's commit fails at
+-- once with a serialization failure and starts over, before it computes anything), and
+-- the scheduler's claimers skip orgs another claimer holds. Locking a row takes UPDATE
 -- privilege and passing this table's policy, which only product sessions do, so no tenant
 -- (not even a login wrongly granted salesops_app) can hold another org's work; advisory
 -- locks, used before, can be taken by any session.
 CREATE TABLE salesops_meta.org_locks (
-    org_id bigint PRIMARY KEY REFERENCES salesops.orgs (id) ON DELETE CASCADE
+    org_id           bigint PRIMARY KEY REFERENCES salesops.orgs (id) ON DELETE CASCADE,
+    materialized_at  timestamptz
 );
 ALTER TABLE salesops_meta.org_locks ENABLE ROW LEVEL SECURITY;
 ALTER TABLE salesops_meta.org_locks FORCE ROW LEVEL SECURITY;

@@ -13,9 +13,12 @@ public struct MaterializationReport: Sendable, Equatable, Codable {
 
 /// Materializes an org's KPI facts for a window of local days, as of its last day.
 ///
-/// All of it runs in one transaction per org, holding the org's row of `salesops_meta.org_locks`: a concurrent
-/// reader sees the old values or the new, never a mixture, and a failure leaves the old
-/// values. Unchanged rows are not rewritten; rows whose metric has become zero or null are
+/// All of it runs in one REPEATABLE READ transaction per org, holding the org's row of
+/// `salesops_meta.org_locks`: every family reads the same snapshot (an import committing
+/// mid-run is seen by none of them), a concurrent reader sees the old values or the new,
+/// never a mixture, and a failure leaves the old values. When another run of the same org
+/// committed facts after this run's snapshot (SQLSTATE 40001), the run starts over on a
+/// new snapshot, at most `serializationRetries` times. Unchanged rows are not rewritten; rows whose metric has become zero or null are
 /// removed (facts are sparse).
 public struct KPIMaterializer {
     let connection: Connection
@@ -42,10 +45,40 @@ public struct KPIMaterializer {
     public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false,
                             beforeCommit: ((Connection, MaterializationReport) throws -> Void)? = nil) throws -> MaterializationReport {
         guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
-        return try self.connection.withTenant(org.id) { session in
+        var attempt = 0
+        while true {
+            do {
+                return try self.materializeOnce(org: org, from: from, to: to, dryRun: dryRun, beforeCommit: beforeCommit)
+            } catch where attempt < Self.serializationRetries && Self.isSerializationFailure(error) {
+                attempt += 1
+                self.connection.logger.info("kpi: another run of the org committed first; starting over on a new snapshot",
+                                            metadata: ["org": "\(org.slug)", "attempt": "\(attempt)"])
+            }
+        }
+    }
+
+    /// Runs after each family, inside the run's transaction (tests use it to commit other work mid-run).
+    var afterFamily: ((String) throws -> Void)?
+
+    /// How often a run starts over after a serialization failure.
+    static let serializationRetries = 3
+
+    static func isSerializationFailure(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: error.sqlState == SQLState("40001")
+        case let error as TransactionError: [error.bodyError, error.commitError].contains { $0.map(Self.isSerializationFailure) == true }
+        default: false
+        }
+    }
+
+    private func materializeOnce(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool,
+                                 beforeCommit: ((Connection, MaterializationReport) throws -> Void)?) throws -> MaterializationReport {
+        try self.connection.withTenant(org.id, isolation: .repeatableRead) { session in
             let connection = session.connection
             // Materializations of one org queue here; no tenant-reachable role can lock this row.
-            try connection.execute("SELECT org_id FROM salesops_meta.org_locks WHERE org_id = \(org.id) FOR NO KEY UPDATE")
+            // Updating it (rather than only locking it) makes a run whose snapshot is older than
+            // another run's commit fail here at once (40001) and start over.
+            try connection.execute("UPDATE salesops_meta.org_locks SET materialized_at = clock_timestamp() WHERE org_id = \(org.id)")
             // Every other lock is bounded: a lock held elsewhere fails the run (SQLSTATE 55P03,
             // a temporary failure) instead of hanging it.
             try connection.execute("SET LOCAL lock_timeout = \(unescaped: Self.lockTimeout)")
@@ -93,6 +126,7 @@ public struct KPIMaterializer {
                 connection.logger.debug("kpi: family computed", metadata: [
                     "org": "\(org.slug)", "family": "\(family.name)", "rows": "\(rows)", "elapsed": "\(clock.now - started)",
                 ])
+                try self.afterFamily?(family.name)
             }
             if dryRun {
                 let computed: Int = try connection.query("""

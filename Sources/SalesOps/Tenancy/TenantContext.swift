@@ -17,9 +17,11 @@ extension Connection {
     /// - Parameters:
     ///   - orgID: the org whose rows the body may see and change.
     ///   - body: the work.
+    ///   - isolation: the transaction's isolation level; nil keeps the server's default.
     @discardableResult
-    public func withOrg<Result>(_ orgID: Int64, _ body: (Connection) throws -> Result) throws -> Result {
-        try self.withTransaction { connection in
+    public func withOrg<Result>(_ orgID: Int64, isolation: TransactionIsolation? = nil,
+                                _ body: (Connection) throws -> Result) throws -> Result {
+        try self.withTransaction(isolation: isolation) { connection in
             try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))
             try connection.execute("SELECT set_config('salesops.org_id', \(String(orgID)), true)")
             return try body(connection)

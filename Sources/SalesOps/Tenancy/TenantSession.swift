@@ -12,8 +12,9 @@ public struct TenantSession {
 extension Connection {
     /// Runs `body` with a `TenantSession` for `orgID` (see `withOrg(_:_:)`).
     @discardableResult
-    public func withTenant<Result>(_ orgID: Int64, _ body: (TenantSession) throws -> Result) throws -> Result {
-        try self.withOrg(orgID) { connection in
+    public func withTenant<Result>(_ orgID: Int64, isolation: TransactionIsolation? = nil,
+                                   _ body: (TenantSession) throws -> Result) throws -> Result {
+        try self.withOrg(orgID, isolation: isolation) { connection in
             try body(TenantSession(connection: connection, orgID: orgID))
         }
     }
