@@ -31,6 +31,17 @@ struct ImportCommand: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
+    @Option(help: "Largest field in bytes (after unquoting).")
+    var maxFieldBytes = CSVLimits().maximumFieldBytes
+
+    @Option(help: "Largest record (one row's fields together) in bytes.")
+    var maxRecordBytes = CSVLimits().maximumRecordBytes
+
+    func validate() throws {
+        guard (1...(1 << 30)).contains(self.maxFieldBytes) else { throw ValidationError("--max-field-bytes must be 1–1073741824") }
+        guard (1...(1 << 30)).contains(self.maxRecordBytes) else { throw ValidationError("--max-record-bytes must be 1–1073741824") }
+    }
+
     func run() throws {
         try reportingErrors {
             let (handle, name) = try self.openFile()
@@ -39,7 +50,10 @@ struct ImportCommand: ParsableCommand {
             let org = try session.org(self.scope.org)
             let progress = ProgressLine(label: "\(self.kind.rawValue) \(name)")
             defer { progress.finish() }
-            let report = try Importer(connection: session.connection, progress: progress.isEnabled ? progress.update : nil)
+            var limits = CSVLimits()
+            limits.maximumFieldBytes = self.maxFieldBytes
+            limits.maximumRecordBytes = self.maxRecordBytes
+            let report = try Importer(connection: session.connection, limits: limits, progress: progress.isEnabled ? progress.update : nil)
                 .run(self.kind, orgID: org.id, handle: handle, fileName: name)
             progress.finish()
             if self.json { return try Output.json(report) }

@@ -5,7 +5,9 @@ import Foundation
 /// memory stays flat however large the file.
 ///
 /// Fields come back as UTF-8-validated strings; an empty field (quoted or not) is nil.
-/// A leading UTF-8 byte-order mark is skipped and blank lines are ignored.
+/// A leading UTF-8 byte-order mark is skipped and blank lines are ignored. Fields, records
+/// and the fields of a record are bounded (`CSVLimits`), so no input can make it buffer
+/// without limit.
 final class CSVReader {
     /// One record and the line it starts on (1-based).
     struct Record {
@@ -13,14 +15,16 @@ final class CSVReader {
         var fields: [String?]
     }
 
-    /// A malformed file: the line and what is wrong there.
+    /// A malformed file: the line, the 1-based field when one is to blame, and what is wrong.
     struct SyntaxError: Error {
         var line: Int
+        var field: Int?
         var message: String
     }
 
     private let handle: FileHandle
     private let chunkSize: Int
+    private let limits: CSVLimits
     private var chunk: [UInt8] = []
     private var position = 0
     private var atEnd = false
@@ -29,8 +33,9 @@ final class CSVReader {
     /// Bytes read so far, for progress reports.
     private(set) var bytesRead = 0
 
-    init(handle: FileHandle, chunkSize: Int = 1 << 20) {
+    init(handle: FileHandle, limits: CSVLimits = CSVLimits(), chunkSize: Int = 1 << 20) {
         self.handle = handle
+        self.limits = limits
         self.chunkSize = chunkSize
     }
 
@@ -70,12 +75,17 @@ final class CSVReader {
         var recordLine = self.line
         var quoted = false
         var sawAnything = false
+        var recordBytes = 0
         func finishField() throws {
+            guard fields.count < self.limits.maximumFields else {
+                throw SyntaxError(line: recordLine, field: nil,
+                                  message: "the record has more than \(self.limits.maximumFields) fields")
+            }
             if field.isEmpty {
                 fields.append(nil)
             } else {
                 guard let text = String(validating: field, as: UTF8.self) else {
-                    throw SyntaxError(line: recordLine, message: "field \(fields.count + 1) is not valid UTF-8 text")
+                    throw SyntaxError(line: recordLine, field: fields.count + 1, message: "field \(fields.count + 1) is not valid UTF-8 text")
                 }
                 fields.append(text)
             }
@@ -86,14 +96,19 @@ final class CSVReader {
             switch byte {
             case UInt8(ascii: "\""):
                 guard field.isEmpty, !quoted else {
-                    throw SyntaxError(line: self.line, message: "field \(fields.count + 1) has a quote inside an unquoted value")
+                    throw SyntaxError(line: self.line, field: fields.count + 1,
+                                      message: "field \(fields.count + 1) has a quote inside an unquoted value")
                 }
                 quoted = true
                 sawAnything = true
-                try self.readQuoted(into: &field, fieldNumber: fields.count + 1)
+                let before = field.count
+                try self.readQuoted(into: &field, fieldNumber: fields.count + 1, recordLine: recordLine,
+                                    recordBytes: recordBytes)
+                recordBytes += field.count - before
                 if let following = try self.peekByte(), following != UInt8(ascii: ","),
                    following != UInt8(ascii: "\n"), following != UInt8(ascii: "\r") {
-                    throw SyntaxError(line: self.line, message: "field \(fields.count + 1) has text after its closing quote")
+                    throw SyntaxError(line: self.line, field: fields.count + 1,
+                                      message: "field \(fields.count + 1) has text after its closing quote")
                 }
             case UInt8(ascii: ","):
                 sawAnything = true
@@ -112,6 +127,8 @@ final class CSVReader {
             default:
                 sawAnything = true
                 field.append(byte)
+                recordBytes += 1
+                try self.checkSize(field: field.count, record: recordBytes, line: recordLine, fieldNumber: fields.count + 1)
             }
         }
         guard sawAnything || !field.isEmpty else { return nil }
@@ -119,8 +136,21 @@ final class CSVReader {
         return Record(line: recordLine, fields: fields)
     }
 
-    private func readQuoted(into field: inout [UInt8], fieldNumber: Int) throws {
+    /// Refuses a field or record past its limit, before it grows further.
+    private func checkSize(field: Int, record: Int, line: Int, fieldNumber: Int) throws {
+        if field > self.limits.maximumFieldBytes {
+            throw SyntaxError(line: line, field: fieldNumber,
+                              message: "field \(fieldNumber) is longer than \(self.limits.maximumFieldBytes) bytes")
+        }
+        if record > self.limits.maximumRecordBytes {
+            throw SyntaxError(line: line, field: fieldNumber,
+                              message: "the record is longer than \(self.limits.maximumRecordBytes) bytes")
+        }
+    }
+
+    private func readQuoted(into field: inout [UInt8], fieldNumber: Int, recordLine: Int, recordBytes: Int) throws {
         let openedOn = self.line
+        let start = field.count
         while let byte = try self.nextByte() {
             if byte == UInt8(ascii: "\"") {
                 if try self.peekByte() == UInt8(ascii: "\"") {
@@ -132,7 +162,21 @@ final class CSVReader {
             }
             if byte == UInt8(ascii: "\n") { self.line += 1 }
             field.append(byte)
+            try self.checkSize(field: field.count, record: recordBytes + field.count - start, line: recordLine, fieldNumber: fieldNumber)
         }
-        throw SyntaxError(line: openedOn, message: "field \(fieldNumber) opens a quote that is never closed")
+        throw SyntaxError(line: openedOn, field: fieldNumber, message: "field \(fieldNumber) opens a quote that is never closed")
     }
+}
+
+/// How large a CSV's pieces may be. The defaults fit every import format with room to
+/// spare; `salesctl import --max-field-bytes/--max-record-bytes` raises them.
+public struct CSVLimits: Sendable, Equatable {
+    /// Bytes of one field (after unquoting).
+    public var maximumFieldBytes = 64 * 1024
+    /// Bytes of one record's fields together.
+    public var maximumRecordBytes = 1024 * 1024
+    /// Fields of one record (the header included).
+    public var maximumFields = 256
+
+    public init() {}
 }

@@ -17,7 +17,7 @@ public struct ImportProblem: Sendable, Equatable, Codable, CustomStringConvertib
 
     public var description: String {
         var text = "line \(self.line)"
-        if let column { text += ", column \(column)" }
+        if let column { text += ", column \(Self.quoted(column).dropFirst().dropLast())" }
         if let value { text += ", value \(Self.quoted(value))" }
         return text + ": " + self.message
     }
@@ -71,7 +71,16 @@ struct ImportProblemLog {
 
     mutating func add(_ problem: ImportProblem) {
         self.total += 1
-        if self.kept.count < ImportFailure.reportLimit { self.kept.append(problem) }
+        guard self.kept.count < ImportFailure.reportLimit else { return }
+        var kept = problem
+        kept.column = problem.column.map(Self.clipped)
+        kept.value = problem.value.map(Self.clipped)
+        self.kept.append(kept)
+    }
+
+    /// Keeps an echoed value short (a header or cell may be megabytes long).
+    static func clipped(_ text: String) -> String {
+        text.unicodeScalars.count <= 200 ? text : String(String.UnicodeScalarView(text.unicodeScalars.prefix(200))) + "…"
     }
 
     func failure(file: String) -> ImportFailure {

@@ -29,12 +29,16 @@ public struct Importer {
     let connection: Connection
     let progress: Progress?
     let progressInterval: Int
+    let limits: CSVLimits
 
     /// - Parameters:
     ///   - connection: a connection not inside a transaction.
+    ///   - limits: the largest field, record and field count a file may have.
     ///   - progress: reports progress on long imports.
-    public init(connection: Connection, progressInterval: Int = 100_000, progress: Progress? = nil) {
+    public init(connection: Connection, limits: CSVLimits = CSVLimits(), progressInterval: Int = 100_000,
+                progress: Progress? = nil) {
         self.connection = connection
+        self.limits = limits
         self.progress = progress
         self.progressInterval = progressInterval
     }
@@ -53,7 +57,7 @@ public struct Importer {
         let started = clock.now
         let logger = self.connection.logger
         return try self.connection.withTenant(orgID) { session in
-            let reader = CSVReader(handle: handle)
+            let reader = CSVReader(handle: handle, limits: self.limits)
             let header = try self.readHeader(reader, definition: definition, fileName: fileName)
             try session.connection.execute(Query(sql: Self.stagingTableSQL(definition)))
             var problems = ImportProblemLog()
@@ -62,7 +66,9 @@ public struct Importer {
             try session.connection.copyIn(Query(sql: "COPY import_staging (\(copyColumns)) FROM STDIN")) { writer in
                 var line: [UInt8] = []
                 line.reserveCapacity(512)
-                while let record = try self.nextRecord(reader, problems: &problems) {
+                var columnNames = [String?](repeating: nil, count: (header.compactMap { $0 }.max() ?? -1) + 1)
+                for (column, position) in zip(definition.columns, header) { if let position { columnNames[position] = column.name } }
+                while let record = try self.nextRecord(reader, columnNames: columnNames, problems: &problems) {
                     rows += 1
                     if rows % self.progressInterval == 0 { self.progress?(rows, reader.bytesRead) }
                     guard self.encode(record, header: header, definition: definition, into: &line, problems: &problems),
@@ -132,11 +138,12 @@ public struct Importer {
     }
 
     /// The next record; a syntax error is logged and ends the file (the rest cannot be trusted).
-    private func nextRecord(_ reader: CSVReader, problems: inout ImportProblemLog) throws -> CSVReader.Record? {
+    private func nextRecord(_ reader: CSVReader, columnNames: [String?], problems: inout ImportProblemLog) throws -> CSVReader.Record? {
         do {
             return try reader.next()
         } catch let error as CSVReader.SyntaxError {
-            problems.add(ImportProblem(line: error.line, column: nil, value: nil, message: error.message))
+            let column = error.field.flatMap { $0 <= columnNames.count ? columnNames[$0 - 1] : nil }
+            problems.add(ImportProblem(line: error.line, column: column, value: nil, message: error.message))
             return nil
         }
     }
