@@ -73,14 +73,17 @@ struct MalformedFile: CustomTestStringConvertible, Sendable {
         .init("duplicate spend key", .spend, "month,channel,category,amount\n2026-10,web,marketing,5\n2026-10,web,marketing,6\n", line: 3, column: "channel", message: "duplicate month, channel and category"),
         .init("unknown metric", .targets, "scope,metric,period,value\norg,happiness,2026-11,5\n", line: 2, column: "metric", message: "not a metric of the KPI catalogue"),
         .init("fifth quarter", .targets, "scope,metric,period,value\norg,revenue,2026-Q5,5\n", line: 2, column: "period", message: "not a period"),
+        .init("year 0000", .targets, "scope,metric,period,value\norg,revenue,0000,5\n", line: 2, column: "period", message: "not a period"),
+        .init("a month of year 0000", .targets, "scope,metric,period,value\norg,revenue,0000-01,5\n", line: 2, column: "period", message: "not a period"),
+        .init("a quarter of year 0000", .targets, "scope,metric,period,value\norg,revenue,0000-Q1,5\n", line: 2, column: "period", message: "not a period"),
         .init("week 53 of a 52-week year", .targets, "scope,metric,period,value\norg,revenue,2025-W53,5\n", line: 2, column: "period", message: "not a period"),
         .init("org scope with an external id", .targets, "scope,scope_external_id,metric,period,value\norg,dach,revenue,2026-11,5\n", line: 2, column: "scope_external_id", message: "must be empty for scope org"),
         .init("rep scope without an external id", .targets, "scope,metric,period,value\nrep,revenue,2026-11,5\n", line: 2, column: "scope_external_id", message: "is required for scope rep"),
-        .init("wrong encoding (Latin-1)", .teams, bytes: Array("external_id,name\nt-9,M".utf8) + [0xFC] + Array("ller\n".utf8), line: 2, column: nil, message: "not valid UTF-8"),
+        .init("wrong encoding (Latin-1)", .teams, bytes: Array("external_id,name\nt-9,M".utf8) + [0xFC] + Array("ller\n".utf8), line: 2, column: "name", message: "not valid UTF-8"),
         .init("too many fields", .teams, "external_id,name\nt-9,A,extra\n", line: 2, column: nil, message: "has 3 fields, the header has 2"),
-        .init("quote never closed", .teams, "external_id,name\nt-9,\"A\nt-10,B\n", line: 2, column: nil, message: "never closed"),
-        .init("quote inside an unquoted field", .teams, "external_id,name\nt-9,A\"B\n", line: 2, column: nil, message: "quote inside an unquoted value"),
-        .init("text after a closing quote", .teams, "external_id,name\nt-9,\"A\"B\n", line: 2, column: nil, message: "text after its closing quote"),
+        .init("quote never closed", .teams, "external_id,name\nt-9,\"A\nt-10,B\n", line: 2, column: "name", message: "never closed"),
+        .init("quote inside an unquoted field", .teams, "external_id,name\nt-9,A\"B\n", line: 2, column: "name", message: "quote inside an unquoted value"),
+        .init("text after a closing quote", .teams, "external_id,name\nt-9,\"A\"B\n", line: 2, column: "name", message: "text after its closing quote"),
     ]
 }
 
