@@ -52,6 +52,36 @@ public struct Importer {
     /// - Throws: `ImportFailure` (nothing written) when the file has problems; a
     ///   `PostgresError` when the database fails.
     public func run(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {
+        // A file (not a pipe) can be read again: a deadlock or serialization failure with a
+        // concurrent import is retried from the start, a few times, after a short pause.
+        let start = try? handle.offset()
+        var attempt = 0
+        while true {
+            do {
+                return try self.runOnce(kind, orgID: orgID, handle: handle, fileName: fileName)
+            } catch where attempt < Self.transientRetries && Self.isTransient(error) && start != nil {
+                attempt += 1
+                self.connection.logger.info("import: retrying after a conflict with a concurrent import",
+                                            metadata: ["attempt": "\(attempt)", "file": "\(fileName)"])
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                try handle.seek(toOffset: start!)
+            }
+        }
+    }
+
+    /// How often a transient conflict is retried.
+    static let transientRetries = 3
+
+    /// Deadlocks and serialization failures: they may pass when the transaction runs again.
+    static func isTransient(_ error: any Error) -> Bool {
+        switch error {
+        case let error as PostgresError: [SQLState("40P01"), SQLState("40001")].contains(error.sqlState)
+        case let error as TransactionError: [error.bodyError, error.commitError].contains { $0.map(Self.isTransient) == true }
+        default: false
+        }
+    }
+
+    private func runOnce(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {
         let definition = kind.definition
         let clock = ContinuousClock()
         let started = clock.now

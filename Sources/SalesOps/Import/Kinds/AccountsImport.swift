@@ -22,6 +22,7 @@ enum AccountsImport {
                 SELECT $1, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
                 FROM import_staging s
                 LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, owner_rep_id = EXCLUDED.owner_rep_id, region = EXCLUDED.region,
                     source = EXCLUDED.source, churned_at = EXCLUDED.churned_at

@@ -25,6 +25,7 @@ enum ActivitiesImport {
                 LEFT JOIN salesops.leads l ON l.org_id = $1 AND l.external_id = s.lead_external_id
                 LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
                 LEFT JOIN salesops.deals d ON d.org_id = $1 AND d.external_id = s.deal_external_id
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     rep_id = EXCLUDED.rep_id, kind = EXCLUDED.kind, occurred_at = EXCLUDED.occurred_at,
                     lead_id = EXCLUDED.lead_id, account_id = EXCLUDED.account_id, deal_id = EXCLUDED.deal_id,

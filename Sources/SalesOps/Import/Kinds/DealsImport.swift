@@ -56,6 +56,7 @@ enum DealsImport {
                 JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
                 JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
                 JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.stage
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, account_id = EXCLUDED.account_id, owner_rep_id = EXCLUDED.owner_rep_id,
                     pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id, stage_kind = EXCLUDED.stage_kind,

@@ -25,6 +25,7 @@ enum LeadsImport {
                 FROM import_staging s
                 LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
                 LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, email = EXCLUDED.email, source = EXCLUDED.source,
                     owner_rep_id = EXCLUDED.owner_rep_id, created_at = EXCLUDED.created_at, mql_at = EXCLUDED.mql_at,

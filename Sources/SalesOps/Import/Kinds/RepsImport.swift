@@ -32,6 +32,7 @@ enum RepsImport {
                 SELECT $1, s.external_id, s.name, s.email, t.id, COALESCE(s.role, 'ae'), s.hired_on, s.left_on
                 FROM import_staging s
                 LEFT JOIN salesops.teams t ON t.org_id = $1 AND t.external_id = s.team_external_id
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, email = EXCLUDED.email, team_id = EXCLUDED.team_id, role = EXCLUDED.role,
                     hired_on = EXCLUDED.hired_on, left_on = EXCLUDED.left_on

@@ -14,6 +14,7 @@ enum SpendImport {
             WITH written AS (
                 INSERT INTO salesops.spend AS x (org_id, month, channel, category, amount)
                 SELECT $1, month, channel, category, amount FROM import_staging
+                ORDER BY month, channel, category  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, month, channel, category) DO UPDATE SET amount = EXCLUDED.amount
                 WHERE x.amount IS DISTINCT FROM EXCLUDED.amount
                 RETURNING (x.xmax = 0) AS inserted

@@ -35,6 +35,7 @@ enum StageChangesImport {
                 JOIN salesops.deals d ON d.org_id = $1 AND d.external_id = s.deal_external_id
                 JOIN salesops.stages t ON t.org_id = $1 AND t.pipeline_id = d.pipeline_id AND t.name = s.to_stage
                 LEFT JOIN salesops.stages f ON f.org_id = $1 AND f.pipeline_id = d.pipeline_id AND f.name = s.from_stage
+                ORDER BY d.id, t.id, s.changed_at  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, deal_id, to_stage_id, changed_at) DO UPDATE SET from_stage_id = EXCLUDED.from_stage_id
                 WHERE c.from_stage_id IS DISTINCT FROM EXCLUDED.from_stage_id
                 RETURNING (c.xmax = 0) AS inserted

@@ -38,6 +38,7 @@ enum StagesImport {
             """
             INSERT INTO salesops.pipelines (org_id, name)
             SELECT DISTINCT $1::bigint, pipeline FROM import_staging
+            ORDER BY 2  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
             ON CONFLICT (org_id, name) DO NOTHING
             """,
             """
@@ -47,6 +48,7 @@ enum StagesImport {
                        COALESCE(s.probability, CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 10 END)
                 FROM import_staging s
                 JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
+                ORDER BY p.id, s.name  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, pipeline_id, name) DO UPDATE SET
                     position = EXCLUDED.position, kind = EXCLUDED.kind, probability = EXCLUDED.probability
                 WHERE (st.position, st.kind, st.probability)

@@ -20,6 +20,7 @@ enum SurveysImport {
                 FROM import_staging s
                 LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
                 LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.rep_external_id
+                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     kind = EXCLUDED.kind, score = EXCLUDED.score, responded_at = EXCLUDED.responded_at,
                     account_id = EXCLUDED.account_id, rep_id = EXCLUDED.rep_id

@@ -43,6 +43,7 @@ enum TargetsImport {
                 FROM import_staging s
                 LEFT JOIN salesops.teams tm ON s.scope = 'team' AND tm.org_id = $1 AND tm.external_id = s.scope_external_id
                 LEFT JOIN salesops.reps r ON s.scope = 'rep' AND r.org_id = $1 AND r.external_id = s.scope_external_id
+                ORDER BY s.scope, tm.id, r.id, s.metric, s.period  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, scope_kind, team_id, rep_id, metric, period) DO UPDATE SET value = EXCLUDED.value
                 WHERE t.value IS DISTINCT FROM EXCLUDED.value
                 RETURNING (t.xmax = 0) AS inserted
