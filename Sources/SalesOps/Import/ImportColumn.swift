@@ -54,6 +54,8 @@ struct ImportColumn: Sendable {
         switch self.type {
         case .text:
             if value.unicodeScalars.contains("\u{0}") { return .failure("contains a NUL character") }
+            let limit = TextLimits.maximumLength(ofColumn: self.name)
+            if value.count > limit { return .failure("longer than \(limit) characters (it has \(value.count))") }
             return .success(value)
         case .timestamp:
             guard TimestampFormat.epochMicroseconds(value, strictRFC3339: true) != nil else {

@@ -194,9 +194,12 @@ public struct Importer {
         var values: [String: String] = [:]
         for (column, position) in zip(definition.columns, header) {
             line.append(0x09)
-            guard let position, let raw = record.fields[position] else {
+            // Values are trimmed; one left blank counts as missing (TextLimits).
+            guard let position, let raw = record.fields[position].flatMap(TextLimits.trimmed) else {
                 if column.required {
-                    problems.add(ImportProblem(line: record.line, column: column.name, value: nil, message: "a value is required"))
+                    let blank = position.flatMap { record.fields[$0] } != nil
+                    problems.add(ImportProblem(line: record.line, column: column.name, value: nil,
+                                               message: blank ? "a value is required (this one is blank)" : "a value is required"))
                     valid = false
                 }
                 line.append(contentsOf: [0x5C, 0x4E]) // \N

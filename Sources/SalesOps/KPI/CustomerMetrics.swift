@@ -5,7 +5,8 @@
 ///
 /// `customer_lifetime_value` (months, quarters, years) looks at the 365 local days W ending at
 /// e: revenue(W) / deals_won(W) × deals_won(W) / accounts won in W × lifespan, where lifespan
-/// is min(10, 1 / churn_W) years, or 10 when churn_W is 0 or null.
+/// is min(10, 1 / churn_W) years, or 10 when churn_W is 0 or null. The sales follow the deal's
+/// owner; churn_W the accounts' owner.
 ///
 /// Snapshots (customers, buyers, repeat buyers at the end of a day) are running sums of each
 /// account's changes per owner, read at the days periods need; counts of events in a period
@@ -94,12 +95,13 @@ enum CustomerMetrics {
             JOIN kpi_rep_scopes s ON s.rep_id = q.rep_id
             GROUP BY 1, 2, 3, 4
         ), lifetime_sales AS (
+            -- Revenue, won deals and accounts with a won deal in W follow the deal's owner, like
+            -- revenue; only churn_W (from customer_counts) follows the account's owner.
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
                    sum(w.amount) AS revenue, count(*) AS deals, count(DISTINCT w.account_id) AS accounts
             FROM won w
-            JOIN accounts c ON c.account_id = w.account_id
             JOIN kpi_periods p ON p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
-            JOIN kpi_rep_scopes s ON s.rep_id = c.rep_id
+            JOIN kpi_rep_scopes s ON s.rep_id = w.deal_rep_id
             GROUP BY 1, 2, 3, 4
         ), per_account_revenue AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,

@@ -49,7 +49,7 @@ struct NightLedger {
                     WHERE due_at <= \(now)::timestamptz
                       AND NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
                                       WHERE s.org_id = n.org_id AND s.night = n.night
-                                        AND ((s.status = 'running' AND s.lease_expires_at >= clock_timestamp())
+                                        AND ((s.status = 'running' AND salesops.scheduler_lease_expiry(s) >= clock_timestamp())
                                           OR (s.status = 'failed' AND s.next_attempt_at > clock_timestamp())))
                     ORDER BY due_at, org_id
                 ), picked AS (
@@ -72,8 +72,15 @@ struct NightLedger {
                         heartbeat_at = EXCLUDED.heartbeat_at, lease_expires_at = EXCLUDED.lease_expires_at,
                         finished_at = NULL, next_attempt_at = NULL, rows_written = NULL
                     WHERE (r.status = 'failed' AND r.next_attempt_at <= clock_timestamp())
-                       OR (r.status = 'running' AND r.lease_expires_at < clock_timestamp())
-                    RETURNING r.org_id, r.night, r.lease_token, r.attempts
+                       OR (r.status = 'running' AND salesops.scheduler_lease_expiry(r) < clock_timestamp())
+                    RETURNING r.org_id, r.night, r.lease_token, r.attempts, r.lease_expires_at
+                ), leased AS (
+                    -- The lease row heartbeats extend (the run's own row is left to the night's success mark).
+                    INSERT INTO salesops.scheduler_leases AS l (org_id, night, lease_token, heartbeat_at, lease_expires_at)
+                    SELECT org_id, night, lease_token, clock_timestamp(), lease_expires_at FROM claimed
+                    ON CONFLICT (org_id, night) DO UPDATE
+                    SET lease_token = EXCLUDED.lease_token, heartbeat_at = EXCLUDED.heartbeat_at,
+                        lease_expires_at = EXCLUDED.lease_expires_at
                 )
                 SELECT \(unescaped: OrgRepository.columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
                        c.night, c.lease_token, c.attempts
@@ -112,13 +119,21 @@ struct NightLedger {
     }
 
     /// Extends the claim's lease; false when the claim no longer holds it (rescued by another
-    /// process after it expired, or already finished).
+    /// process after it expired, or already finished). The renewal goes to
+    /// `salesops.scheduler_leases`, never to the run's own row, which the night's
+    /// materialization marks succeeded from a snapshot taken before the heartbeat.
     func renew(_ claim: ClaimedNight, lease: Duration) throws -> Bool {
         try self.connection.withSchedulerRole { connection in
             try connection.execute("""
-                UPDATE salesops.scheduler_runs
-                SET heartbeat_at = clock_timestamp(), lease_expires_at = clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
-                WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
+                INSERT INTO salesops.scheduler_leases AS l (org_id, night, lease_token, heartbeat_at, lease_expires_at)
+                SELECT r.org_id, r.night, r.lease_token, clock_timestamp(),
+                       clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
+                FROM salesops.scheduler_runs r
+                WHERE r.org_id = \(claim.org.id) AND r.night = \(claim.night) AND r.lease_token = \(claim.leaseToken)
+                  AND r.status = 'running'
+                ON CONFLICT (org_id, night) DO UPDATE
+                SET lease_token = EXCLUDED.lease_token, heartbeat_at = EXCLUDED.heartbeat_at,
+                    lease_expires_at = EXCLUDED.lease_expires_at
                 """) == 1
         }
     }

@@ -61,13 +61,51 @@ struct ImportLimitsTests {
         #expect(outcome.stderr.utf8.count < 2000)
     }
 
-    @Test("--max-field-bytes raises the field limit")
-    func raisedLimit() throws {
+    @Test("--max-field-bytes sets the field limit")
+    func fieldLimitOption() throws {
         let database = try Self.database()
-        let path = try Self.file("external_id,name\nt-1," + String(repeating: "n", count: 100_000) + "\n")
+        let path = try Self.file("external_id,name\nt-1,Northern region\n")
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(try SalesCTLProcess.run(["import", "teams", "--org", "acme", path], database: database).status == 65)
-        let raised = try SalesCTLProcess.run(["import", "teams", "--org", "acme", "--max-field-bytes", "200000", path], database: database)
-        #expect(raised.status == 0, "\(raised.stderr.prefix(300))")
+        let lowered = try SalesCTLProcess.run(["import", "teams", "--org", "acme", "--max-field-bytes", "12", path], database: database)
+        #expect(lowered.status == 65)
+        #expect(lowered.stderr.contains("line 2, column name") && lowered.stderr.contains("longer than 12 bytes"), "\(lowered.stderr)")
+        #expect(try SalesCTLProcess.run(["import", "teams", "--org", "acme", path], database: database).status == 0)
+    }
+
+    @Test("text values are trimmed, a blank one is missing, an over-long one is refused with line, column and limit", arguments: [
+        ("external_id,name\n   ,A\n", "line 2, column external_id", "a value is required (this one is blank)"),
+        ("external_id,name\n" + String(repeating: "e", count: 3000) + ",A\n", "line 2, column external_id", "longer than 200 characters"),
+        ("external_id,name\nt-1," + String(repeating: "n", count: 201) + "\n", "line 2, column name", "longer than 200 characters"),
+    ])
+    func textRules(csv: String, place: String, message: String) throws {
+        let database = try Self.database()
+        let path = try Self.file(csv)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = try SalesCTLProcess.run(["import", "teams", "--org", "acme", path], database: database)
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains(place) && outcome.stderr.contains(message), "\(outcome.stderr.prefix(400))")
+    }
+
+    @Test("padded values are stored trimmed, and a re-import of the padded file changes nothing")
+    func trimmedValues() throws {
+        let database = try Self.database()
+        let path = try Self.file("external_id,name\n  t-1 , North \n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try SalesCTLProcess.run(["import", "teams", "--org", "acme", path], database: database).status == 0)
+        let again = try SalesCTLProcess.run(["import", "teams", "--org", "acme", "--json", path], database: database)
+        #expect(again.stdout.contains("\"updated\" : 0") && again.stdout.contains("\"inserted\" : 0"), "\(again.stdout)")
+        let connection = try database.connect()
+        defer { connection.close() }
+        let row = try connection.query("SELECT external_id, name FROM salesops.teams").rows[0]
+        #expect(try row.decode("external_id", as: String.self) == "t-1" && row.decode("name", as: String.self) == "North")
+    }
+
+    @Test("the CLI refuses an external id beyond the limit with a message, exit 65, not an index error")
+    func cliLimit() throws {
+        let database = try Self.database()
+        let outcome = try SalesCTLProcess.run(["team", "create", "--org", "acme", "--external-id", String(repeating: "x", count: 3000),
+                                               "--name", "Long"], database: database)
+        #expect(outcome.status == 65)
+        #expect(outcome.stderr.contains("external_id must be 1–200 characters"), "\(outcome.stderr.prefix(300))")
     }
 }

@@ -37,8 +37,11 @@ struct CustomerMetricsTests {
         // Revenue per account follows the deal's owner (r-us), customers the account's (r-dach).
         #expect(try fact("average_revenue_per_account", scope: "rep", id: "r-us")?.0 == 3000)
         #expect(try fact("average_revenue_per_account", scope: "rep", id: "r-dach") == nil)
-        // W = 2025-04-01..2026-03-31: 4,000 over 2 accounts; a-1 was a customer at the end of
-        // 2025-03-31 and churned in W, so churn_W = 1 and the lifespan is 1 year.
-        #expect(try fact("customer_lifetime_value")?.0 == 2000)
+        // W = 2025-04-01..2026-03-31. Sales follow the deal owner: team dach sold 1,000 to one
+        // account (d-1); a-1, a dach customer at the end of 2025-03-31, churned in W, so churn_W
+        // = 1 and the lifespan is 1 year. r-us sold 3,000 to one account and owns no customers
+        // (churn_W null): 10 years.
+        #expect(try fact("customer_lifetime_value")?.0 == 1000)
+        #expect(try fact("customer_lifetime_value", scope: "rep", id: "r-us")?.0 == 30000)
     }
 }

@@ -199,7 +199,7 @@ struct TenancyCatalogTests {
                    OR has_table_privilege('salesops_scheduler', c.oid, 'DELETE'))
             ORDER BY 1
             """).rows.map { try $0.decode("name", as: String.self) }
-        #expect(reachable == ["salesops.orgs", "salesops.scheduler_runs", "salesops_meta.org_locks"])
+        #expect(reachable == ["salesops.orgs", "salesops.scheduler_leases", "salesops.scheduler_runs", "salesops_meta.org_locks"])
         let row = try connection.query("SELECT rolbypassrls, rolsuper FROM pg_roles WHERE rolname = 'salesops_scheduler'").rows[0]
         #expect(try row.decode("rolbypassrls", as: Bool.self) == false)
         #expect(try row.decode("rolsuper", as: Bool.self) == false)
