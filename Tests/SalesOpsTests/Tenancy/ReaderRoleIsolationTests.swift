@@ -168,6 +168,13 @@ struct ReaderRoleIsolationTests {
             #expect(throws: PostgresError.self, "as \(role): registered an org") {
                 try connection.execute("INSERT INTO salesops.orgs (slug, name) VALUES ('stolen-org', 'Stolen')")
             }
+            #expect(throws: PostgresError.self, "as \(role): forged a succeeded night") {
+                try connection.execute("""
+                    INSERT INTO salesops.scheduler_runs (org_id, night, status, worker, lease_token, started_at, heartbeat_at,
+                                                         lease_expires_at, finished_at, rows_written)
+                    VALUES (\(orgB.id), '2026-11-21', 'succeeded', 'forger', gen_random_uuid(), now(), now(), now(), now(), 0)
+                    """)
+            }
             for statement in ["UPDATE salesops.metrics SET lower_is_better = NOT lower_is_better", "DELETE FROM salesops.metrics WHERE name = 'calls'"] {
                 #expect(throws: PostgresError.self, "as \(role): \(statement)") { try connection.execute(Query(sql: statement)) }
             }
