@@ -74,11 +74,7 @@ public struct Importer {
 
     /// Deadlocks and serialization failures: they may pass when the transaction runs again.
     static func isTransient(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: [SQLState("40P01"), SQLState("40001")].contains(error.sqlState)
-        case let error as TransactionError: [error.bodyError, error.commitError].contains { $0.map(Self.isTransient) == true }
-        default: false
-        }
+        failed(with: [.deadlockDetected, .serializationFailure], error)
     }
 
     private func runOnce(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {

@@ -64,11 +64,7 @@ public struct KPIMaterializer {
     static let serializationRetries = 3
 
     static func isSerializationFailure(_ error: any Error) -> Bool {
-        switch error {
-        case let error as PostgresError: error.sqlState == SQLState("40001")
-        case let error as TransactionError: [error.bodyError, error.commitError].contains { $0.map(Self.isSerializationFailure) == true }
-        default: false
-        }
+        failed(with: [.serializationFailure], error)
     }
 
     private func materializeOnce(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool,
