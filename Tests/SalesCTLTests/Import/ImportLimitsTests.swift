@@ -72,12 +72,24 @@ struct ImportLimitsTests {
         #expect(try SalesCTLProcess.run(["import", "teams", "--org", "acme", path], database: database).status == 0)
     }
 
+    /// A file breaking a text rule, named briefly in the test log.
+    struct TextCase: CustomTestStringConvertible, Sendable {
+        var testDescription: String
+        var csv: String
+        var place: String
+        var message: String
+    }
+
     @Test("text values are trimmed, a blank one is missing, an over-long one is refused with line, column and limit", arguments: [
-        ("external_id,name\n   ,A\n", "line 2, column external_id", "a value is required (this one is blank)"),
-        ("external_id,name\n" + String(repeating: "e", count: 3000) + ",A\n", "line 2, column external_id", "longer than 200 characters"),
-        ("external_id,name\nt-1," + String(repeating: "n", count: 201) + "\n", "line 2, column name", "longer than 200 characters"),
+        TextCase(testDescription: "blank external id", csv: "external_id,name\n   ,A\n", place: "line 2, column external_id",
+                 message: "a value is required (this one is blank)"),
+        TextCase(testDescription: "3,000-character external id", csv: "external_id,name\n" + String(repeating: "e", count: 3000) + ",A\n",
+                 place: "line 2, column external_id", message: "longer than 200 characters"),
+        TextCase(testDescription: "201-character name", csv: "external_id,name\nt-1," + String(repeating: "n", count: 201) + "\n",
+                 place: "line 2, column name", message: "longer than 200 characters"),
     ])
-    func textRules(csv: String, place: String, message: String) throws {
+    func textRules(_ textCase: TextCase) throws {
+        let (csv, place, message) = (textCase.csv, textCase.place, textCase.message)
         let database = try Self.database()
         let path = try Self.file(csv)
         defer { try? FileManager.default.removeItem(atPath: path) }
