@@ -10,6 +10,8 @@
 /// Like every family, it reads the run's temporary tables (see `KPIMaterializer`) and writes
 /// `kpi_new_facts`; `$1` is the org id and `$2` the org's time zone.
 enum AdditiveMetrics {
+    static let family = MetricFamily(name: "additive", target: .metrics, metrics: metrics, sql: sql)
+
     /// The metrics this family writes, in catalogue order.
     static let metrics = [
         "opportunities_created", "deals_won", "deals_lost", "revenue", "win_rate", "win_loss_ratio", "average_deal_size",

@@ -5,6 +5,10 @@
 /// A null key is `(none)`. The lifecycle snapshot counts moves between stages and sums them
 /// up to each stop, so its cost follows the leads once, not once per stop.
 enum BreakdownMetrics {
+    static let family = MetricFamily(name: "breakdowns", target: .breakdowns, metrics: metrics, sql: sql)
+
+    static let metrics = ["revenue", "deals_won", "new_leads", "leads"]
+
     static let sql = """
         WITH won AS (
             SELECT (d.closed_at AT TIME ZONE $2)::date AS day, d.owner_rep_id AS rep_id, d.amount, d.product, d.type,

@@ -13,6 +13,8 @@
 /// (first wins, churns) join each event to the periods containing its day. Neither pairs
 /// every account with every period.
 enum CustomerMetrics {
+    static let family = MetricFamily(name: "customers", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = [
         "new_customers", "referral_customers", "churned_customers", "customers_start", "customers_end", "churn_rate",
         "retention_rate", "repeat_customer_rate", "average_revenue_per_account", "customer_lifetime_value",

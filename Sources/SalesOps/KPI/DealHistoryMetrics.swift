@@ -5,6 +5,8 @@
 /// - `revenue_growth_rate`: revenue of P against the previous period Q of the same kind, all
 ///   of Q when P is complete, else Q's first (e − ps + 1) days, capped at Q's end.
 enum DealHistoryMetrics {
+    static let family = MetricFamily(name: "deal history", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["revenue_growth_rate", "touches_per_won_deal"]
 
     static let sql = """

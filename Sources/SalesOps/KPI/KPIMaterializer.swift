@@ -161,18 +161,16 @@ public struct KPIMaterializer {
     /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
     /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the
     /// others' facts.
-    static let families: [(name: String, sql: String)] = [
-        ("additive", AdditiveMetrics.sql), ("prospects", ProspectMetrics.sql), ("deal history", DealHistoryMetrics.sql),
-        ("pipeline snapshots", PipelineSnapshotMetrics.sql), ("customers", CustomerMetrics.sql), ("surveys", SurveyMetrics.sql),
-        ("sales team", SalesTeamMetrics.sql), ("spend", SpendMetrics.sql), ("quotas", QuotaMetrics.sql),
-        ("stages", StageMetrics.sql), ("breakdowns", BreakdownMetrics.sql), ("derived", DerivedMetrics.sql),
+    static let families: [MetricFamily] = [
+        AdditiveMetrics.family, ProspectMetrics.family, DealHistoryMetrics.family, PipelineSnapshotMetrics.family,
+        CustomerMetrics.family, SurveyMetrics.family, SalesTeamMetrics.family, SpendMetrics.family, QuotaMetrics.family,
+        StageMetrics.family, BreakdownMetrics.family, DerivedMetrics.family,
     ]
 
-    /// The metrics the engine materializes; a metric not listed has no facts yet and is not
-    /// shown (its missing rows would otherwise read as 0).
-    public static let materializedMetrics = AdditiveMetrics.metrics + ProspectMetrics.metrics + DealHistoryMetrics.metrics
-        + PipelineSnapshotMetrics.metrics + CustomerMetrics.metrics + SurveyMetrics.metrics + SalesTeamMetrics.metrics + SpendMetrics.metrics
-        + QuotaMetrics.metrics + DerivedMetrics.metrics
+    /// The metrics the engine materializes into `kpi.metric_facts`, in family order; a
+    /// catalogue metric not listed has no facts and is not shown (its missing rows would
+    /// otherwise read as 0).
+    public static let materializedMetrics = families.filter { $0.target == .metrics }.flatMap(\.metrics)
 
     /// Refuses a run whose facts name a metric missing from the catalogue (a defect of the
     /// engine, not of the data): one set-based check instead of a foreign key per row.

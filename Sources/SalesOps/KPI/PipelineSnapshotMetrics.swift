@@ -12,6 +12,8 @@
 /// day after their last; a running sum of those changes per rep, read at each stop, is the
 /// snapshot there.
 enum PipelineSnapshotMetrics {
+    static let family = MetricFamily(name: "pipeline snapshots", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["open_opportunities", "open_pipeline_amount", "weighted_pipeline_amount"]
 
     static let sql = """

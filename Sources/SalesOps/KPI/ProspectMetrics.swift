@@ -2,6 +2,8 @@
 /// Activities): distinct prospects per scope, where a prospect is the activity's lead if set,
 /// else its account; activities with neither touch no prospect.
 enum ProspectMetrics {
+    static let family = MetricFamily(name: "prospects", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["prospects_contacted", "positive_reply_rate", "negative_reply_rate"]
 
     static let sql = """

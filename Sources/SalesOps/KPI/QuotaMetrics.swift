@@ -2,6 +2,8 @@
 /// target for exactly this period, the share whose attainment (their revenue fact of this run,
 /// 0 when missing, over the target) is at least 100. Runs after the revenue facts exist.
 enum QuotaMetrics {
+    static let family = MetricFamily(name: "quotas", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["reps_at_quota_rate"]
 
     static let sql = """

@@ -2,6 +2,8 @@
 /// org scope; reps count toward their current team. A rep is active on day x when
 /// hired_on ≤ x and (left_on is null or left_on > x).
 enum SalesTeamMetrics {
+    static let family = MetricFamily(name: "sales team", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = [
         "headcount_start", "headcount_end", "reps_left", "rep_turnover_rate", "rep_retention_rate",
         "average_tenure_days", "ramp_up_days",

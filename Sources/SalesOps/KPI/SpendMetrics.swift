@@ -1,6 +1,8 @@
 /// `marketing_spend` and `sales_spend` (SPEC §5.2, Spend): org scope, months, quarters and
 /// years only; a period's spend is that of its months starting on or before its stop day.
 enum SpendMetrics {
+    static let family = MetricFamily(name: "spend", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["marketing_spend", "sales_spend"]
 
     static let sql = """

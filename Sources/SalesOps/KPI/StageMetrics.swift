@@ -5,6 +5,10 @@
 /// `stage_avg_days` averages their length and `stage_conversion_rate` is the share whose next
 /// stage is won, or open with a higher position. Only deals with a change in the window are read.
 enum StageMetrics {
+    static let family = MetricFamily(name: "stages", target: .stages, metrics: metrics, sql: sql)
+
+    static let metrics = ["stage_entries", "stage_avg_days", "stage_conversion_rate"]
+
     static let sql = """
         WITH moved_deals AS (
             SELECT DISTINCT c.deal_id

@@ -4,6 +4,8 @@
 /// response's rep, and only at team and org scope. Promoters score 9–10, detractors 0–6;
 /// csat counts scores of 4 and 5 as satisfied.
 enum SurveyMetrics {
+    static let family = MetricFamily(name: "surveys", target: .metrics, metrics: metrics, sql: sql)
+
     static let metrics = ["nps", "enps", "csat"]
 
     static let sql = """

@@ -1,0 +1,87 @@
+import Foundation
+import PostgresClient
+@testable import SalesOps
+import Testing
+import TestSupport
+
+/// Each metric family is declared once (`MetricFamily`); these tests hold the declarations
+/// against the catalogue, the fact tables' CHECK lists and what the families really write.
+@Suite("Metric families: declared once, and the catalogue, the checks and the facts agree with the declarations")
+struct MetricDeclarationTests {
+    static func declared(_ target: MetricFamily.Target) -> [String] {
+        KPIMaterializer.families.filter { $0.target == target }.flatMap(\.metrics)
+    }
+
+    /// The names a CHECK (metric IN (...)) constraint of `table` allows.
+    static func checkList(_ table: String, on connection: Connection) throws -> Set<String> {
+        let definition: String = try connection.query("""
+            SELECT pg_get_constraintdef(oid) AS def FROM pg_constraint
+            WHERE conrelid = \(table)::regclass AND contype = 'c' AND pg_get_constraintdef(oid) LIKE '%metric%'
+            """).rows[0].decode("def")
+        let names = try NSRegularExpression(pattern: "'([a-z_]+)'::text")
+            .matches(in: definition, range: NSRange(definition.startIndex..., in: definition))
+            .map { String(definition[Range($0.range(at: 1), in: definition)!]) }
+        return Set(names)
+    }
+
+    @Test("the catalogue names exactly the metrics of the metric and stage families; no metric is declared twice")
+    func catalogueMatchesDeclarations() throws {
+        let connection = try SharedDatabase.connect()
+        let catalogue = Set(try connection.query("SELECT name FROM salesops.metrics").rows.map { try $0.decode("name", as: String.self) })
+        let metrics = Self.declared(.metrics), stages = Self.declared(.stages)
+        #expect(Set(metrics).count == metrics.count, "a metric is declared by two families")
+        #expect(catalogue == Set(metrics + stages),
+                "only in the catalogue: \(catalogue.subtracting(metrics + stages).sorted()); only declared: \(Set(metrics + stages).subtracting(catalogue).sorted())")
+        #expect(KPIMaterializer.materializedMetrics == metrics)
+    }
+
+    @Test("the stage and breakdown fact tables' CHECK lists name exactly their families' metrics")
+    func checkListsMatchDeclarations() throws {
+        let connection = try SharedDatabase.connect()
+        #expect(try Self.checkList("kpi.stage_facts", on: connection) == Set(Self.declared(.stages)))
+        #expect(try Self.checkList("kpi.breakdown_facts", on: connection) == Set(Self.declared(.breakdowns)))
+    }
+
+    @Test("materializing a seeded org, each family writes exactly the metrics it declares")
+    func familiesWriteWhatTheyDeclare() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection, timezone: "Europe/Berlin", fiscalYearStartMonth: 4)
+        for (kind, csv) in DemoDataGenerator(reps: 12, days: 400, lastDay: LocalDate("2026-11-20")!, seed: 11).generate() {
+            let url = FileManager.default.temporaryDirectory.appendingPathComponent("declared-\(UUID().uuidString).csv")
+            try Data(csv.utf8).write(to: url)
+            defer { try? FileManager.default.removeItem(at: url) }
+            _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: try FileHandle(forReadingFrom: url), fileName: url.path)
+        }
+        // One leaver inside the window, so every sales-team metric has something to count.
+        try connection.withTenant(org.id) { session in
+            let rep = try #require(try RepRepository(session: session).list().first { $0.leftOn == nil })
+            _ = try RepRepository(session: session).leave(externalID: rep.externalID, on: LocalDate("2026-09-15")!)
+        }
+        let tables: [MetricFamily.Target: String] = [.metrics: "kpi_new_facts", .stages: "kpi_new_stage_facts", .breakdowns: "kpi_new_breakdown_facts"]
+        let written = WrittenMetrics()
+        var materializer = KPIMaterializer(connection: connection)
+        materializer.afterFamily = { name in
+            let family = try #require(KPIMaterializer.families.first { $0.name == name })
+            let all = Set(try connection.query(Query(sql: "SELECT DISTINCT metric FROM \(tables[family.target]!)")).rows
+                .map { try $0.decode("metric", as: String.self) })
+            written.record(family: name, target: family.target, all: all)
+        }
+        _ = try materializer.materialize(org: org, from: LocalDate("2025-10-21")!, to: LocalDate("2026-11-20")!)
+        for family in KPIMaterializer.families {
+            let wrote = written.byFamily[family.name] ?? []
+            #expect(wrote == Set(family.metrics),
+                    "\(family.name): wrote but not declared \(wrote.subtracting(family.metrics).sorted()); declared but not written \(Set(family.metrics).subtracting(wrote).sorted())")
+        }
+    }
+}
+
+/// What each family added to its new-fact table (the table's metrics after it, minus before it).
+final class WrittenMetrics: @unchecked Sendable {
+    private(set) var byFamily: [String: Set<String>] = [:]
+    private var seen: [MetricFamily.Target: Set<String>] = [:]
+
+    func record(family: String, target: MetricFamily.Target, all: Set<String>) {
+        self.byFamily[family] = all.subtracting(self.seen[target] ?? [])
+        self.seen[target] = all
+    }
+}
