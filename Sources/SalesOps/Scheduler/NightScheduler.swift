@@ -24,7 +24,8 @@ public struct NightFailure: Sendable {
 /// leases, retries and a graceful stop.
 ///
 /// Control runs on one serial queue, which owns all mutable state below and the timers
-/// (hence `@unchecked Sendable`); blocking database work runs on a concurrent worker queue
+/// (hence `@unchecked Sendable`; every control function asserts it runs there with
+/// `dispatchPrecondition`); blocking database work runs on a concurrent worker queue
 /// and reports back to the control queue. The poll timer is created and resumed once and
 /// cancelled once; it is re-armed with `schedule` for the next run time (wall clock) or the
 /// next poll (monotonic clock), whichever is sooner.
@@ -110,6 +111,7 @@ public final class NightScheduler: @unchecked Sendable {
     }
 
     private func tick() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         guard self.phase == .running, !self.isClaiming else { return }
         let free = self.configuration.concurrency - self.running.count
         guard free > 0 else { return }
@@ -138,6 +140,7 @@ public final class NightScheduler: @unchecked Sendable {
     }
 
     private func claimed(_ result: Result<[ClaimedNight], any Error>, free: Int, nextRunTime: Date?, runningNights: Int) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         self.isClaiming = false
         switch result {
         case let .success(claims) where self.phase != .running:
@@ -182,6 +185,7 @@ public final class NightScheduler: @unchecked Sendable {
     /// Wakes at the next run time (wall clock) or after the poll interval (monotonic),
     /// whichever comes first.
     private func armPollTimer(nextRunTime: Date?) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         let poll = self.configuration.pollInterval
         if let nextRunTime, self.clock.realSeconds(until: nextRunTime) < poll.seconds {
             self.pollTimer?.schedule(wallDeadline: self.clock.wallDeadline(for: nextRunTime), leeway: .milliseconds(100))
@@ -192,6 +196,7 @@ public final class NightScheduler: @unchecked Sendable {
 
     /// Holds a claimed night: its run, and a heartbeat renewing its lease until it is finished.
     private func hold(_ claim: ClaimedNight) -> NightRun {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
         let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
                                        lease: self.configuration.leaseDuration, logger: self.logger)
@@ -215,14 +220,16 @@ public final class NightScheduler: @unchecked Sendable {
     }
 
     private func attempted(_ run: NightRun, _ outcome: NightRun.Outcome) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         let claim = run.claim
         let metadata: Logger.Metadata = ["org": "\(claim.org.slug)", "night": "\(claim.night)"]
-        switch outcome {
+        switch NextStep.after(outcome, attempts: run.attempts, retryLimit: self.configuration.retry.limit,
+                              takingWork: self.phase == .running) {
         case let .succeeded(rowsWritten):
             self.summary.succeeded += 1
             self.logger.info("scheduler: night succeeded", metadata: metadata.merging(["rows_written": "\(rowsWritten.map(String.init) ?? "?")"]) { $1 })
             self.finished(run)
-        case let .transientFailure(error) where run.attempts <= self.configuration.retry.limit && self.phase == .running:
+        case let .retry(error):
             let delay = self.configuration.retry.delay(beforeRetry: run.attempts, using: &self.random)
             self.logger.warning("scheduler: transient failure, retrying", metadata: metadata.merging([
                 "error": "\(recordedMessage(error))", "retry_in": "\(delay)",
@@ -230,17 +237,15 @@ public final class NightScheduler: @unchecked Sendable {
             self.queue.asyncAfter(deadline: .now() + delay.dispatchInterval) {
                 if self.phase == .running { self.attempt(run) } else { self.attempted(run, .abandoned) }
             }
-        case .transientFailure where self.phase != .running:
-            self.attempted(run, .abandoned)
-        case let .transientFailure(error), let .failed(error):
+        case let .recordFailure(error):
             self.summary.failures.append(NightFailure(org: claim.org.slug, night: claim.night, error: error))
             self.logger.error("scheduler: night failed", metadata: metadata.merging(["error": "\(recordedMessage(error))"]) { $1 })
             let retryAfter = self.configuration.delayAfterFailure(attempts: claim.attempts + run.attempts - 1)
             self.record(run, error: recordedMessage(error), retryAfter: retryAfter)
-        case .leaseLost:
+        case .letGo:
             self.logger.warning("scheduler: lease lost, another process has the night", metadata: metadata)
             self.finished(run)
-        case .abandoned:
+        case .giveBack:
             self.logger.notice("scheduler: night abandoned", metadata: metadata)
             self.record(run, error: SchedulerError.abandoned(org: claim.org.slug, night: claim.night).description, retryAfter: .zero)
         }
@@ -268,6 +273,7 @@ public final class NightScheduler: @unchecked Sendable {
     }
 
     private func finished(_ run: NightRun) {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         self.running.removeValue(forKey: run.claim.leaseToken)?.heartbeat.stop()
         switch self.phase {
         case .running:
@@ -280,6 +286,7 @@ public final class NightScheduler: @unchecked Sendable {
     }
 
     private func beginStopping() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         guard self.phase == .running else { return }
         self.phase = .stopping
         self.logger.notice("scheduler: stopping", metadata: ["running": "\(self.running.count)"])
@@ -306,10 +313,12 @@ public final class NightScheduler: @unchecked Sendable {
     static let abandonTimeout: Duration = .seconds(10)
 
     private func abandonRunning() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         self.running.values.forEach { $0.run.abandon() }
     }
 
     private func finish() {
+        dispatchPrecondition(condition: .onQueue(self.queue))
         guard self.phase != .finished else { return }
         self.phase = .finished
         self.pollTimer?.cancel()
