@@ -23,7 +23,7 @@ public enum TenantCatalog {
     public static func fingerprint(_ connection: Connection, orgID: Int64) throws -> [String: String] {
         var result: [String: String] = [:]
         for table in try self.relations(connection) {
-            result[table] = try connection.query(Query(sql: """
+            result[table] = try connection.query(Query(unescaped: """
                 SELECT count(*)::text || ':' || coalesce(md5(string_agg(t::text, ',' ORDER BY t::text)), '') AS print
                 FROM \(table) t WHERE org_id = $1
                 """, bindings: [.init(text: String(orgID), type: .int8)])).rows[0].decode("print")

@@ -88,8 +88,8 @@ public enum TestCluster {
         let name = "salesops_template_\(ProcessInfo.processInfo.processIdentifier)"
         do {
             let admin = try adminConnection()
-            try admin.execute(Query(sql: "DROP DATABASE IF EXISTS \(name)"))
-            try admin.execute(Query(sql: "CREATE DATABASE \(name)"))
+            try admin.execute(Query(unescaped: "DROP DATABASE IF EXISTS \(name)"))
+            try admin.execute(Query(unescaped: "CREATE DATABASE \(name)"))
             admin.close()
             let connection = try Connection.connect(ConnectionConfiguration(conninfo: url(database: name)), logger: logger)
             try Migrator(files: migrationFiles).migrate(on: connection)

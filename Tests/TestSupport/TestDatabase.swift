@@ -29,7 +29,7 @@ public struct TestDatabase: Sendable {
         let name = "t_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         let admin = try TestCluster.adminConnection()
         defer { admin.close() }
-        try admin.execute(Query(sql: "CREATE DATABASE \(name) TEMPLATE \(template)"))
+        try admin.execute(Query(unescaped: "CREATE DATABASE \(name) TEMPLATE \(template)"))
         return TestDatabase(name: String(name), url: TestCluster.url(database: String(name)))
     }
 

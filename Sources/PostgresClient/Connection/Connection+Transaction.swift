@@ -14,7 +14,7 @@ extension Connection {
         _ body: (Connection) throws -> Result
     ) throws -> Result {
         if let isolation {
-            try self.execute(Query(sql: "BEGIN ISOLATION LEVEL \(isolation.sql)"))
+            try self.execute("BEGIN ISOLATION LEVEL \(unescaped: isolation.sql)")
         } else {
             try self.execute("BEGIN")
         }

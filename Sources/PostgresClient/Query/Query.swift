@@ -28,11 +28,15 @@ public struct Query: Sendable, Hashable, ExpressibleByStringInterpolation, Custo
         }
     }
 
-    /// Builds a query from SQL text and parameters given explicitly.
+    /// Builds a query from raw SQL text and parameters given explicitly — for statements the
+    /// program assembles itself (import formats, catalog-driven tests). The label says what the
+    /// text is; the safe way for everything else is string interpolation, where values become
+    /// bound parameters and raw fragments need `\(unescaped:)`. Not public: only this package
+    /// may splice SQL.
     /// - Parameters:
     ///   - sql: the statement, with `$1`... placeholders for `bindings`.
     ///   - bindings: the values, in placeholder order.
-    public init(sql: String, bindings: [Binding] = []) {
+    package init(unescaped sql: String, bindings: [Binding] = []) {
         self.sql = sql
         self.bindings = bindings
     }

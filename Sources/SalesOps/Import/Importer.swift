@@ -85,11 +85,11 @@ public struct Importer {
         return try self.connection.withTenant(orgID) { session in
             let reader = CSVReader(handle: handle, limits: self.limits)
             let header = try self.readHeader(reader, definition: definition, fileName: fileName)
-            try session.connection.execute(Query(sql: Self.stagingTableSQL(definition)))
+            try session.connection.execute(Query(unescaped: Self.stagingTableSQL(definition)))
             var problems = ImportProblemLog()
             var rows = 0
             let copyColumns = (["line"] + definition.columns.map(\.name)).joined(separator: ", ")
-            try session.connection.copyIn(Query(sql: "COPY import_staging (\(copyColumns)) FROM STDIN")) { writer in
+            try session.connection.copyIn("COPY import_staging (\(unescaped: copyColumns)) FROM STDIN") { writer in
                 var line: [UInt8] = []
                 line.reserveCapacity(512)
                 var columnNames = [String?](repeating: nil, count: (header.compactMap { $0 }.max() ?? -1) + 1)
@@ -114,7 +114,7 @@ public struct Importer {
             var inserted = 0
             var updated = 0
             for write in definition.writes {
-                let result = try session.connection.query(Query(sql: write, bindings: [Self.orgBinding(orgID)]))
+                let result = try session.connection.query(Query(unescaped: write, bindings: [Self.orgBinding(orgID)]))
                 for row in result.rows {
                     inserted += try row.decode("inserted", as: Int.self)
                     updated += try row.decode("updated", as: Int.self)
@@ -240,7 +240,7 @@ public struct Importer {
             ORDER BY line, column_name
             LIMIT \(ImportFailure.reportLimit)
             """
-        let rows = try connection.query(Query(sql: sql, bindings: [Self.orgBinding(orgID)])).rows
+        let rows = try connection.query(Query(unescaped: sql, bindings: [Self.orgBinding(orgID)])).rows
         guard let first = rows.first else { return }
         let problems = try rows.map { row in
             ImportProblem(line: try row.decode("line"), column: try row.decode("column_name"),

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// The metrics that decompose into additive daily components: deals and revenue, leads, and
 /// activity counts (SPEC §5.2).
 ///
@@ -10,7 +12,7 @@
 /// Like every family, it reads the run's temporary tables (see `KPIMaterializer`) and writes
 /// `kpi_new_facts`; `$1` is the org id and `$2` the org's time zone.
 enum AdditiveMetrics {
-    static let family = MetricFamily(name: "additive", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "additive", target: .metrics, metrics: metrics, query: query)
 
     /// The metrics this family writes, in catalogue order.
     static let metrics = [
@@ -21,17 +23,18 @@ enum AdditiveMetrics {
         "proposals_sent", "demo_to_close_rate", "meeting_acceptance_rate",
     ]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH events (day, rep_id, created, won, lost, revenue, expansion, annualized, cycle_days, new_leads, responded,
                      response_minutes, mqls, sqls, conversions, conversions_with_mql, conversions_with_sql, activities, calls,
                      emails, meetings, demos, proposals_sent, meetings_accepted, replies) AS (
-            SELECT (d.created_at AT TIME ZONE $2)::date, d.owner_rep_id, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (d.created_at AT TIME ZONE \(org.timeZone))::date, d.owner_rep_id, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                    0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.deals d, kpi_window w
-            WHERE d.org_id = $1 AND d.created_at >= w.low AND d.created_at < w.high
+            WHERE d.org_id = \(org.id) AND d.created_at >= w.low AND d.created_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (d.closed_at AT TIME ZONE $2)::date, d.owner_rep_id, 0,
+            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date, d.owner_rep_id, 0,
                    count(*) FILTER (WHERE d.stage_kind = 'won'), count(*) FILTER (WHERE d.stage_kind = 'lost'),
                    coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won'), 0),
                    coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won' AND d.type IN ('upsell', 'cross_sell')), 0),
@@ -39,43 +42,43 @@ enum AdditiveMetrics {
                    coalesce(sum(extract(epoch FROM d.closed_at - d.created_at) / 86400) FILTER (WHERE d.stage_kind = 'won'), 0),
                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.deals d, kpi_window w
-            WHERE d.org_id = $1 AND d.closed_at >= w.low AND d.closed_at < w.high
+            WHERE d.org_id = \(org.id) AND d.closed_at >= w.low AND d.closed_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (l.created_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0,
                    count(*), count(l.first_response_at),
                    coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0),
                    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
-            WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
+            WHERE l.org_id = \(org.id) AND l.created_at >= w.low AND l.created_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (l.mql_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (l.mql_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                    count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
-            WHERE l.org_id = $1 AND l.mql_at >= w.low AND l.mql_at < w.high
+            WHERE l.org_id = \(org.id) AND l.mql_at >= w.low AND l.mql_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (l.sql_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (l.sql_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                    0, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
-            WHERE l.org_id = $1 AND l.sql_at >= w.low AND l.sql_at < w.high
+            WHERE l.org_id = \(org.id) AND l.sql_at >= w.low AND l.sql_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (l.converted_at AT TIME ZONE $2)::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (l.converted_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                    0, 0, count(*), count(l.mql_at), count(l.sql_at), 0, 0, 0, 0, 0, 0, 0, 0
             FROM salesops.leads l, kpi_window w
-            WHERE l.org_id = $1 AND l.converted_at >= w.low AND l.converted_at < w.high
+            WHERE l.org_id = \(org.id) AND l.converted_at >= w.low AND l.converted_at < w.high
             GROUP BY 1, 2
             UNION ALL
-            SELECT (x.occurred_at AT TIME ZONE $2)::date, x.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date, x.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                    count(*), count(*) FILTER (WHERE x.kind = 'call'), count(*) FILTER (WHERE x.kind = 'email'),
                    count(*) FILTER (WHERE x.kind = 'meeting'), count(*) FILTER (WHERE x.kind = 'demo'),
                    count(*) FILTER (WHERE x.kind = 'proposal'),
                    count(*) FILTER (WHERE x.kind = 'meeting' AND x.outcome = 'accepted'),
                    count(*) FILTER (WHERE x.outcome IN ('positive_reply', 'negative_reply'))
             FROM salesops.activities x, kpi_window w
-            WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+            WHERE x.org_id = \(org.id) AND x.occurred_at >= w.low AND x.occurred_at < w.high
             GROUP BY 1, 2
         ), daily AS (
             SELECT day, COALESCE(rep_id, 0) AS rep_id,
@@ -138,4 +141,5 @@ enum AdditiveMetrics {
         ) AS m (metric, value, numerator, denominator)
         WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
         """
+    }
 }

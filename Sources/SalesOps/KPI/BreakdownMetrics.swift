@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// Breakdowns (SPEC §5.2), every period kind and scope, into `kpi_new_breakdown_facts`:
 /// `revenue` and `deals_won` by `region` and `source` (of the account), `product` and
 /// `deal_type` (of the deal); `new_leads` by `lead_source`; and `leads` created by e by
@@ -5,39 +7,40 @@
 /// A null key is `(none)`. The lifecycle snapshot counts moves between stages and sums them
 /// up to each stop, so its cost follows the leads once, not once per stop.
 enum BreakdownMetrics {
-    static let family = MetricFamily(name: "breakdowns", target: .breakdowns, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "breakdowns", target: .breakdowns, metrics: metrics, query: query)
 
     static let metrics = ["revenue", "deals_won", "new_leads", "leads"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH won AS (
-            SELECT (d.closed_at AT TIME ZONE $2)::date AS day, d.owner_rep_id AS rep_id, d.amount, d.product, d.type,
+            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day, d.owner_rep_id AS rep_id, d.amount, d.product, d.type,
                    a.region, a.source
             FROM salesops.deals d
             CROSS JOIN kpi_window w
             JOIN salesops.accounts a ON a.org_id = d.org_id AND a.id = d.account_id
-            WHERE d.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= w.low AND d.closed_at < w.high
+            WHERE d.org_id = \(org.id) AND d.stage_kind = 'won' AND d.closed_at >= w.low AND d.closed_at < w.high
         ), deal_keys AS (
             SELECT won.day, won.rep_id, won.amount, k.dimension, coalesce(k.key, '(none)') AS key
             FROM won
             CROSS JOIN LATERAL (VALUES ('region', won.region), ('source', won.source), ('product', won.product),
                                        ('deal_type', won.type)) AS k (dimension, key)
         ), new_leads AS (
-            SELECT (l.created_at AT TIME ZONE $2)::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
                    coalesce(l.source, '(none)') AS key
             FROM salesops.leads l CROSS JOIN kpi_window w
-            WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
+            WHERE l.org_id = \(org.id) AND l.created_at >= w.low AND l.created_at < w.high
         ), lead_milestones AS (
             -- Each lead's milestones as local days, none before its creation day, ranked by
             -- how far they go: a lead is in the furthest stage it has reached.
             SELECT l.id, COALESCE(l.owner_rep_id, 0) AS rep_id, greatest(m.day, c.day) AS day, m.rank
             FROM salesops.leads l
             CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (SELECT (l.created_at AT TIME ZONE $2)::date AS day) c
-            CROSS JOIN LATERAL (VALUES (c.day, 0), ((l.mql_at AT TIME ZONE $2)::date, 1), ((l.sql_at AT TIME ZONE $2)::date, 2),
-                                       ((l.converted_at AT TIME ZONE $2)::date, 3),
-                                       ((l.disqualified_at AT TIME ZONE $2)::date, 4)) AS m (day, rank)
-            WHERE l.org_id = $1 AND l.created_at < w.high AND m.day IS NOT NULL
+            CROSS JOIN LATERAL (SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day) c
+            CROSS JOIN LATERAL (VALUES (c.day, 0), ((l.mql_at AT TIME ZONE \(org.timeZone))::date, 1), ((l.sql_at AT TIME ZONE \(org.timeZone))::date, 2),
+                                       ((l.converted_at AT TIME ZONE \(org.timeZone))::date, 3),
+                                       ((l.disqualified_at AT TIME ZONE \(org.timeZone))::date, 4)) AS m (day, rank)
+            WHERE l.org_id = \(org.id) AND l.created_at < w.high AND m.day IS NOT NULL
         ), lead_stages AS (
             -- The stage each lead is in from each milestone day on, and the stage it was in before.
             SELECT rep_id, day, rank, lag(rank) OVER (PARTITION BY id ORDER BY day) AS previous_rank
@@ -93,4 +96,5 @@ enum BreakdownMetrics {
         JOIN kpi_rep_scopes s ON s.rep_id = l.rep_id
         GROUP BY 1, 2, 3, 4, 6
         """
+    }
 }

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// Customer metrics (SPEC §5.2, Customers). An account is a customer at the end of day x when
 /// its first won deal closed on or before x and it has not churned by x. Customer metrics
 /// count toward the account's owner; `average_revenue_per_account` is attributed like deals
@@ -13,25 +15,26 @@
 /// (first wins, churns) join each event to the periods containing its day. Neither pairs
 /// every account with every period.
 enum CustomerMetrics {
-    static let family = MetricFamily(name: "customers", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "customers", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = [
         "new_customers", "referral_customers", "churned_customers", "customers_start", "customers_end", "churn_rate",
         "retention_rate", "repeat_customer_rate", "average_revenue_per_account", "customer_lifetime_value",
     ]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH won AS (
-            SELECT d.account_id, d.owner_rep_id AS deal_rep_id, d.amount, (d.closed_at AT TIME ZONE $2)::date AS day
+            SELECT d.account_id, d.owner_rep_id AS deal_rep_id, d.amount, (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day
             FROM salesops.deals d
-            WHERE d.org_id = $1 AND d.stage_kind = 'won'
+            WHERE d.org_id = \(org.id) AND d.stage_kind = 'won'
         ), accounts AS (
             SELECT a.id AS account_id, COALESCE(a.owner_rep_id, 0) AS rep_id, a.referred_by_id IS NOT NULL AS referred,
-                   w.first_won_day, w.second_won_day, (a.churned_at AT TIME ZONE $2)::date AS churn_day
+                   w.first_won_day, w.second_won_day, (a.churned_at AT TIME ZONE \(org.timeZone))::date AS churn_day
             FROM salesops.accounts a
             JOIN (SELECT account_id, min(day) AS first_won_day, (array_agg(day ORDER BY day))[2] AS second_won_day
                   FROM won GROUP BY account_id) AS w ON w.account_id = a.id
-            WHERE a.org_id = $1
+            WHERE a.org_id = \(org.id)
         ), snapshot_days AS (
             -- The days whose end a period's snapshots look at: before its start, its stop, and
             -- for lifetime value (months, quarters, years) 365 days before its stop.
@@ -142,4 +145,5 @@ enum CustomerMetrics {
         LEFT JOIN customer_counts q USING (period_kind, period_start, scope_kind, scope_id)
         WHERE l.revenue <> 0
         """
+    }
 }

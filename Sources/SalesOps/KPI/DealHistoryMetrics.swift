@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// Deal metrics that look beyond one period's events (SPEC §5.2, Deals and revenue; Activities):
 ///
 /// - `touches_per_won_deal`: activities linked to deals won in P and occurring by the close,
@@ -5,11 +7,12 @@
 /// - `revenue_growth_rate`: revenue of P against the previous period Q of the same kind, all
 ///   of Q when P is complete, else Q's first (e − ps + 1) days, capped at Q's end.
 enum DealHistoryMetrics {
-    static let family = MetricFamily(name: "deal history", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "deal history", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["revenue_growth_rate", "touches_per_won_deal"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH comparisons AS (
             SELECT p.period_kind, p.period_start, p.stop, previous.start AS q_start,
                    CASE WHEN p.stop = p.period_end THEN p.period_start - 1
@@ -19,11 +22,11 @@ enum DealHistoryMetrics {
                     WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'
                     WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date AS start) AS previous
         ), won AS (
-            SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, (d.closed_at AT TIME ZONE $2)::date AS day
+            SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day
             FROM salesops.deals d
-            CROSS JOIN (SELECT (min(q_start)::timestamp AT TIME ZONE $2) AS low, ((max(stop) + 1)::timestamp AT TIME ZONE $2) AS high
+            CROSS JOIN (SELECT (min(q_start)::timestamp AT TIME ZONE \(org.timeZone)) AS low, ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS high
                         FROM comparisons) AS bounds
-            WHERE d.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= bounds.low AND d.closed_at < bounds.high
+            WHERE d.org_id = \(org.id) AND d.stage_kind = 'won' AND d.closed_at >= bounds.low AND d.closed_at < bounds.high
         ), growth AS (
             SELECT c.period_kind, c.period_start, s.scope_kind, s.scope_id,
                    coalesce(sum(w.amount) FILTER (WHERE w.day BETWEEN c.period_start AND c.stop), 0) AS current,
@@ -35,7 +38,7 @@ enum DealHistoryMetrics {
         ), touched AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
                    sum((SELECT count(*) FROM salesops.activities x
-                        WHERE x.org_id = $1 AND x.deal_id = w.id AND x.occurred_at <= w.closed_at)) AS touches,
+                        WHERE x.org_id = \(org.id) AND x.deal_id = w.id AND x.occurred_at <= w.closed_at)) AS touches,
                    count(*) AS won
             FROM won w
             JOIN kpi_day_periods p ON p.day = w.day
@@ -51,4 +54,5 @@ enum DealHistoryMetrics {
         SELECT period_kind, period_start, scope_kind, scope_id, 'touches_per_won_deal', touches::numeric / won, touches, won
         FROM touched
         """
+    }
 }

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// Values across families, computed from the facts the other families wrote in this run
 /// (a missing count or sum reads as 0, a missing ratio or average as null):
 /// `cost_per_lead`, `romi`, `customer_acquisition_cost` and `clv_to_cac` (org scope;
@@ -5,11 +7,12 @@
 /// `pipeline_velocity` (every scope): open_opportunities × win_rate / 100 ×
 /// average_deal_size / sales_cycle_days, null when a part is null or the cycle is 0.
 enum DerivedMetrics {
-    static let family = MetricFamily(name: "derived", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "derived", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["pipeline_velocity", "customer_acquisition_cost", "cost_per_lead", "romi", "clv_to_cac"]
 
-    static let sql = """
+    static func query(_: FamilyInput) -> Query {
+        """
         WITH org_facts AS (
             SELECT period_kind, period_start,
                    coalesce(sum(value) FILTER (WHERE metric = 'marketing_spend'), 0) AS marketing,
@@ -32,7 +35,6 @@ enum DerivedMetrics {
             ('clv_to_cac', f.lifetime_value / NULLIF((f.marketing + f.sales) / NULLIF(f.new_customers, 0), 0), NULL, NULL)
         ) AS m (metric, value, numerator, denominator)
         WHERE (coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0)
-          AND $1::bigint IS NOT NULL AND $2::text IS NOT NULL
         UNION ALL
         SELECT period_kind, period_start, scope_kind, scope_id, 'pipeline_velocity',
                open_deals * win_rate / 100 * deal_size / NULLIF(cycle_days, 0), NULL, NULL
@@ -47,4 +49,5 @@ enum DerivedMetrics {
         ) AS parts
         WHERE open_deals * win_rate * deal_size / NULLIF(cycle_days, 0) <> 0
         """
+    }
 }

@@ -34,34 +34,37 @@ struct FactTable: Sendable {
         let keys = self.keyColumns.joined(separator: ", ")
         let values = self.valueColumns.joined(separator: ", ")
         let sameKey = self.keyColumns.map { "n.\($0) = f.\($0)" }.joined(separator: " AND ")
-        let removed = try connection.execute(Query(sql: """
-            DELETE FROM \(self.table) f USING kpi_periods p
-            WHERE f.org_id = $1 AND f.period_kind = p.period_kind AND f.period_start = p.period_start
-              AND NOT EXISTS (SELECT 1 FROM \(self.newFacts) n WHERE \(sameKey))
-            """, bindings: [.init(text: String(orgID), type: .int8)]))
+        let table = self.table, newFacts = self.newFacts
+        let removed = try connection.execute("""
+            DELETE FROM \(unescaped: table) f USING kpi_periods p
+            WHERE f.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newFacts) n WHERE \(unescaped: sameKey))
+            """)
         // One anti-join finds the new and changed rows; on a rerun over unchanged data, none.
         // Materialization holds the org's lock, so no other writer races the statements that
         // apply them: changed rows are updated and missing ones inserted without an upsert.
-        let changes = "\(self.newFacts)_changes"
+        let changes = "\(newFacts)_changes"
         let sameValues = self.valueColumns.map { "f.\($0) IS NOT DISTINCT FROM n.\($0)" }.joined(separator: " AND ")
-        let written = try connection.execute(Query(sql: """
-            CREATE TEMPORARY TABLE \(changes) ON COMMIT DROP AS
-            SELECT * FROM \(self.newFacts) n
-            WHERE NOT EXISTS (SELECT 1 FROM \(self.table) f WHERE f.org_id = $1 AND \(sameKey) AND \(sameValues))
-            """, bindings: [.init(text: String(orgID), type: .int8)]))
+        let assignments = self.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", ")
+        let written = try connection.execute("""
+            CREATE TEMPORARY TABLE \(unescaped: changes) ON COMMIT DROP AS
+            SELECT * FROM \(unescaped: newFacts) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
+                              WHERE f.org_id = \(orgID) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
+            """)
         guard written > 0 else { return removed }
         try connection.execute("ANALYZE \(unescaped: changes)")
-        try connection.execute(Query(sql: """
-            UPDATE \(self.table) f SET \(self.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", "))
-            FROM \(changes) n
-            WHERE f.org_id = $1 AND \(sameKey)
-            """, bindings: [.init(text: String(orgID), type: .int8)]))
-        try connection.execute(Query(sql: """
-            INSERT INTO \(self.table) (org_id, \(keys), \(values))
-            SELECT $1, \(keys), \(values) FROM \(changes) n
-            WHERE NOT EXISTS (SELECT 1 FROM \(self.table) f WHERE f.org_id = $1 AND \(sameKey))
-            ORDER BY \(keys)
-            """, bindings: [.init(text: String(orgID), type: .int8)]))
+        try connection.execute("""
+            UPDATE \(unescaped: table) f SET \(unescaped: assignments)
+            FROM \(unescaped: changes) n
+            WHERE f.org_id = \(orgID) AND \(unescaped: sameKey)
+            """)
+        try connection.execute("""
+            INSERT INTO \(unescaped: table) (org_id, \(unescaped: keys), \(unescaped: values))
+            SELECT \(orgID), \(unescaped: keys), \(unescaped: values) FROM \(unescaped: changes) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(orgID) AND \(unescaped: sameKey))
+            ORDER BY \(unescaped: keys)
+            """)
         return removed + written
     }
 }

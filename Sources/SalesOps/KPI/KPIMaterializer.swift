@@ -90,7 +90,7 @@ public struct KPIMaterializer {
                        ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timezone)) AS high
                 FROM kpi_periods
                 """)
-            try connection.execute(Query(sql: Self.repScopesSQL, bindings: [.init(text: String(org.id), type: .int8)]))
+            try connection.execute(Self.repScopes(orgID: org.id))
             try connection.execute("""
                 CREATE TEMPORARY TABLE kpi_day_periods ON COMMIT DROP AS
                 SELECT day::date AS day, p.period_kind, p.period_start
@@ -116,9 +116,7 @@ public struct KPIMaterializer {
             let clock = ContinuousClock()
             for family in Self.families {
                 let started = clock.now
-                let rows = try connection.execute(Query(sql: family.sql, bindings: [
-                    .init(text: String(org.id), type: .int8), .init(text: org.timezone, type: .text),
-                ]))
+                let rows = try connection.execute(family.query(FamilyInput(id: org.id, timeZone: org.timezone)))
                 connection.logger.debug("kpi: family computed", metadata: [
                     "org": "\(org.slug)", "family": "\(family.name)", "rows": "\(rows)", "elapsed": "\(clock.now - started)",
                 ])
@@ -159,8 +157,8 @@ public struct KPIMaterializer {
     /// `kpi_day_periods` (each local day with every period it counts toward, for equality joins),
     /// `kpi_window` (the instants `low` ..< `high` the periods span) and `kpi_rep_scopes` (each
     /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
-    /// `$1` is the org id, `$2` its time zone. The derived family runs last: it reads the
-    /// others' facts.
+    /// Each binds the org's id and time zone as it needs them. The derived family runs last: it
+    /// reads the others' facts.
     static let families: [MetricFamily] = [
         AdditiveMetrics.family, ProspectMetrics.family, DealHistoryMetrics.family, PipelineSnapshotMetrics.family,
         CustomerMetrics.family, SurveyMetrics.family, SalesTeamMetrics.family, SpendMetrics.family, QuotaMetrics.family,
@@ -195,22 +193,24 @@ public struct KPIMaterializer {
 
     /// Every scope each rep counts toward: itself, its current team and that team's
     /// ancestors, and the org. Rep 0 stands for unattributed items, which count toward the
-    /// org only. `$1` is the org id.
-    static let repScopesSQL = """
+    /// org only.
+    static func repScopes(orgID: Int64) -> Query {
+        """
         CREATE TEMPORARY TABLE kpi_rep_scopes ON COMMIT DROP AS
         WITH RECURSIVE ancestry (rep_id, team_id) AS (
-            SELECT id, team_id FROM salesops.reps WHERE org_id = $1 AND team_id IS NOT NULL
+            SELECT id, team_id FROM salesops.reps WHERE org_id = \(orgID) AND team_id IS NOT NULL
             UNION
             SELECT a.rep_id, t.parent_id
             FROM ancestry a
-            JOIN salesops.teams t ON t.org_id = $1 AND t.id = a.team_id
+            JOIN salesops.teams t ON t.org_id = \(orgID) AND t.id = a.team_id
             WHERE t.parent_id IS NOT NULL
         )
-        SELECT id AS rep_id, 'rep'::text AS scope_kind, id AS scope_id FROM salesops.reps WHERE org_id = $1
+        SELECT id AS rep_id, 'rep'::text AS scope_kind, id AS scope_id FROM salesops.reps WHERE org_id = \(orgID)
         UNION ALL SELECT rep_id, 'team', team_id FROM ancestry
-        UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = $1
+        UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = \(orgID)
         UNION ALL SELECT 0, 'org', 0
         """
+    }
 }
 
 /// Defects of the KPI engine itself (exit 70), as opposed to bad input.

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// One metric family: a set-based statement that computes its metrics into one of the run's
 /// new-fact tables. A family is declared once, in its own file, and everything else that
 /// names metrics is derived from the declarations: the materializer's run order, the
@@ -21,6 +23,13 @@ struct MetricFamily: Sendable {
     var target: Target
     /// Every metric name the statement may write.
     var metrics: [String]
-    /// The statement; it reads the run's temporary tables, `$1` is the org id and `$2` its time zone.
-    var sql: String
+    /// The statement for an org; it reads the run's temporary tables and binds only the
+    /// inputs it uses.
+    var query: @Sendable (FamilyInput) -> Query
+}
+
+/// What a family's statement may bind: the org's id and its IANA time zone (local days).
+struct FamilyInput: Sendable {
+    var id: Int64
+    var timeZone: String
 }

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// The open pipeline at the end of each period's stop day e (SPEC §5.2): `open_opportunities`,
 /// `open_pipeline_amount` and `weighted_pipeline_amount`.
 ///
@@ -12,38 +14,39 @@
 /// day after their last; a running sum of those changes per rep, read at each stop, is the
 /// snapshot there.
 enum PipelineSnapshotMetrics {
-    static let family = MetricFamily(name: "pipeline snapshots", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "pipeline snapshots", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["open_opportunities", "open_pipeline_amount", "weighted_pipeline_amount"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH bounds AS (
             SELECT min(stop) AS first_stop, max(stop) AS last_stop,
-                   ((min(stop) + 1)::timestamp AT TIME ZONE $2) AS first_stop_end,
-                   ((max(stop) + 1)::timestamp AT TIME ZONE $2) AS last_stop_end
+                   ((min(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS first_stop_end,
+                   ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS last_stop_end
             FROM kpi_periods
         ), candidates AS (
             SELECT d.id, d.owner_rep_id, d.amount, d.stage_id, d.created_at, d.closed_at
             FROM salesops.deals d, bounds b
-            WHERE d.org_id = $1 AND d.closed_at IS NULL AND d.created_at < b.last_stop_end
+            WHERE d.org_id = \(org.id) AND d.closed_at IS NULL AND d.created_at < b.last_stop_end
             UNION ALL
             SELECT d.id, d.owner_rep_id, d.amount, d.stage_id, d.created_at, d.closed_at
             FROM salesops.deals d, bounds b
-            WHERE d.org_id = $1 AND d.closed_at >= b.first_stop_end AND d.created_at < b.last_stop_end
+            WHERE d.org_id = \(org.id) AND d.closed_at >= b.first_stop_end AND d.created_at < b.last_stop_end
         ), open_deals AS (
             -- The days each deal is open, [open_from, open_until), from the first stop on.
             SELECT c.id, c.owner_rep_id AS rep_id, c.amount, c.stage_id,
-                   greatest((c.created_at AT TIME ZONE $2)::date, b.first_stop) AS open_from,
-                   coalesce((c.closed_at AT TIME ZONE $2)::date, 'infinity') AS open_until
+                   greatest((c.created_at AT TIME ZONE \(org.timeZone))::date, b.first_stop) AS open_from,
+                   coalesce((c.closed_at AT TIME ZONE \(org.timeZone))::date, 'infinity') AS open_until
             FROM candidates c, bounds b
         ), changes AS (
-            SELECT x.deal_id, (x.changed_at AT TIME ZONE $2)::date AS day, x.from_stage_id, x.to_stage_id,
+            SELECT x.deal_id, (x.changed_at AT TIME ZONE \(org.timeZone))::date AS day, x.from_stage_id, x.to_stage_id,
                    row_number() OVER (PARTITION BY x.deal_id ORDER BY x.changed_at, x.id) AS nth,
-                   row_number() OVER (PARTITION BY x.deal_id, (x.changed_at AT TIME ZONE $2)::date
+                   row_number() OVER (PARTITION BY x.deal_id, (x.changed_at AT TIME ZONE \(org.timeZone))::date
                                       ORDER BY x.changed_at DESC, x.id DESC) AS nth_from_day_end
             FROM salesops.deal_stage_changes x
             JOIN open_deals o ON o.id = x.deal_id
-            WHERE x.org_id = $1
+            WHERE x.org_id = \(org.id)
         ), stages_held AS (
             -- The stage a deal holds from a local day on: before its first change, the from-stage
             -- of its earliest change (else its current stage); from a change day, the to-stage of
@@ -66,7 +69,7 @@ enum PipelineSnapshotMetrics {
                    o.amount * g.probability / 100
             FROM stage_spans s
             JOIN open_deals o ON o.id = s.deal_id
-            JOIN salesops.stages g ON g.org_id = $1 AND g.id = s.stage_id
+            JOIN salesops.stages g ON g.org_id = \(org.id) AND g.id = s.stage_id
         ), changes_by_day AS (
             SELECT t.rep_id, e.day, sum(e.sign * t.deals) AS deals, sum(e.sign * t.amount) AS amount,
                    sum(e.sign * t.weighted) AS weighted, false AS is_stop
@@ -101,4 +104,5 @@ enum PipelineSnapshotMetrics {
         ) AS m (metric, value)
         WHERE m.value <> 0
         """
+    }
 }

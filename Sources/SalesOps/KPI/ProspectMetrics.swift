@@ -1,21 +1,24 @@
+import PostgresClient
+
 /// `prospects_contacted`, `positive_reply_rate` and `negative_reply_rate` (SPEC §5.2,
 /// Activities): distinct prospects per scope, where a prospect is the activity's lead if set,
 /// else its account; activities with neither touch no prospect.
 enum ProspectMetrics {
-    static let family = MetricFamily(name: "prospects", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "prospects", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["prospects_contacted", "positive_reply_rate", "negative_reply_rate"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH touches AS (
             -- One row per local day, rep and prospect (a lead as 2 × id, an account as 2 × id + 1),
             -- with whether any of those activities got a positive or a negative reply.
-            SELECT (x.occurred_at AT TIME ZONE $2)::date AS day, x.rep_id,
+            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date AS day, x.rep_id,
                    CASE WHEN x.lead_id IS NOT NULL THEN x.lead_id * 2 ELSE x.account_id * 2 + 1 END AS prospect,
                    bool_or(x.outcome = 'positive_reply') AS positive, bool_or(x.outcome = 'negative_reply') AS negative
             FROM salesops.activities x
             CROSS JOIN kpi_window w
-            WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+            WHERE x.org_id = \(org.id) AND x.occurred_at >= w.low AND x.occurred_at < w.high
               AND (x.lead_id IS NOT NULL OR x.account_id IS NOT NULL)
             GROUP BY 1, 2, 3
         ), reached AS (
@@ -40,6 +43,7 @@ enum ProspectMetrics {
             ('positive_reply_rate', 100 * c.positive::numeric / c.contacted, c.positive, c.contacted),
             ('negative_reply_rate', 100 * c.negative::numeric / c.contacted, c.negative, c.contacted)
         ) AS m (metric, value, numerator, denominator)
-        WHERE $2::text IS NOT NULL
+        WHERE \(org.timeZone)::text IS NOT NULL
         """
+    }
 }

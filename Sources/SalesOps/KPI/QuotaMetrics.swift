@@ -1,18 +1,21 @@
+import PostgresClient
+
 /// `reps_at_quota_rate` (SPEC §5.2, Quotas), team and org scopes: of the reps with a `revenue`
 /// target for exactly this period, the share whose attainment (their revenue fact of this run,
 /// 0 when missing, over the target) is at least 100. Runs after the revenue facts exist.
 enum QuotaMetrics {
-    static let family = MetricFamily(name: "quotas", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "quotas", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["reps_at_quota_rate"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH rep_targets AS (
             SELECT t.rep_id, b.period_kind, b.period_start, t.value AS target
             FROM salesops.targets t
             JOIN salesops.orgs o ON o.id = t.org_id
             CROSS JOIN LATERAL salesops.period_bounds(t.period, o.fiscal_year_start_month) AS b
-            WHERE t.org_id = $1 AND t.scope_kind = 'rep' AND t.metric = 'revenue'
+            WHERE t.org_id = \(org.id) AND t.scope_kind = 'rep' AND t.metric = 'revenue'
         ), judged AS (
             SELECT r.period_kind, r.period_start, r.rep_id,
                    coalesce(100 * coalesce(f.value, 0) / NULLIF(r.target, 0) >= 100, false) AS at_quota
@@ -26,7 +29,7 @@ enum QuotaMetrics {
                100 * count(*) FILTER (WHERE j.at_quota)::numeric / count(*), count(*) FILTER (WHERE j.at_quota), count(*)
         FROM judged j
         JOIN kpi_rep_scopes s ON s.rep_id = j.rep_id AND s.scope_kind <> 'rep'
-        WHERE $2::text IS NOT NULL
         GROUP BY 1, 2, 3, 4
         """
+    }
 }

@@ -1,21 +1,24 @@
+import PostgresClient
+
 /// Headcount, turnover, retention, tenure and ramp-up (SPEC §5.2, Sales team), at team and
 /// org scope; reps count toward their current team. A rep is active on day x when
 /// hired_on ≤ x and (left_on is null or left_on > x).
 enum SalesTeamMetrics {
-    static let family = MetricFamily(name: "sales team", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "sales team", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = [
         "headcount_start", "headcount_end", "reps_left", "rep_turnover_rate", "rep_retention_rate",
         "average_tenure_days", "ramp_up_days",
     ]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH reps AS (
             SELECT r.id, r.hired_on, r.left_on,
-                   (SELECT (min(x.occurred_at) AT TIME ZONE $2)::date FROM salesops.activities x
-                    WHERE x.org_id = $1 AND x.rep_id = r.id) AS first_activity_day
+                   (SELECT (min(x.occurred_at) AT TIME ZONE \(org.timeZone))::date FROM salesops.activities x
+                    WHERE x.org_id = \(org.id) AND x.rep_id = r.id) AS first_activity_day
             FROM salesops.reps r
-            WHERE r.org_id = $1
+            WHERE r.org_id = \(org.id)
         ), per_rep AS (
             SELECT p.period_kind, p.period_start, r.id AS rep_id,
                    (r.hired_on <= p.period_start - 1 AND (r.left_on IS NULL OR r.left_on > p.period_start - 1)) AS active_at_start,
@@ -53,4 +56,5 @@ enum SalesTeamMetrics {
         ) AS m (metric, value, numerator, denominator)
         WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
         """
+    }
 }

@@ -1,11 +1,14 @@
+import PostgresClient
+
 /// `marketing_spend` and `sales_spend` (SPEC §5.2, Spend): org scope, months, quarters and
 /// years only; a period's spend is that of its months starting on or before its stop day.
 enum SpendMetrics {
-    static let family = MetricFamily(name: "spend", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "spend", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["marketing_spend", "sales_spend"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
         SELECT p.period_kind, p.period_start, 'org', 0, m.metric, m.value, NULL, NULL
         FROM kpi_periods p
@@ -13,9 +16,10 @@ enum SpendMetrics {
             SELECT sum(amount) FILTER (WHERE category = 'marketing') AS marketing,
                    sum(amount) FILTER (WHERE category = 'sales') AS sales
             FROM salesops.spend
-            WHERE org_id = $1 AND month BETWEEN p.period_start AND p.stop
+            WHERE org_id = \(org.id) AND month BETWEEN p.period_start AND p.stop
         ) s
         CROSS JOIN LATERAL (VALUES ('marketing_spend', s.marketing), ('sales_spend', s.sales)) AS m (metric, value)
-        WHERE p.period_kind IN ('month', 'quarter', 'year') AND coalesce(m.value, 0) <> 0 AND $2::text IS NOT NULL
+        WHERE p.period_kind IN ('month', 'quarter', 'year') AND coalesce(m.value, 0) <> 0
         """
+    }
 }

@@ -1,3 +1,5 @@
+import PostgresClient
+
 /// Stage metrics (SPEC §5.2, Stages), org scope, one row per stage, into `kpi_new_stage_facts`.
 ///
 /// A stay in a stage starts with a change into it and ends at the deal's next change.
@@ -5,30 +7,31 @@
 /// `stage_avg_days` averages their length and `stage_conversion_rate` is the share whose next
 /// stage is won, or open with a higher position. Only deals with a change in the window are read.
 enum StageMetrics {
-    static let family = MetricFamily(name: "stages", target: .stages, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "stages", target: .stages, metrics: metrics, query: query)
 
     static let metrics = ["stage_entries", "stage_avg_days", "stage_conversion_rate"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH moved_deals AS (
             SELECT DISTINCT c.deal_id
             FROM salesops.deal_stage_changes c CROSS JOIN kpi_window w
-            WHERE c.org_id = $1 AND c.changed_at >= w.low AND c.changed_at < w.high
+            WHERE c.org_id = \(org.id) AND c.changed_at >= w.low AND c.changed_at < w.high
         ), stays AS (
-            SELECT c.to_stage_id AS stage_id, (c.changed_at AT TIME ZONE $2)::date AS entered_day, c.changed_at,
+            SELECT c.to_stage_id AS stage_id, (c.changed_at AT TIME ZONE \(org.timeZone))::date AS entered_day, c.changed_at,
                    lead(c.changed_at) OVER deal_history AS left_at,
                    lead(c.to_stage_id) OVER deal_history AS next_stage_id
             FROM salesops.deal_stage_changes c
             JOIN moved_deals m ON m.deal_id = c.deal_id
-            WHERE c.org_id = $1
+            WHERE c.org_id = \(org.id)
             WINDOW deal_history AS (PARTITION BY c.deal_id ORDER BY c.changed_at, c.id)
         ), judged AS (
-            SELECT s.stage_id, s.entered_day, (s.left_at AT TIME ZONE $2)::date AS left_day,
+            SELECT s.stage_id, s.entered_day, (s.left_at AT TIME ZONE \(org.timeZone))::date AS left_day,
                    extract(epoch FROM s.left_at - s.changed_at) / 86400 AS days,
                    (n.kind = 'won' OR (n.kind = 'open' AND n.position > g.position)) AS advanced
             FROM stays s
-            JOIN salesops.stages g ON g.org_id = $1 AND g.id = s.stage_id
-            LEFT JOIN salesops.stages n ON n.org_id = $1 AND n.id = s.next_stage_id
+            JOIN salesops.stages g ON g.org_id = \(org.id) AND g.id = s.stage_id
+            LEFT JOIN salesops.stages n ON n.org_id = \(org.id) AND n.id = s.next_stage_id
         ), entered AS (
             SELECT p.period_kind, p.period_start, j.stage_id, count(*) AS entries
             FROM judged j JOIN kpi_day_periods p ON p.day = j.entered_day
@@ -53,4 +56,5 @@ enum StageMetrics {
         ) AS m (metric, value, numerator, denominator)
         WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
         """
+    }
 }

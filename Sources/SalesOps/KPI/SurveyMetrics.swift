@@ -1,21 +1,24 @@
+import PostgresClient
+
 /// `nps`, `csat` and `enps` over the responses in each period (SPEC §5.2, Surveys).
 ///
 /// nps and csat count toward the owner of the response's account; enps toward the
 /// response's rep, and only at team and org scope. Promoters score 9–10, detractors 0–6;
 /// csat counts scores of 4 and 5 as satisfied.
 enum SurveyMetrics {
-    static let family = MetricFamily(name: "surveys", target: .metrics, metrics: metrics, sql: sql)
+    static let family = MetricFamily(name: "surveys", target: .metrics, metrics: metrics, query: query)
 
     static let metrics = ["nps", "enps", "csat"]
 
-    static let sql = """
+    static func query(_ org: FamilyInput) -> Query {
+        """
         WITH responses AS (
-            SELECT (v.responded_at AT TIME ZONE $2)::date AS day, v.kind, v.score,
+            SELECT (v.responded_at AT TIME ZONE \(org.timeZone))::date AS day, v.kind, v.score,
                    CASE WHEN v.kind = 'enps' THEN v.rep_id ELSE a.owner_rep_id END AS rep_id
             FROM salesops.survey_responses v
             CROSS JOIN kpi_window w
             LEFT JOIN salesops.accounts a ON a.org_id = v.org_id AND a.id = v.account_id
-            WHERE v.org_id = $1 AND v.responded_at >= w.low AND v.responded_at < w.high
+            WHERE v.org_id = \(org.id) AND v.responded_at >= w.low AND v.responded_at < w.high
         ), scored AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, r.kind AS metric,
                    count(*) AS responses,
@@ -31,4 +34,5 @@ enum SurveyMetrics {
         SELECT period_kind, period_start, scope_kind, scope_id, metric, 100 * net::numeric / responses, net, responses
         FROM scored
         """
+    }
 }

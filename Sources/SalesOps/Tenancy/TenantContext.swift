@@ -22,7 +22,7 @@ extension Connection {
     public func withOrg<Result>(_ orgID: Int64, isolation: TransactionIsolation? = nil,
                                 _ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction(isolation: isolation) { connection in
-            try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))
+            try connection.execute("SET LOCAL ROLE \(unescaped: applicationRole)")
             try connection.execute("SELECT set_config('salesops.org_id', \(String(orgID)), true)")
             return try body(connection)
         }
@@ -33,7 +33,7 @@ extension Connection {
     @discardableResult
     public func withApplicationRole<Result>(_ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction { connection in
-            try connection.execute(Query(sql: "SET LOCAL ROLE \(applicationRole)"))
+            try connection.execute("SET LOCAL ROLE \(unescaped: applicationRole)")
             return try body(connection)
         }
     }
@@ -42,7 +42,7 @@ extension Connection {
     @discardableResult
     public func withSchedulerRole<Result>(_ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction { connection in
-            try connection.execute(Query(sql: "SET LOCAL ROLE \(schedulerRole)"))
+            try connection.execute("SET LOCAL ROLE \(unescaped: schedulerRole)")
             return try body(connection)
         }
     }

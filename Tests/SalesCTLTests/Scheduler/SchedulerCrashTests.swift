@@ -123,7 +123,7 @@ struct SchedulerCrashTests {
         let broken = try fixture.makeOrg("broken", timezone: "UTC", createdLocally: "2026-03-20 06:00", seededUntil: "2026-03-19")
         try fixture.makeOrg("healthy", timezone: "UTC", createdLocally: "2026-03-20 06:00", seededUntil: "2026-03-19", seed: 2)
         // Every fact write of the broken org violates a constraint (not a transient failure).
-        try fixture.connection.execute(Query(sql: """
+        try fixture.connection.execute(Query(unescaped: """
             ALTER TABLE kpi.metric_facts ADD CONSTRAINT refuse_broken CHECK (org_id <> \(broken.id)) NOT VALID
             """))
         let outcome = try fixture.runOnce(at: Self.now)

@@ -12,7 +12,7 @@ struct ReadRouteTests {
     func count(_ sql: String) throws -> Int {
         let connection = try self.fixture.connect()
         defer { connection.close() }
-        return try connection.query(Query(sql: sql, bindings: [.init(text: String(self.fixture.orgA.id), type: .int8)])).rows[0].decode("n")
+        return try connection.query(Query(unescaped: sql, bindings: [.init(text: String(self.fixture.orgA.id), type: .int8)])).rows[0].decode("n")
     }
 
     func number(_ value: Any?) -> Decimal? {

@@ -15,7 +15,7 @@ struct WriteRouteTests {
     func scalar(_ sql: String) throws -> String? {
         let connection = try self.fixture.connect()
         defer { connection.close() }
-        return try connection.query(Query(sql: sql, bindings: [.init(text: String(self.fixture.orgW.id), type: .int8)]))
+        return try connection.query(Query(unescaped: sql, bindings: [.init(text: String(self.fixture.orgW.id), type: .int8)]))
             .rows.first?.decode("v")
     }
 

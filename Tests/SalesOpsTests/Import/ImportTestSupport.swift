@@ -38,7 +38,7 @@ enum ImportFixture {
                 """).rows.map { try $0.decode("relname", as: String.self) }
             var digests: [String: String] = [:]
             for table in tables {
-                digests[table] = try connection.query(Query(sql: """
+                digests[table] = try connection.query(Query(unescaped: """
                     SELECT count(*) || ':' || coalesce(md5(string_agg(t::text, '|' ORDER BY t::text)), '') AS digest
                     FROM salesops.\(table) t
                     """)).rows[0].decode("digest")

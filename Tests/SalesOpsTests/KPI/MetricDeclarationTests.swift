@@ -62,7 +62,7 @@ struct MetricDeclarationTests {
         var materializer = KPIMaterializer(connection: connection)
         materializer.afterFamily = { name in
             let family = try #require(KPIMaterializer.families.first { $0.name == name })
-            let all = Set(try connection.query(Query(sql: "SELECT DISTINCT metric FROM \(tables[family.target]!)")).rows
+            let all = Set(try connection.query(Query(unescaped: "SELECT DISTINCT metric FROM \(tables[family.target]!)")).rows
                 .map { try $0.decode("metric", as: String.self) })
             written.record(family: name, target: family.target, all: all)
         }

@@ -32,7 +32,7 @@ struct SnapshotDefinitionTests {
     /// `scopes` (rep_id, scope_kind, scope_id: each rep at rep and org scope, rep 0 at org scope).
     static func compare(_ expected: String, metrics: [String], connection: Connection, org: Org) throws -> (mismatches: Int, expected: Int) {
         try connection.withOrg(org.id) { connection in
-            let row = try connection.query(Query(sql: """
+            let row = try connection.query(Query(unescaped: """
                 WITH periods AS (
                     SELECT period_kind, period_start, LEAST(period_end, as_of) AS stop FROM kpi.materialized_periods
                     WHERE as_of = DATE '\(Self.asOf)'

@@ -28,7 +28,7 @@ struct YearZeroTargetTests {
                 INSERT INTO salesops.targets (org_id, scope_kind, metric, period, value) VALUES (\(org.id), 'org', 'revenue', '0000-Q1', 5)
                 """)
         }
-        try connection.execute(Query(sql: current))
+        try connection.execute(Query(unescaped: current))
         let day = LocalDate("2026-11-20")!
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: day, to: day)
         let rows: [String] = try connection.withOrg(org.id) { connection in

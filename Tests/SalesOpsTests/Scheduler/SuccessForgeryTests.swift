@@ -40,16 +40,16 @@ struct SuccessForgeryTests {
             UPDATE salesops.scheduler_runs SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = 0
             WHERE org_id = \(org.id) AND night = '2026-11-19' AND lease_token = '\(token.uuidString.lowercased())'
             """
-        #expect(throws: PostgresError.self) { try connection.withOrg(org.id) { try $0.execute(Query(sql: mark)) } }
-        #expect(throws: PostgresError.self) { try connection.withSchedulerRole { try $0.execute(Query(sql: mark)) } }
+        #expect(throws: PostgresError.self) { try connection.withOrg(org.id) { try $0.execute(Query(unescaped: mark)) } }
+        #expect(throws: PostgresError.self) { try connection.withSchedulerRole { try $0.execute(Query(unescaped: mark)) } }
         // A materialization of another night in the same transaction is no proof either.
         #expect(throws: (any Error).self) {
             _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-17")!, to: LocalDate("2026-11-18")!,
-                                                                       beforeCommit: { connection, _ in try connection.execute(Query(sql: mark)) })
+                                                                       beforeCommit: { connection, _ in try connection.execute(Query(unescaped: mark)) })
         }
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-13")!, to: LocalDate("2026-11-19")!,
                                                                    beforeCommit: { connection, _ in
-                                                                       let marked = try connection.execute(Query(sql: mark))
+                                                                       let marked = try connection.execute(Query(unescaped: mark))
                                                                        #expect(marked == 1)
                                                                    })
         let status: String = try connection.withOrg(org.id) {

@@ -73,7 +73,7 @@ struct ReaderRoleIsolationTests {
     static func play(_ trick: Trick, on connection: Connection) {
         for statement in trick.statements {
             do {
-                try connection.execute(Query(sql: statement))
+                try connection.execute(Query(unescaped: statement))
             } catch {
                 if connection.isInTransaction { _ = try? connection.execute("ROLLBACK") }
             }
@@ -84,7 +84,7 @@ struct ReaderRoleIsolationTests {
     static func count(_ relation: String, org: Org, on connection: Connection) throws -> Int? {
         do {
             if connection.isInTransaction { try connection.execute("SAVEPOINT probe") }
-            let count = try connection.query(Query(sql: "SELECT count(*) AS n FROM \(relation) WHERE org_id = $1",
+            let count = try connection.query(Query(unescaped: "SELECT count(*) AS n FROM \(relation) WHERE org_id = $1",
                                                    bindings: [.init(text: String(org.id), type: .int8)])).rows[0]
                 .decode("n", as: Int.self)
             if connection.isInTransaction { try connection.execute("RELEASE SAVEPOINT probe") }
@@ -136,7 +136,7 @@ struct ReaderRoleIsolationTests {
                         .replacingOccurrences(of: "(org_id) VALUES (\(fixture.orgB.id))", with: "(name) VALUES ('forged')")
                     : statement
                 do {
-                    let changed = try connection.execute(Query(sql: adjusted))
+                    let changed = try connection.execute(Query(unescaped: adjusted))
                     #expect(changed == 0, "\(adjusted) changed \(changed) rows")
                 } catch let error as PostgresError {
                     // 42501: no privilege; 42809/55000: the relation is a view that cannot be written.
@@ -155,12 +155,12 @@ struct ReaderRoleIsolationTests {
         let (admin, _, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
         let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"), url: "")
         let login = Self.uniqueRoleName()
-        try admin.execute(Query(sql: "CREATE ROLE \(login) LOGIN IN ROLE salesops_app, salesops_scheduler"))
-        defer { _ = try? admin.execute(Query(sql: "DROP ROLE IF EXISTS \(login)")) }
+        try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE salesops_app, salesops_scheduler"))
+        defer { _ = try? admin.execute(Query(unescaped: "DROP ROLE IF EXISTS \(login)")) }
         for role in ["salesops_app", "salesops_scheduler"] {
             let connection = try database.connect(as: login, options: "-c salesops.org_id=\(orgB.id)")
             defer { connection.close() }
-            try connection.execute(Query(sql: "SET ROLE \(role)"))
+            try connection.execute(Query(unescaped: "SET ROLE \(role)"))
             for relation in try Self.tenantRelations(admin) + ["salesops.orgs", "salesops_meta.org_locks", "salesops_meta.api_tokens"] {
                 let visible = try Self.countAll(relation, on: connection)
                 #expect(visible == nil || visible == 0, "as \(role): \(relation) shows \(visible ?? 0) rows")
@@ -176,7 +176,7 @@ struct ReaderRoleIsolationTests {
                     """)
             }
             for statement in ["UPDATE salesops.metrics SET lower_is_better = NOT lower_is_better", "DELETE FROM salesops.metrics WHERE name = 'calls'"] {
-                #expect(throws: PostgresError.self, "as \(role): \(statement)") { try connection.execute(Query(sql: statement)) }
+                #expect(throws: PostgresError.self, "as \(role): \(statement)") { try connection.execute(Query(unescaped: statement)) }
             }
         }
         #expect(try admin.query("SELECT count(*) AS n FROM salesops.metrics WHERE name = 'calls'").rows[0].decode("n", as: Int.self) == 1)
@@ -190,7 +190,7 @@ struct ReaderRoleIsolationTests {
                           "DELETE FROM salesops.metrics WHERE name = 'calls'",
                           "INSERT INTO salesops.metrics (name, aggregation, lower_is_better) VALUES ('forged', 'count', false)"] {
             #expect(throws: PostgresError.self, "\(statement)") {
-                try connection.withOrg(org.id) { try $0.execute(Query(sql: statement)) }
+                try connection.withOrg(org.id) { try $0.execute(Query(unescaped: statement)) }
             }
         }
     }
@@ -205,7 +205,7 @@ struct ReaderRoleIsolationTests {
         for relation in try Self.tenantRelations(fixture.admin) + ["salesops.orgs", "salesops.metrics"] {
             try connection.execute("SAVEPOINT lock")
             do {
-                try connection.execute(Query(sql: "LOCK TABLE \(relation) IN ACCESS SHARE MODE"))
+                try connection.execute(Query(unescaped: "LOCK TABLE \(relation) IN ACCESS SHARE MODE"))
                 try connection.execute("RELEASE SAVEPOINT lock")
                 held += 1
             } catch {
@@ -214,7 +214,7 @@ struct ReaderRoleIsolationTests {
             for mode in ["ROW SHARE", "ROW EXCLUSIVE", "SHARE", "EXCLUSIVE", "ACCESS EXCLUSIVE"] {
                 try connection.execute("SAVEPOINT lock")
                 #expect(throws: PostgresError.self, "\(mode) on \(relation)") {
-                    try connection.execute(Query(sql: "LOCK TABLE \(relation) IN \(mode) MODE"))
+                    try connection.execute(Query(unescaped: "LOCK TABLE \(relation) IN \(mode) MODE"))
                 }
                 try connection.execute("ROLLBACK TO SAVEPOINT lock")
             }
@@ -223,7 +223,7 @@ struct ReaderRoleIsolationTests {
         for statement in ["SELECT id FROM salesops.orgs FOR UPDATE", "SELECT id FROM salesops.orgs FOR KEY SHARE",
                           "SELECT org_id FROM salesops_meta.org_locks FOR UPDATE"] {
             try connection.execute("SAVEPOINT lock")
-            #expect(throws: PostgresError.self, "\(statement)") { try connection.execute(Query(sql: statement)) }
+            #expect(throws: PostgresError.self, "\(statement)") { try connection.execute(Query(unescaped: statement)) }
             try connection.execute("ROLLBACK TO SAVEPOINT lock")
         }
         // The advisory keys older versions used for org B: anyone can take them; nothing waits on them now.
@@ -274,8 +274,8 @@ struct ReaderRoleIsolationTests {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection)
         let member = Self.uniqueRoleName()
-        try connection.execute(Query(sql: "CREATE ROLE \(member) LOGIN IN ROLE salesops_app"))
-        defer { _ = try? connection.execute(Query(sql: "DROP ROLE IF EXISTS \(member)")) }
+        try connection.execute(Query(unescaped: "CREATE ROLE \(member) LOGIN IN ROLE salesops_app"))
+        defer { _ = try? connection.execute(Query(unescaped: "DROP ROLE IF EXISTS \(member)")) }
         for role in ["postgres", member, "salesops_app", "pg_monitor", "Bad-Name", "x; DROP TABLE salesops.orgs"] {
             #expect(throws: SalesOpsError.self, "\(role)") {
                 try ReaderRoles(connection: connection).grantReader(role: role, orgID: org.id, password: nil)
@@ -323,7 +323,7 @@ struct ReaderRoleIsolationTests {
 
     static func countAll(_ relation: String, on connection: Connection) throws -> Int? {
         do {
-            return try connection.query(Query(sql: "SELECT count(*) AS n FROM \(relation)")).rows[0].decode("n", as: Int.self)
+            return try connection.query(Query(unescaped: "SELECT count(*) AS n FROM \(relation)")).rows[0].decode("n", as: Int.self)
         } catch let error as PostgresError where error.sqlState == SQLState("42501") {
             return nil
         }

@@ -44,7 +44,7 @@ struct TenantIsolationTests {
         let tables = try Self.tenantTables(connection)
         #expect(tables.count >= 12)
         for table in tables {
-            let counts = try connection.query(Query(sql: """
+            let counts = try connection.query(Query(unescaped: """
                 SELECT count(*) FILTER (WHERE org_id = $1) AS a, count(*) FILTER (WHERE org_id = $2) AS b FROM \(table)
                 """, bindings: [.init(text: String(orgA.id), type: .int8), .init(text: String(orgB.id), type: .int8)])).rows[0]
             #expect(try counts.decode("a", as: Int.self) > 0, "table \(table) has no rows of org A")
@@ -58,23 +58,23 @@ struct TenantIsolationTests {
         let tables = try Self.tenantTables(connection)
         for table in tables {
             let orgBRows = try connection.withOrg(orgA.id) { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table) WHERE org_id = $1",
+                try connection.query(Query(unescaped: "SELECT count(*) AS n FROM \(table) WHERE org_id = $1",
                                            bindings: [.init(text: String(orgB.id), type: .int8)])).rows[0].decode("n", as: Int.self)
             }
             #expect(orgBRows == 0, "org A sees org B's rows in \(table)")
             let visibleAll = try connection.withOrg(orgA.id) { connection in
-                try connection.query(Query(sql: "SELECT count(DISTINCT org_id) AS n, min(org_id) AS only FROM \(table)")).rows[0]
+                try connection.query(Query(unescaped: "SELECT count(DISTINCT org_id) AS n, min(org_id) AS only FROM \(table)")).rows[0]
             }
             #expect(try visibleAll.decode("n", as: Int.self) == 1, "\(table) shows more than one org")
             #expect(try visibleAll.decode("only", as: Int64.self) == orgA.id)
 
             let updated = try connection.withOrg(orgA.id) { connection in
-                try connection.execute(Query(sql: "UPDATE \(table) SET org_id = org_id WHERE org_id = $1",
+                try connection.execute(Query(unescaped: "UPDATE \(table) SET org_id = org_id WHERE org_id = $1",
                                              bindings: [.init(text: String(orgB.id), type: .int8)]))
             }
             #expect(updated == 0, "org A updated org B's rows in \(table)")
             let deleted = try connection.withOrg(orgA.id) { connection in
-                try connection.execute(Query(sql: "DELETE FROM \(table) WHERE org_id = $1",
+                try connection.execute(Query(unescaped: "DELETE FROM \(table) WHERE org_id = $1",
                                              bindings: [.init(text: String(orgB.id), type: .int8)]))
             }
             #expect(deleted == 0, "org A deleted org B's rows in \(table)")
@@ -82,13 +82,13 @@ struct TenantIsolationTests {
             // Copy one of org A's own rows, relabelled as org B's: the policy must refuse it.
             let insert = #expect(throws: PostgresError.self, "org A inserted an org B row into \(table)") {
                 try connection.withOrg(orgA.id) { connection in
-                    let columns = try connection.query(Query(sql: """
+                    let columns = try connection.query(Query(unescaped: """
                         SELECT string_agg(quote_ident(attname), ', ' ORDER BY attnum) AS list
                         FROM pg_attribute
                         WHERE attrelid = '\(table)'::regclass AND attnum > 0 AND NOT attisdropped
                           AND attname NOT IN ('org_id', 'id') AND attgenerated = ''
                         """)).rows[0].decode("list", as: String.self)
-                    try connection.execute(Query(sql: """
+                    try connection.execute(Query(unescaped: """
                         INSERT INTO \(table) (org_id, \(columns))
                         SELECT $1, \(columns) FROM \(table) LIMIT 1
                         """, bindings: [.init(text: String(orgB.id), type: .int8)]))
@@ -100,7 +100,7 @@ struct TenantIsolationTests {
         // Org B's data is intact after all of that.
         for table in tables {
             let count = try connection.withOrg(orgB.id) { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
+                try connection.query(Query(unescaped: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
             }
             #expect(count > 0, "org B lost its rows in \(table)")
         }
@@ -111,7 +111,7 @@ struct TenantIsolationTests {
         let (connection, _, _) = try Self.twoPopulatedOrgs()
         for table in try Self.tenantTables(connection) {
             let count = try connection.withApplicationRole { connection in
-                try connection.query(Query(sql: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
+                try connection.query(Query(unescaped: "SELECT count(*) AS n FROM \(table)")).rows[0].decode("n", as: Int.self)
             }
             #expect(count == 0, "\(table) shows rows without an org context")
         }
