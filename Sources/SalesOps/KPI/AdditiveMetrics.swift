@@ -4,13 +4,14 @@ import PostgresClient
 /// activity counts (SPEC §5.2).
 ///
 /// Every event is counted on its local day (`(ts AT TIME ZONE org.timezone)::date`) and
-/// attributed to a rep. Each source table is first reduced to one wide row of components per
-/// local day and rep; those rows are summed per period and scope, and each metric is a
-/// function of its scope's components. The scan of each table is bounded by the covered
+/// attributed to a rep. Each source is first reduced to named components per local day and rep
+/// (one aggregate per source), the sources are joined by day and rep into one row of every
+/// component, those rows are summed per period and scope, and each metric is a function of its
+/// scope's components. The scan of each table is bounded by the covered
 /// window (the earliest period start to the as-of date), through the window indexes.
 ///
 /// Like every family, it reads the run's temporary tables (see `KPIMaterializer`) and writes
-/// `kpi_new_facts`; `$1` is the org id and `$2` the org's time zone.
+/// `kpi_new_facts`.
 enum AdditiveMetrics {
     static let family = MetricFamily(name: "additive", target: .metrics, metrics: metrics, query: query)
 
@@ -25,72 +26,78 @@ enum AdditiveMetrics {
 
     static func query(_ org: FamilyInput) -> Query {
         """
-        WITH events (day, rep_id, created, won, lost, revenue, expansion, annualized, cycle_days, new_leads, responded,
-                     response_minutes, mqls, sqls, conversions, conversions_with_mql, conversions_with_sql, activities, calls,
-                     emails, meetings, demos, proposals_sent, meetings_accepted, replies) AS (
-            SELECT (d.created_at AT TIME ZONE \(org.timeZone))::date, d.owner_rep_id, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                   0, 0, 0, 0, 0, 0, 0, 0
+        WITH deals_created AS (
+            SELECT (d.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
+                   count(*) AS created
             FROM salesops.deals d, kpi_window w
             WHERE d.org_id = \(org.id) AND d.created_at >= w.low AND d.created_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date, d.owner_rep_id, 0,
-                   count(*) FILTER (WHERE d.stage_kind = 'won'), count(*) FILTER (WHERE d.stage_kind = 'lost'),
-                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won'), 0),
-                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won' AND d.type IN ('upsell', 'cross_sell')), 0),
-                   coalesce(sum(d.amount * 12 / d.contract_months) FILTER (WHERE d.stage_kind = 'won'), 0),
-                   coalesce(sum(extract(epoch FROM d.closed_at - d.created_at) / 86400) FILTER (WHERE d.stage_kind = 'won'), 0),
-                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        ), deals_closed AS (
+            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
+                   count(*) FILTER (WHERE d.stage_kind = 'won') AS won,
+                   count(*) FILTER (WHERE d.stage_kind = 'lost') AS lost,
+                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won'), 0) AS revenue,
+                   coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won' AND d.type IN ('upsell', 'cross_sell')), 0) AS expansion,
+                   coalesce(sum(d.amount * 12 / d.contract_months) FILTER (WHERE d.stage_kind = 'won'), 0) AS annualized,
+                   coalesce(sum(extract(epoch FROM d.closed_at - d.created_at) / 86400) FILTER (WHERE d.stage_kind = 'won'), 0)
+                       AS cycle_days
             FROM salesops.deals d, kpi_window w
             WHERE d.org_id = \(org.id) AND d.closed_at >= w.low AND d.closed_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0,
-                   count(*), count(l.first_response_at),
-                   coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0),
-                   0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        ), leads_created AS (
+            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+                   count(*) AS new_leads, count(l.first_response_at) AS responded,
+                   coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0) AS response_minutes
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.created_at >= w.low AND l.created_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (l.mql_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                   count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        ), leads_qualified AS (
+            SELECT (l.mql_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS mqls
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.mql_at >= w.low AND l.mql_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (l.sql_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                   0, count(*), 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        ), leads_accepted AS (
+            SELECT (l.sql_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS sqls
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.sql_at >= w.low AND l.sql_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (l.converted_at AT TIME ZONE \(org.timeZone))::date, l.owner_rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                   0, 0, count(*), count(l.mql_at), count(l.sql_at), 0, 0, 0, 0, 0, 0, 0, 0
+        ), leads_converted AS (
+            SELECT (l.converted_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+                   count(*) AS conversions, count(l.mql_at) AS conversions_with_mql, count(l.sql_at) AS conversions_with_sql
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.converted_at >= w.low AND l.converted_at < w.high
             GROUP BY 1, 2
-            UNION ALL
-            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date, x.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                   count(*), count(*) FILTER (WHERE x.kind = 'call'), count(*) FILTER (WHERE x.kind = 'email'),
-                   count(*) FILTER (WHERE x.kind = 'meeting'), count(*) FILTER (WHERE x.kind = 'demo'),
-                   count(*) FILTER (WHERE x.kind = 'proposal'),
-                   count(*) FILTER (WHERE x.kind = 'meeting' AND x.outcome = 'accepted'),
-                   count(*) FILTER (WHERE x.outcome IN ('positive_reply', 'negative_reply'))
+        ), activity_days AS (
+            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(x.rep_id, 0) AS rep_id,
+                   count(*) AS activities, count(*) FILTER (WHERE x.kind = 'call') AS calls,
+                   count(*) FILTER (WHERE x.kind = 'email') AS emails, count(*) FILTER (WHERE x.kind = 'meeting') AS meetings,
+                   count(*) FILTER (WHERE x.kind = 'demo') AS demos, count(*) FILTER (WHERE x.kind = 'proposal') AS proposals_sent,
+                   count(*) FILTER (WHERE x.kind = 'meeting' AND x.outcome = 'accepted') AS meetings_accepted,
+                   count(*) FILTER (WHERE x.outcome IN ('positive_reply', 'negative_reply')) AS replies
             FROM salesops.activities x, kpi_window w
             WHERE x.org_id = \(org.id) AND x.occurred_at >= w.low AND x.occurred_at < w.high
             GROUP BY 1, 2
         ), daily AS (
-            SELECT day, COALESCE(rep_id, 0) AS rep_id,
-                   sum(created) AS created, sum(won) AS won, sum(lost) AS lost, sum(revenue) AS revenue,
-                   sum(expansion) AS expansion, sum(annualized) AS annualized, sum(cycle_days) AS cycle_days,
-                   sum(new_leads) AS new_leads, sum(responded) AS responded, sum(response_minutes) AS response_minutes,
-                   sum(mqls) AS mqls, sum(sqls) AS sqls, sum(conversions) AS conversions,
-                   sum(conversions_with_mql) AS conversions_with_mql, sum(conversions_with_sql) AS conversions_with_sql,
-                   sum(activities) AS activities, sum(calls) AS calls, sum(emails) AS emails, sum(meetings) AS meetings,
-                   sum(demos) AS demos, sum(proposals_sent) AS proposals_sent, sum(meetings_accepted) AS meetings_accepted,
-                   sum(replies) AS replies
-            FROM events GROUP BY 1, 2
+            -- One row per local day and rep with every source's components, joined by name:
+            -- a column in the wrong place is an error, not a number in another metric.
+            SELECT day, rep_id,
+                   coalesce(created, 0) AS created, coalesce(won, 0) AS won, coalesce(lost, 0) AS lost,
+                   coalesce(revenue, 0) AS revenue, coalesce(expansion, 0) AS expansion,
+                   coalesce(annualized, 0) AS annualized, coalesce(cycle_days, 0) AS cycle_days,
+                   coalesce(new_leads, 0) AS new_leads, coalesce(responded, 0) AS responded,
+                   coalesce(response_minutes, 0) AS response_minutes, coalesce(mqls, 0) AS mqls, coalesce(sqls, 0) AS sqls,
+                   coalesce(conversions, 0) AS conversions, coalesce(conversions_with_mql, 0) AS conversions_with_mql,
+                   coalesce(conversions_with_sql, 0) AS conversions_with_sql, coalesce(activities, 0) AS activities,
+                   coalesce(calls, 0) AS calls, coalesce(emails, 0) AS emails, coalesce(meetings, 0) AS meetings,
+                   coalesce(demos, 0) AS demos, coalesce(proposals_sent, 0) AS proposals_sent,
+                   coalesce(meetings_accepted, 0) AS meetings_accepted, coalesce(replies, 0) AS replies
+            FROM deals_created
+            FULL JOIN deals_closed USING (day, rep_id)
+            FULL JOIN leads_created USING (day, rep_id)
+            FULL JOIN leads_qualified USING (day, rep_id)
+            FULL JOIN leads_accepted USING (day, rep_id)
+            FULL JOIN leads_converted USING (day, rep_id)
+            FULL JOIN activity_days USING (day, rep_id)
         ), pivoted AS (
             SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
                    sum(d.created) AS created, sum(d.won) AS won, sum(d.lost) AS lost, sum(d.revenue) AS revenue,
