@@ -12,8 +12,7 @@ struct DealShow: ParsableCommand {
     @Argument(help: "The deal's external id.")
     var externalId: String
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     private struct Shown: Encodable {
         var deal: Deal
@@ -26,20 +25,26 @@ struct DealShow: ParsableCommand {
                 let repository = DealRepository(session: session)
                 return (try repository.get(externalID: self.externalId), try repository.stageChanges(externalID: self.externalId))
             }
-            if self.json { try Output.json(Shown(deal: deal, stageChanges: history)) } else { Self.print(deal, history: history) }
+            try Output.print(Self.rendering(deal, history: history), as: self.output.format)
         }
     }
 
     static func print(_ deal: Deal, history: [StageChange]?) {
-        Output.fields([
+        Swift.print(self.rendering(deal, history: history).table, terminator: "")
+    }
+
+    /// A deal as "key: value" lines with its history as a table, JSON, or its history as CSV.
+    static func rendering(_ deal: Deal, history: [StageChange]?) -> Rendering {
+        var text = Output.renderFields([
             ("external_id", deal.externalID), ("name", deal.name), ("account", deal.accountExternalID),
             ("owner", deal.ownerRepExternalID), ("pipeline", deal.pipeline), ("stage", "\(deal.stage) (\(deal.stageKind.rawValue))"),
             ("amount", "\(deal.amount)"), ("type", deal.type.rawValue), ("product", deal.product),
             ("contract_months", String(deal.contractMonths)), ("created_at", Output.instant(deal.createdAt)),
             ("closed_at", Output.instant(deal.closedAt)),
         ])
-        guard let history, !history.isEmpty else { return }
-        Swift.print("")
-        Output.table(["CHANGED AT", "FROM", "TO"], history.map { [Output.instant($0.changedAt), $0.fromStage, $0.toStage] })
+        let header = ["CHANGED AT", "FROM", "TO"]
+        let rows = (history ?? []).map { [Output.instant($0.changedAt), $0.fromStage, $0.toStage] }
+        if !rows.isEmpty { text += "\n" + Output.renderTable(header, rows) }
+        return Rendering(table: text, header: header, rows: rows, json: Shown(deal: deal, stageChanges: history ?? []))
     }
 }

@@ -12,7 +12,7 @@ struct KPIShow: ParsableCommand {
     @OptionGroup var scopeOrg: OrgOption
 
     @Option(help: "2026 (fiscal year), 2026-Q3, 2026-11, 2026-W47 or 2026-11-05.")
-    var period: String
+    var period: PeriodArgument
 
     @Option(help: ArgumentHelp("org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
     var scope: ScopeArgument = ScopeArgument(argument: "org")!
@@ -20,21 +20,10 @@ struct KPIShow: ParsableCommand {
     @Option(name: .long, parsing: .upToNextOption, help: "Only these metrics.")
     var metric: [String] = []
 
-    @Flag(help: "Print JSON.")
-    var json = false
-
-    @Flag(help: "Print CSV.")
-    var csv = false
+    @OptionGroup var output: OutputOptions
 
     @Flag(help: "Also list metrics without a value.")
     var all = false
-
-    func validate() throws {
-        if self.json && self.csv { throw ValidationError("--json and --csv exclude each other") }
-        guard PeriodLabel.isWellFormed(self.period) else {
-            throw ValidationError("--period '\(self.period)' must be 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
-        }
-    }
 
     private struct Shown: Encodable {
         var org: String
@@ -46,30 +35,29 @@ struct KPIShow: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
-                try KPIReader(session: session).read(period: self.period, scope: self.scope.scope, metrics: self.metric)
+                try KPIReader(session: session).read(period: self.period.label, scope: self.scope.scope, metrics: self.metric)
             }
             let scopeLabel = self.scope.scope.label
             let shown = self.all || !self.metric.isEmpty ? readings : readings.filter { $0.value != nil || $0.target != nil }
-            if self.json {
-                return try Output.json(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown))
-            }
-            let header = ["METRIC", "VALUE", "NUMERATOR", "DENOMINATOR", "TARGET", "ATTAINMENT %", "PACE %"]
-            let rows = shown.map { reading in
-                [reading.metric, Self.format(reading.value), Self.format(reading.numerator), Self.format(reading.denominator),
-                 Self.format(reading.target), Self.format(reading.attainmentPct), Self.format(reading.pacePct)]
-            }
-            if self.csv {
-                print(header.map { $0.lowercased().replacingOccurrences(of: " %", with: "_pct").replacingOccurrences(of: " ", with: "_") }
-                    .joined(separator: ","))
-                shown.forEach { reading in
-                    print([reading.metric, Self.exact(reading.value), Self.exact(reading.numerator), Self.exact(reading.denominator),
-                           Self.exact(reading.target), Self.exact(reading.attainmentPct), Self.exact(reading.pacePct)].joined(separator: ","))
-                }
-                return
-            }
-            print("\(self.scopeOrg.org) \(scopeLabel) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf))")
-            Output.table(header, rows)
+            try Output.print(Self.rendering(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown)),
+                             as: self.output.format)
         }
+    }
+
+    /// The readings as a titled table (two decimals), JSON, or CSV (every digit).
+    private static func rendering(_ shown: Shown) -> Rendering {
+        let header = ["METRIC", "VALUE", "NUMERATOR", "DENOMINATOR", "TARGET", "ATTAINMENT %", "PACE %"]
+        let rounded = shown.metrics.map { reading in
+            [reading.metric, Self.format(reading.value), Self.format(reading.numerator), Self.format(reading.denominator),
+             Self.format(reading.target), Self.format(reading.attainmentPct), Self.format(reading.pacePct)]
+        }
+        let exact = shown.metrics.map { reading -> [String?] in
+            [reading.metric, Self.exact(reading.value), Self.exact(reading.numerator), Self.exact(reading.denominator),
+             Self.exact(reading.target), Self.exact(reading.attainmentPct), Self.exact(reading.pacePct)]
+        }
+        let period = shown.period
+        let title = "\(shown.org) \(shown.scope) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf))\n"
+        return Rendering(table: title + Output.renderTable(header, rounded), header: header, rows: exact, json: shown)
     }
 
     /// Two decimals for people.

@@ -7,16 +7,16 @@ struct OrgList: ParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let session = try Session.open(self.global)
             let orgs = try session.connection.withApplicationRole { try OrgRepository(connection: $0).list() }
-            if self.json { return try Output.json(orgs) }
-            Output.table(["SLUG", "NAME", "TIMEZONE", "CURRENCY", "FY START"],
-                         orgs.map { [$0.slug, $0.name, $0.timezone, $0.currency, String($0.fiscalYearStartMonth)] })
+            let header = ["SLUG", "NAME", "TIMEZONE", "CURRENCY", "FY START"]
+            let rows = orgs.map { [$0.slug, $0.name, $0.timezone, $0.currency, String($0.fiscalYearStartMonth)] }
+            try Output.print(Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: orgs),
+                             as: self.output.format)
         }
     }
 }

@@ -8,16 +8,17 @@ struct PipelineList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var scope: OrgOption
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let pipelines = try Session.open(self.global).inOrg(self.scope.org) { try PipelineRepository(session: $0).list() }
-            if self.json { return try Output.json(pipelines) }
-            Output.table(["PIPELINE", "STAGES"], pipelines.map { pipeline in
+            let header = ["PIPELINE", "STAGES"]
+            let rows = pipelines.map { pipeline in
                 [pipeline.name, pipeline.stages.map { "\($0.name) (\($0.kind.rawValue))" }.joined(separator: " → ")]
-            })
+            }
+            try Output.print(Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: pipelines),
+                             as: self.output.format)
         }
     }
 }

@@ -12,13 +12,12 @@ struct RepList: ParsableCommand {
     @Option(help: "Only reps of this team (external id).")
     var team: String?
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let reps = try Session.open(self.global).inOrg(self.scope.org) { try RepRepository(session: $0).list(teamExternalID: self.team) }
-            if self.json { try Output.json(reps) } else { RepCommand.print(reps) }
+            try Output.print(RepCommand.rendering(reps), as: self.output.format)
         }
     }
 }

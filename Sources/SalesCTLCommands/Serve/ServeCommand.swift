@@ -63,12 +63,6 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.gracePeriod = .seconds(self.graceSeconds)
         let server = APIServer(connection: self.global.connectionConfiguration, configuration: configuration,
                                logger: self.global.logger)
-        do {
-            try await server.run()
-        } catch {
-            let (code, message) = ExitStatus.classify(error)
-            FileHandle.standardError.write(Data(("salesctl: " + message + "\n").utf8))
-            throw ExitCode(code)
-        }
+        try await reportingErrors { try await server.run() }
     }
 }

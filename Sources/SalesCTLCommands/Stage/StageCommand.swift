@@ -8,7 +8,13 @@ struct StageCommand: ParsableCommand {
         subcommands: [StageAdd.self, StageList.self, StageUpdate.self])
 
     static func print(_ stages: [Stage]) {
-        Output.table(["PIPELINE", "POSITION", "STAGE", "KIND", "PROBABILITY"],
-                     stages.map { [$0.pipeline, String($0.position), $0.name, $0.kind.rawValue, "\($0.probability)"] })
+        Swift.print(self.rendering(stages).table, terminator: "")
+    }
+
+    /// Stages as a table, JSON or CSV.
+    static func rendering(_ stages: [Stage]) -> Rendering {
+        let header = ["PIPELINE", "POSITION", "STAGE", "KIND", "PROBABILITY"]
+        let rows = stages.map { [$0.pipeline, String($0.position), $0.name, $0.kind.rawValue, "\($0.probability)"] }
+        return Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: stages)
     }
 }

@@ -11,8 +11,7 @@ struct StageList: ParsableCommand {
     @Option(help: "Only this pipeline's stages.")
     var pipeline: String?
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
@@ -20,7 +19,7 @@ struct StageList: ParsableCommand {
                 if let pipeline = self.pipeline { _ = try PipelineRepository(session: session).id(of: pipeline) }
                 return try PipelineRepository(session: session).stages(pipeline: self.pipeline)
             }
-            if self.json { try Output.json(stages) } else { StageCommand.print(stages) }
+            try Output.print(StageCommand.rendering(stages), as: self.output.format)
         }
     }
 }

@@ -37,6 +37,24 @@ struct InstantArgument: ExpressibleByArgument {
     }
 }
 
+/// A period label as the CLI writes it: `2026` (fiscal year), `2026-Q3` (fiscal quarter),
+/// `2026-11`, `2026-W47` (ISO week) or a day `2026-11-05`, in years 0001–9999 (SPEC §4).
+/// Whether the period exists on the org's calendar (week 53, a day of February) is the
+/// database's to say.
+struct PeriodArgument: ExpressibleByArgument, CustomStringConvertible {
+    let label: String
+
+    init?(argument: String) {
+        guard PeriodLabel.isWellFormed(argument) else { return nil }
+        self.label = argument
+    }
+
+    /// Whether the label names a day (targets are set for longer periods only).
+    var isDay: Bool { self.label.count == 10 }
+
+    var description: String { self.label }
+}
+
 /// A scope as `org`, `team:EXTERNAL_ID` or `rep:EXTERNAL_ID`.
 struct ScopeArgument: ExpressibleByArgument {
     let scope: TargetScope

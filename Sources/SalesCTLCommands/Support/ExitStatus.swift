@@ -52,11 +52,27 @@ public enum ExitStatus {
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
-    } catch let exit as ExitCode {
-        throw exit
     } catch {
-        let (code, message) = ExitStatus.classify(error)
+        throw ExitStatus.reported(error)
+    }
+}
+
+/// `reportingErrors` for an asynchronous command body (`serve`).
+func reportingErrors(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch {
+        throw ExitStatus.reported(error)
+    }
+}
+
+extension ExitStatus {
+    /// Writes the error's message to stderr and returns the exit to throw (an `ExitCode`
+    /// passes through untouched).
+    static func reported(_ error: any Error) -> ExitCode {
+        if let exit = error as? ExitCode { return exit }
+        let (code, message) = self.classify(error)
         FileHandle.standardError.write(Data(("salesctl: " + message + "\n").utf8))
-        throw ExitCode(code)
+        return ExitCode(code)
     }
 }

@@ -5,7 +5,7 @@ import PostgresClient
 enum Output {
     /// Prints a table with a header row; nil cells print as empty.
     static func table(_ header: [String], _ rows: [[String?]]) {
-        print(self.renderTable(header, rows), terminator: "")
+        Swift.print(self.renderTable(header, rows), terminator: "")
     }
 
     /// A table with a header row, one line per row, columns aligned; nil cells are empty and
@@ -27,10 +27,15 @@ enum Output {
 
     /// Prints "key: value" lines, control characters in values escaped.
     static func fields(_ pairs: [(String, String?)]) {
+        Swift.print(self.renderFields(pairs), terminator: "")
+    }
+
+    /// "key: value" lines, keys aligned, control characters in values escaped.
+    static func renderFields(_ pairs: [(String, String?)]) -> String {
         let width = pairs.map(\.0.count).max() ?? 0
-        for (key, value) in pairs {
-            print((key + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + self.visible(value ?? ""))
-        }
+        return pairs.map { key, value in
+            (key + ":").padding(toLength: width + 1, withPad: " ", startingAt: 0) + " " + self.visible(value ?? "") + "\n"
+        }.joined()
     }
 
     /// `text` with every control character (C0, DEL, C1 — ESC, BEL, CR, tab, ...) and the
@@ -53,6 +58,11 @@ enum Output {
 
     /// Prints a value as pretty JSON with snake_case keys and RFC 3339 instants.
     static func json(_ value: some Encodable) throws {
+        Swift.print(try self.jsonText(value))
+    }
+
+    /// A value as pretty JSON with snake_case keys and RFC 3339 instants.
+    static func jsonText(_ value: any Encodable) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -60,7 +70,7 @@ enum Output {
             var container = encoder.singleValueContainer()
             try container.encode(TimestampFormat.rfc3339(date))
         }
-        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     static func instant(_ date: Date?) -> String? {

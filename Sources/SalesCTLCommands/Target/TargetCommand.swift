@@ -9,9 +9,16 @@ struct TargetCommand: ParsableCommand {
         subcommands: [TargetSet.self, TargetList.self, TargetDelete.self])
 
     static func print(_ targets: [Target]) {
-        Output.table(["SCOPE", "METRIC", "PERIOD", "FROM", "TO", "VALUE"], targets.map {
+        Swift.print(self.rendering(targets).table, terminator: "")
+    }
+
+    /// Targets as a table, JSON or CSV.
+    static func rendering(_ targets: [Target]) -> Rendering {
+        let header = ["SCOPE", "METRIC", "PERIOD", "FROM", "TO", "VALUE"]
+        let rows = targets.map {
             [$0.scopeKind.rawValue + ($0.scopeExternalID.map { ":" + $0 } ?? ""), $0.metric, $0.period,
              $0.periodStart?.description, $0.periodEnd?.description, "\($0.value)"]
-        })
+        }
+        return Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: targets)
     }
 }

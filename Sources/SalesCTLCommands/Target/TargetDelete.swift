@@ -12,7 +12,7 @@ struct TargetDelete: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try Session.open(self.global).inOrg(self.org.org) { session in
-                try TargetRepository(session: session).delete(scope: self.key.scope.scope, metric: self.key.metric, period: self.key.period)
+                try TargetRepository(session: session).delete(scope: self.key.scope.scope, metric: self.key.metric, period: self.key.period.label)
             }
             print("deleted target \(self.key.metric) \(self.key.period)")
         }

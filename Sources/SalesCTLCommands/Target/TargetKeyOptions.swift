@@ -10,12 +10,11 @@ struct TargetKeyOptions: ParsableArguments {
     var metric: String
 
     @Option(help: "2026, 2026-Q3, 2026-11 or 2026-W47.")
-    var period: String
+    var period: PeriodArgument
 
     func validate() throws {
-        guard self.period.range(of: #"^[0-9]{4}(-Q[1-4]|-(0[1-9]|1[0-2])|-W(0[1-9]|[1-4][0-9]|5[0-3]))?$"#,
-                                options: .regularExpression) != nil else {
-            throw ValidationError("--period '\(self.period)' must be 2026, 2026-Q3, 2026-11 or 2026-W47")
+        guard !self.period.isDay else {
+            throw ValidationError("--period '\(self.period)' must be 2026, 2026-Q3, 2026-11 or 2026-W47 (targets are not set per day)")
         }
     }
 }

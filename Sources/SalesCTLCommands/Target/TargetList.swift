@@ -11,13 +11,12 @@ struct TargetList: ParsableCommand {
     @Option(help: ArgumentHelp("Only this scope: org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
     var scope: ScopeArgument?
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let targets = try Session.open(self.global).inOrg(self.org.org) { try TargetRepository(session: $0).list(scope: self.scope?.scope) }
-            if self.json { try Output.json(targets) } else { TargetCommand.print(targets) }
+            try Output.print(TargetCommand.rendering(targets), as: self.output.format)
         }
     }
 }

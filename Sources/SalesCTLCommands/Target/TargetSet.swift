@@ -16,7 +16,7 @@ struct TargetSet: ParsableCommand {
         try reportingErrors {
             let target = try Session.open(self.global).inOrg(self.org.org) { session in
                 try TargetRepository(session: session).set(scope: self.key.scope.scope, metric: self.key.metric,
-                                                           period: self.key.period, value: self.value.value)
+                                                           period: self.key.period.label, value: self.value.value)
             }
             TargetCommand.print([target])
         }

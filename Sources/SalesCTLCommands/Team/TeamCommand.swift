@@ -8,7 +8,13 @@ struct TeamCommand: ParsableCommand {
         subcommands: [TeamCreate.self, TeamList.self, TeamUpdate.self, TeamDelete.self])
 
     static func print(_ teams: [Team]) {
-        Output.table(["EXTERNAL ID", "NAME", "PARENT", "KIND"],
-                     teams.map { [$0.externalID, $0.name, $0.parentExternalID, $0.kind.rawValue] })
+        Swift.print(self.rendering(teams).table, terminator: "")
+    }
+
+    /// Teams as a table, JSON or CSV.
+    static func rendering(_ teams: [Team]) -> Rendering {
+        let header = ["EXTERNAL ID", "NAME", "PARENT", "KIND"]
+        let rows = teams.map { [$0.externalID, $0.name, $0.parentExternalID, $0.kind.rawValue] }
+        return Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: teams)
     }
 }

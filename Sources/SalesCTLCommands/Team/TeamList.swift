@@ -8,13 +8,12 @@ struct TeamList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var scope: OrgOption
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let teams = try Session.open(self.global).inOrg(self.scope.org) { try TeamRepository(session: $0).list() }
-            if self.json { try Output.json(teams) } else { TeamCommand.print(teams) }
+            try Output.print(TeamCommand.rendering(teams), as: self.output.format)
         }
     }
 }

@@ -8,19 +8,20 @@ struct TokenList: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var org: OrgOption
 
-    @Flag(help: "Print JSON.")
-    var json = false
+    @OptionGroup var output: OutputOptions
 
     func run() throws {
         try reportingErrors {
             let session = try Session.open(self.global)
             let org = try session.org(self.org.org)
             let tokens = try TokenRepository(connection: session.connection).list(orgID: org.id)
-            if self.json { return try Output.json(tokens) }
-            Output.table(["id", "name", "role", "created_at", "expires_at", "last_used_at", "revoked_at"], tokens.map {
+            let header = ["ID", "NAME", "ROLE", "CREATED AT", "EXPIRES AT", "LAST USED AT", "REVOKED AT"]
+            let rows = tokens.map {
                 [String($0.id), $0.name, $0.role.rawValue, Output.instant($0.createdAt), Output.instant($0.expiresAt),
                  Output.instant($0.lastUsedAt), Output.instant($0.revokedAt)]
-            })
+            }
+            try Output.print(Rendering(table: Output.renderTable(header, rows), header: header, rows: rows, json: tokens),
+                             as: self.output.format)
         }
     }
 }

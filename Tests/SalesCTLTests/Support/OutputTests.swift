@@ -26,3 +26,36 @@ struct OutputTests {
         #expect(listed.stdout.contains(#"Evil\u{1B}[2J\u{7}\u{D}OK"#))
     }
 }
+
+@Suite("One output option for every list and show command: table, JSON or CSV, one at a time")
+struct OutputFormatTests {
+    static var sample: Rendering { Rendering(table: Output.renderTable(["NAME", "ATTAINMENT %"], [["North, East", "97.5"], ["Say \"hi\"", nil]]),
+                                  header: ["NAME", "ATTAINMENT %"], rows: [["North, East", "97.5"], ["Say \"hi\"", nil]],
+                                  json: ["north": 97.5]) }
+
+    @Test("render returns the table, the JSON or RFC 4180 CSV with a snake_case header")
+    func render() throws {
+        #expect(try Output.render(Self.sample, as: .table) == "NAME         ATTAINMENT %\n-----------  ------------\nNorth, East  97.5\nSay \"hi\"\n")
+        #expect(try Output.render(Self.sample, as: .json) == "{\n  \"north\" : 97.5\n}\n")
+        #expect(try Output.render(Self.sample, as: .csv) == "name,attainment_pct\n\"North, East\",97.5\n\"Say \"\"hi\"\"\",\n")
+    }
+
+    @Test("--table, --json and --csv exclude each other on every list and show command", arguments: [
+        ["team", "list", "--org", "acme", "--json", "--csv"], ["rep", "list", "--org", "acme", "--table", "--json"],
+        ["kpi", "show", "--org", "acme", "--period", "2026-11", "--json", "--csv"], ["org", "list", "--csv", "--json"],
+        ["scheduler", "status", "--json", "--csv"], ["token", "list", "--org", "acme", "--csv", "--table"],
+    ])
+    func exclusive(arguments: [String]) {
+        #expect(throws: (any Error).self) { _ = try SalesCTL.parseAsRoot(arguments) }
+    }
+
+    @Test("team list --csv prints the teams as CSV")
+    func teamListCSV() throws {
+        let database = try TestDatabase.migrated()
+        #expect(try SalesCTLProcess.run(["org", "create", "acme", "--name", "Acme"], database: database).status == 0)
+        #expect(try SalesCTLProcess.run(["team", "create", "--org", "acme", "--external-id", "north", "--name", "North, East"],
+                                        database: database).status == 0)
+        let listed = try SalesCTLProcess.run(["team", "list", "--org", "acme", "--csv"], database: database)
+        #expect(listed.stdout == "external_id,name,parent,kind\nnorth,\"North, East\",,field\n")
+    }
+}
