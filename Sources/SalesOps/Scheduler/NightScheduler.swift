@@ -30,7 +30,30 @@ public struct NightFailure: Sendable {
 /// cancelled once; it is re-armed with `schedule` for the next run time (wall clock) or the
 /// next poll (monotonic clock), whichever is sooner.
 public final class NightScheduler: @unchecked Sendable {
-    private enum Phase { case idle, running, stopping, finished }
+    /// The control state. Each phase carries what it owns, so a timer or a held night cannot
+    /// outlive the phase that may use it.
+    private enum State {
+        /// Not started.
+        case idle
+        /// Taking work.
+        case running(Control)
+        /// No new work; the nights still held finish, or are abandoned after the grace period.
+        case stopping(Control)
+        /// Done: the timer and the signal sources are cancelled.
+        case finished
+    }
+
+    /// What a started scheduler owns while it runs or stops.
+    private struct Control {
+        let pollTimer: DispatchSourceTimer
+        var signalSources: [DispatchSourceSignal]
+        /// The nights held, by lease token, each with the heartbeat renewing its lease.
+        var running: [UUID: (run: NightRun, heartbeat: LeaseHeartbeat)] = [:]
+        /// A claim is in flight on a worker.
+        var isClaiming = false
+        /// Claims that failed in a row.
+        var claimFailures = 0
+    }
 
     private let pool: ConnectionPool
     private let configuration: SchedulerConfiguration
@@ -40,12 +63,7 @@ public final class NightScheduler: @unchecked Sendable {
     private let workers = DispatchQueue(label: "salesops.scheduler.work", attributes: .concurrent)
     private let done = DispatchSemaphore(value: 0)
 
-    private var phase = Phase.idle
-    private var pollTimer: DispatchSourceTimer?
-    private var signalSources: [DispatchSourceSignal] = []
-    private var running: [UUID: (run: NightRun, heartbeat: LeaseHeartbeat)] = [:]
-    private var isClaiming = false
-    private var claimFailures = 0
+    private var state = State.idle
     private var summary = SchedulerSummary()
     private var random = SystemRandomNumberGenerator()
 
@@ -67,14 +85,12 @@ public final class NightScheduler: @unchecked Sendable {
     ///   running nights at once).
     public func run(handlingSignals: Bool = false) -> SchedulerSummary {
         self.queue.sync {
-            precondition(self.phase == .idle, "a scheduler runs once")
-            self.phase = .running
+            guard case .idle = self.state else { preconditionFailure("a scheduler runs once") }
             let timer = DispatchSource.makeTimerSource(queue: self.queue)
             timer.setEventHandler { [unowned self] in self.tick() }
             timer.schedule(deadline: .now())
+            self.state = .running(Control(pollTimer: timer, signalSources: handlingSignals ? self.trapSignals() : []))
             timer.resume()
-            self.pollTimer = timer
-            if handlingSignals { self.trapSignals() }
             self.logger.info("scheduler: started", metadata: [
                 "worker": "\(self.configuration.worker)", "run_at": "\(self.configuration.runAt)",
                 "concurrency": "\(self.configuration.concurrency)", "once": "\(self.configuration.once)",
@@ -92,12 +108,44 @@ public final class NightScheduler: @unchecked Sendable {
 
     // MARK: - Control (on `queue`)
 
-    private func trapSignals() {
-        for number in [SIGTERM, SIGINT] {
+    /// The held control state, in either phase that has one.
+    private var control: Control? {
+        switch self.state {
+        case .running(let control), .stopping(let control): control
+        case .idle, .finished: nil
+        }
+    }
+
+    private var isRunning: Bool {
+        if case .running = self.state { true } else { false }
+    }
+
+    private var isStopping: Bool {
+        if case .stopping = self.state { true } else { false }
+    }
+
+    /// Changes the control state in place, keeping the phase; nil when there is none.
+    @discardableResult
+    private func modifyControl<Result>(_ body: (inout Control) -> Result) -> Result? {
+        dispatchPrecondition(condition: .onQueue(self.queue))
+        switch self.state {
+        case .running(var control):
+            defer { self.state = .running(control) }
+            return body(&control)
+        case .stopping(var control):
+            defer { self.state = .stopping(control) }
+            return body(&control)
+        case .idle, .finished:
+            return nil
+        }
+    }
+
+    private func trapSignals() -> [DispatchSourceSignal] {
+        [SIGTERM, SIGINT].map { number in
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: self.queue)
             source.setEventHandler { [unowned self] in
-                if self.phase == .stopping {
+                if self.isStopping {
                     self.logger.notice("scheduler: second signal, abandoning the running nights")
                     self.abandonRunning()
                 } else {
@@ -106,16 +154,16 @@ public final class NightScheduler: @unchecked Sendable {
                 }
             }
             source.resume()
-            self.signalSources.append(source)
+            return source
         }
     }
 
     private func tick() {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        guard self.phase == .running, !self.isClaiming else { return }
-        let free = self.configuration.concurrency - self.running.count
+        guard self.isRunning, let control = self.control, !control.isClaiming else { return }
+        let free = self.configuration.concurrency - control.running.count
         guard free > 0 else { return }
-        self.isClaiming = true
+        self.modifyControl { $0.isClaiming = true }
         let now = self.clock.now()
         let configuration = self.configuration
         self.workers.async { [pool = self.pool] in
@@ -141,44 +189,51 @@ public final class NightScheduler: @unchecked Sendable {
 
     private func claimed(_ result: Result<[ClaimedNight], any Error>, free: Int, nextRunTime: Date?, runningNights: Int) {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        self.isClaiming = false
+        self.modifyControl { $0.isClaiming = false }
         switch result {
-        case let .success(claims) where self.phase != .running:
+        case let .success(claims) where !self.isRunning:
             claims.forEach(self.release)
-            if self.running.isEmpty { self.finish() }
+            if self.control?.running.isEmpty ?? true { self.finish() }
         case let .success(claims):
-            self.claimFailures = 0
+            self.modifyControl { $0.claimFailures = 0 }
             claims.forEach(self.start)
             if claims.count == free {
-                self.pollTimer?.schedule(deadline: .now())
+                self.control?.pollTimer.schedule(deadline: .now())
             } else if self.configuration.once {
                 // Done when nothing is due and no night runs anywhere; while others run
                 // nights, look again every second (their orgs' next nights may follow).
-                if self.running.isEmpty {
+                if self.control?.running.isEmpty ?? true {
                     if runningNights == 0 {
                         self.finish()
                     } else {
                         let wait = min(self.configuration.pollInterval, .seconds(1))
-                        self.pollTimer?.schedule(deadline: .now() + wait.dispatchInterval, leeway: .milliseconds(10))
+                        self.control?.pollTimer.schedule(deadline: .now() + wait.dispatchInterval, leeway: .milliseconds(10))
                     }
                 }
             } else {
                 self.armPollTimer(nextRunTime: nextRunTime)
             }
-        case .failure where self.phase != .running:
-            if self.running.isEmpty { self.finish() }
+        case .failure where !self.isRunning:
+            if self.control?.running.isEmpty ?? true { self.finish() }
         case let .failure(error):
-            self.claimFailures += 1
+            let failures = self.modifyControl { control -> Int in
+                control.claimFailures += 1
+                return control.claimFailures
+            } ?? 1
             self.logger.error("scheduler: cannot look for due nights", metadata: [
-                "error": "\(recordedMessage(error))", "failures": "\(self.claimFailures)",
+                "error": "\(recordedMessage(error))", "failures": "\(failures)",
             ])
-            if self.configuration.once, !isTransient(error) || self.claimFailures > self.configuration.retry.limit {
+            if self.configuration.once, !isTransient(error) || failures > self.configuration.retry.limit {
                 self.summary.claimError = error
-                if self.running.isEmpty { self.finish() } else { self.phase = .stopping }
+                if self.control?.running.isEmpty ?? true {
+                    self.finish()
+                } else if case .running(let control) = self.state {
+                    self.state = .stopping(control)
+                }
                 return
             }
-            let delay = self.configuration.retry.delay(beforeRetry: self.claimFailures, using: &self.random)
-            self.pollTimer?.schedule(deadline: .now() + delay.dispatchInterval, leeway: .milliseconds(10))
+            let delay = self.configuration.retry.delay(beforeRetry: failures, using: &self.random)
+            self.control?.pollTimer.schedule(deadline: .now() + delay.dispatchInterval, leeway: .milliseconds(10))
         }
     }
 
@@ -188,9 +243,9 @@ public final class NightScheduler: @unchecked Sendable {
         dispatchPrecondition(condition: .onQueue(self.queue))
         let poll = self.configuration.pollInterval
         if let nextRunTime, self.clock.realSeconds(until: nextRunTime) < poll.seconds {
-            self.pollTimer?.schedule(wallDeadline: self.clock.wallDeadline(for: nextRunTime), leeway: .milliseconds(100))
+            self.control?.pollTimer.schedule(wallDeadline: self.clock.wallDeadline(for: nextRunTime), leeway: .milliseconds(100))
         } else {
-            self.pollTimer?.schedule(deadline: .now() + poll.dispatchInterval, leeway: .milliseconds(100))
+            self.control?.pollTimer.schedule(deadline: .now() + poll.dispatchInterval, leeway: .milliseconds(100))
         }
     }
 
@@ -200,7 +255,7 @@ public final class NightScheduler: @unchecked Sendable {
         let run = NightRun(claim: claim, trailingDays: self.configuration.trailingDays, pool: self.pool, logger: self.logger)
         let heartbeat = LeaseHeartbeat(claim: claim, pool: self.pool, interval: self.configuration.heartbeatInterval,
                                        lease: self.configuration.leaseDuration, logger: self.logger)
-        self.running[claim.leaseToken] = (run, heartbeat)
+        self.modifyControl { $0.running[claim.leaseToken] = (run, heartbeat) }
         return run
     }
 
@@ -224,7 +279,7 @@ public final class NightScheduler: @unchecked Sendable {
         let claim = run.claim
         let metadata: Logger.Metadata = ["org": "\(claim.org.slug)", "night": "\(claim.night)"]
         switch NextStep.after(outcome, attempts: run.attempts, retryLimit: self.configuration.retry.limit,
-                              takingWork: self.phase == .running) {
+                              takingWork: self.isRunning) {
         case let .succeeded(rowsWritten):
             self.summary.succeeded += 1
             self.logger.info("scheduler: night succeeded", metadata: metadata.merging(["rows_written": "\(rowsWritten.map(String.init) ?? "?")"]) { $1 })
@@ -235,7 +290,7 @@ public final class NightScheduler: @unchecked Sendable {
                 "error": "\(recordedMessage(error))", "retry_in": "\(delay)",
             ]) { $1 })
             self.queue.asyncAfter(deadline: .now() + delay.dispatchInterval) {
-                if self.phase == .running { self.attempt(run) } else { self.attempted(run, .abandoned) }
+                if self.isRunning { self.attempt(run) } else { self.attempted(run, .abandoned) }
             }
         case let .recordFailure(error):
             self.summary.failures.append(NightFailure(org: claim.org.slug, night: claim.night, error: error))
@@ -274,12 +329,13 @@ public final class NightScheduler: @unchecked Sendable {
 
     private func finished(_ run: NightRun) {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        self.running.removeValue(forKey: run.claim.leaseToken)?.heartbeat.stop()
-        switch self.phase {
+        let released = self.modifyControl { $0.running.removeValue(forKey: run.claim.leaseToken) } ?? nil
+        released?.heartbeat.stop()
+        switch self.state {
         case .running:
             self.tick()
-        case .stopping:
-            if self.running.isEmpty, !self.isClaiming { self.finish() }
+        case .stopping(let control):
+            if control.running.isEmpty, !control.isClaiming { self.finish() }
         case .idle, .finished:
             break
         }
@@ -287,24 +343,24 @@ public final class NightScheduler: @unchecked Sendable {
 
     private func beginStopping() {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        guard self.phase == .running else { return }
-        self.phase = .stopping
-        self.logger.notice("scheduler: stopping", metadata: ["running": "\(self.running.count)"])
-        if self.running.isEmpty, !self.isClaiming {
+        guard case .running(let control) = self.state else { return }
+        self.state = .stopping(control)
+        self.logger.notice("scheduler: stopping", metadata: ["running": "\(control.running.count)"])
+        if control.running.isEmpty, !control.isClaiming {
             self.finish()
             return
         }
         self.queue.asyncAfter(deadline: .now() + self.configuration.gracePeriod.dispatchInterval) {
-            guard self.phase == .stopping, !self.running.isEmpty else { return }
+            guard case .stopping(let control) = self.state, !control.running.isEmpty else { return }
             self.logger.notice("scheduler: grace period over, abandoning the running nights")
             self.abandonRunning()
         }
         // A night that does not answer its cancel request (the network is gone) must not keep
         // the process alive: its server session rolls back when the process exits.
         self.queue.asyncAfter(deadline: .now() + (self.configuration.gracePeriod + Self.abandonTimeout).dispatchInterval) {
-            guard self.phase == .stopping else { return }
+            guard case .stopping(let control) = self.state else { return }
             self.logger.warning("scheduler: nights did not end after their cancel request; exiting, the server rolls them back",
-                                metadata: ["running": "\(self.running.count)"])
+                                metadata: ["running": "\(control.running.count)"])
             self.finish()
         }
     }
@@ -314,15 +370,15 @@ public final class NightScheduler: @unchecked Sendable {
 
     private func abandonRunning() {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        self.running.values.forEach { $0.run.abandon() }
+        self.control?.running.values.forEach { $0.run.abandon() }
     }
 
     private func finish() {
         dispatchPrecondition(condition: .onQueue(self.queue))
-        guard self.phase != .finished else { return }
-        self.phase = .finished
-        self.pollTimer?.cancel()
-        self.signalSources.forEach { $0.cancel() }
+        if case .finished = self.state { return }
+        self.control?.pollTimer.cancel()
+        self.control?.signalSources.forEach { $0.cancel() }
+        self.state = .finished
         self.logger.info("scheduler: stopped", metadata: [
             "succeeded": "\(self.summary.succeeded)", "failed": "\(self.summary.failures.count)",
         ])
