@@ -170,12 +170,14 @@ public struct KPIMaterializer {
     /// otherwise read as 0).
     public static let materializedMetrics = families.filter { $0.target == .metrics }.flatMap(\.metrics)
 
-    /// Refuses a run whose facts name a metric missing from the catalogue (a defect of the
-    /// engine, not of the data): one set-based check instead of a foreign key per row.
+    /// Refuses a run whose facts name a metric no family declares, or one missing from the
+    /// catalogue (a defect of the engine, not of the data): one set-based check instead of a
+    /// foreign key per row.
     static func checkMetricNames(on connection: Connection) throws {
         let unknown = try connection.query("""
             SELECT DISTINCT n.metric FROM kpi_new_facts n
-            WHERE NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
+            WHERE n.metric <> ALL(\(Self.materializedMetrics)::text[])
+               OR NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
             ORDER BY 1
             """).rows.map { try $0.decode("metric", as: String.self) }
         guard unknown.isEmpty else { throw KPIEngineError.unknownMetrics(unknown) }
@@ -220,7 +222,7 @@ public enum KPIEngineError: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case let .unknownMetrics(names): "the KPI engine computed metrics missing from the catalogue: \(names.joined(separator: ", "))"
+        case let .unknownMetrics(names): "the KPI engine computed metrics its families do not declare or the catalogue lacks: \(names.joined(separator: ", "))"
         }
     }
 }

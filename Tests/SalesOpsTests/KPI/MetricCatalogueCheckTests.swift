@@ -3,7 +3,7 @@ import PostgresClient
 import Testing
 import TestSupport
 
-@Suite("KPI engine: facts name catalogue metrics only")
+@Suite("KPI engine: facts name declared catalogue metrics only")
 struct MetricCatalogueCheckTests {
     @Test("a run whose facts name a metric missing from the catalogue is refused, naming it")
     func unknownMetricRefused() throws {
@@ -18,6 +18,21 @@ struct MetricCatalogueCheckTests {
             } throws: { error in
                 guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
                 return names == ["revenu", "zz_unknown"]
+            }
+        }
+    }
+
+    @Test("a catalogue metric that no metric family declares (a stage metric in the metric facts) is refused too")
+    func undeclaredMetricRefused() throws {
+        let connection = try SharedDatabase.connect()
+        try connection.withTransaction { connection in
+            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
+            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('stage_entries')")
+            #expect {
+                try KPIMaterializer.checkMetricNames(on: connection)
+            } throws: { error in
+                guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
+                return names == ["stage_entries"]
             }
         }
     }
