@@ -43,7 +43,7 @@ public final class APIServer: Sendable {
 
     /// The router with every route, and the table of what it serves.
     public func router() -> (Router<APIContext>, [RouteDescription]) {
-        _ = ServerMetrics.registry
+        _ = ServerMetrics.registry  // bootstraps swift-metrics before the metrics middleware makes its first metric
         let router = Router(context: APIContext.self)
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
