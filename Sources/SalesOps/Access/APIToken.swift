@@ -8,13 +8,18 @@ public enum TokenRole: String, Sendable, Codable, CaseIterable {
 
 /// A stored API token, without its secret.
 public struct APIToken: Sendable, Codable, Equatable {
+    /// The token's id within its org (`salesctl token revoke` takes it).
     public var id: Int64
     public var orgID: Int64
+    /// A name to recognise the token by.
     public var name: String
     public var role: TokenRole
     public var createdAt: Date
+    /// When it stops working; nil never.
     public var expiresAt: Date?
+    /// When a request last presented it (refreshed at most once a minute).
     public var lastUsedAt: Date?
+    /// When it was revoked; a revoked token is refused.
     public var revokedAt: Date?
 
     enum CodingKeys: String, CodingKey {
@@ -31,6 +36,7 @@ public struct APIToken: Sendable, Codable, Equatable {
 public struct IssuedToken: Sendable {
     /// The whole bearer token, `sot_<lookup key>_<secret>`.
     public var secret: String
+    /// The stored record.
     public var token: APIToken
 }
 

@@ -3,11 +3,16 @@ import PostgresClient
 /// Settings given to every BI reader role (SPEC §9). The timeouts are the role's defaults;
 /// the connection limit is enforced by the server whatever the session sets.
 public struct ReaderRoleSettings: Sendable, Equatable {
+    /// Most concurrent connections of the role (1–100), enforced by the server.
     public var connectionLimit: Int = 5
+    /// The role's default `statement_timeout`.
     public var statementTimeout: String = "30s"
+    /// The role's default `lock_timeout`.
     public var lockTimeout: String = "5s"
+    /// The role's default `idle_in_transaction_session_timeout`.
     public var idleInTransactionTimeout: String = "60s"
 
+    /// The product's defaults.
     public init() {}
 }
 
@@ -26,6 +31,7 @@ public enum ReaderGrant: Sendable, Equatable {
 public struct ReaderRoles {
     let connection: Connection
 
+    /// - Parameter connection: the operator's connection (a login that may create roles).
     public init(connection: Connection) {
         self.connection = connection
     }
