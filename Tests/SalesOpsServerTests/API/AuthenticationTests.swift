@@ -68,3 +68,36 @@ struct AuthenticationTests {
         #expect(missing.headers[.contentType] == "application/problem+json")
     }
 }
+
+/// Driven by openapi.yaml, so a new route is checked without touching this test.
+@Suite("Every /v1 operation of the document: no token 401, reader on a write 403, an oversized JSON body 413")
+struct DocumentedErrorTests {
+    let fixture = APIFixture.shared
+
+    @Test("each operation answers these statuses as problem+json, and documents them")
+    func everyOperation() async throws {
+        var checked = 0
+        for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {
+            let method = try #require(HTTPRequest.Method(operation.method.uppercased()))
+            let uri = try #require(try CrossTenantTests.uris(for: operation).first)
+            let body = operation.body.flatMap { CrossTenantTests.bodySamples[$0.schema ?? $0.mediaType] }
+            let anonymous = try await self.fixture.request(method, uri, token: nil, body: body)
+            #expect(anonymous.status == .unauthorized, "\(operation.method) \(uri)")
+            #expect(anonymous.headers[.contentType] == "application/problem+json")
+            #expect(operation.statuses.contains("401"))
+            if operation.method != "get" {
+                let reader = try await self.fixture.request(method, uri, token: self.fixture.readerW, body: body)
+                #expect(reader.status == .forbidden, "\(operation.method) \(uri)")
+                #expect(operation.statuses.contains("403"))
+            }
+            if operation.body?.mediaType == "application/json" {
+                let huge = "{\"name\":\"" + String(repeating: "x", count: 100_000) + "\"}"
+                let tooLarge = try await self.fixture.request(method, uri, token: self.fixture.adminW, body: huge)
+                #expect(tooLarge.status == .contentTooLarge, "\(operation.method) \(uri)")
+                #expect(operation.statuses.contains("413"))
+            }
+            checked += 1
+        }
+        #expect(checked >= 16)
+    }
+}
