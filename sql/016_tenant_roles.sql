@@ -33,12 +33,10 @@ REVOKE ALL ON salesops_meta.tenant_roles FROM PUBLIC;
 
 CREATE FUNCTION salesops.current_org_id() RETURNS bigint
 LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER SET search_path = pg_catalog AS $$
-    SELECT CASE
-        WHEN EXISTS (SELECT 1 FROM salesops_meta.tenant_roles b WHERE b.role_name = session_user)
-            THEN (SELECT b.org_id FROM salesops_meta.tenant_roles b WHERE b.role_name = session_user)
-        WHEN salesops.is_service_session()
-            THEN NULLIF(pg_catalog.current_setting('salesops.org_id', true), '')::bigint
-    END
+    SELECT COALESCE(
+        (SELECT b.org_id FROM salesops_meta.tenant_roles b WHERE b.role_name = session_user),
+        CASE WHEN salesops.is_service_session()
+             THEN NULLIF(pg_catalog.current_setting('salesops.org_id', true), '')::bigint END)
 $$;
 
 -- Every tenant policy reads the org through the function (once per statement: the
@@ -150,7 +148,11 @@ BEGIN
     IF p_connection_limit NOT BETWEEN 1 AND 100 THEN
         RAISE EXCEPTION 'connection limit % is outside 1-100', p_connection_limit USING ERRCODE = 'invalid_parameter_value';
     END IF;
-    SELECT org_id INTO bound_to FROM salesops_meta.tenant_roles WHERE role_name = p_role FOR UPDATE;
+    -- Grants and revocations queue here (a self-conflicting mode; readers of the table are not
+    -- held up, and no tenant role can lock it): a second grant of the same role sees the first's
+    -- binding instead of racing it on the role's catalog row.
+    LOCK TABLE salesops_meta.tenant_roles IN SHARE ROW EXCLUSIVE MODE;
+    SELECT org_id INTO bound_to FROM salesops_meta.tenant_roles WHERE role_name = p_role;
     IF FOUND AND bound_to <> p_org_id THEN
         RAISE EXCEPTION 'role "%" is already bound to another org', p_role USING ERRCODE = 'invalid_parameter_value';
     END IF;
@@ -179,9 +181,14 @@ BEGIN
     EXECUTE format('ALTER ROLE %I SET lock_timeout = %L', p_role, p_lock_timeout);
     EXECUTE format('ALTER ROLE %I SET idle_in_transaction_session_timeout = %L', p_role, p_idle_timeout);
     EXECUTE format('GRANT salesops_reader TO %I', p_role);
-    INSERT INTO salesops_meta.tenant_roles (role_name, org_id, created_role)
+    -- A concurrent grant of the same role may have bound it first: then it must be to this org.
+    INSERT INTO salesops_meta.tenant_roles AS b (role_name, org_id, created_role)
     VALUES (p_role, p_org_id, created)
-    ON CONFLICT (role_name) DO NOTHING;
+    ON CONFLICT (role_name) DO UPDATE SET org_id = b.org_id
+    RETURNING b.org_id INTO bound_to;
+    IF bound_to <> p_org_id THEN
+        RAISE EXCEPTION 'role "%" is already bound to another org', p_role USING ERRCODE = 'invalid_parameter_value';
+    END IF;
     RETURN created;
 END
 $$;
@@ -193,6 +200,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
     binding record;
 BEGIN
+    LOCK TABLE salesops_meta.tenant_roles IN SHARE ROW EXCLUSIVE MODE;
     DELETE FROM salesops_meta.tenant_roles WHERE role_name = p_role AND org_id = p_org_id RETURNING * INTO binding;
     IF NOT FOUND THEN
         RETURN false;

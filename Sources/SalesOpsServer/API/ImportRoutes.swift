@@ -18,6 +18,7 @@ struct ImportRoutes {
             _ = try await self.access.authorized(request, role: .admin) { _, principal in principal }
             let file = try await self.spool(request)
             defer { try? FileManager.default.removeItem(at: file) }
+            // Checked again once the upload is in (it may have taken minutes): a token revoked meanwhile is refused.
             let report = try await self.access.authorized(request, role: .admin) { connection, principal in
                 let handle = try FileHandle(forReadingFrom: file)
                 defer { try? handle.close() }

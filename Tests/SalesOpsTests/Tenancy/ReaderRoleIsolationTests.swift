@@ -333,3 +333,61 @@ struct ReaderRoleIsolationTests {
         try TenantCatalog.fingerprint(admin, orgID: org.id)
     }
 }
+
+@Suite("Binding a reader role races safely")
+struct ReaderGrantRaceTests {
+    @Test("concurrent grants of one existing role to two orgs: exactly one binds, the other is refused")
+    func concurrentGrants() throws {
+        let connection = try SharedDatabase.connect()
+        let orgs = [try SharedDatabase.makeOrg(on: connection), try SharedDatabase.makeOrg(on: connection)]
+        let role = ReaderRoleIsolationTests.uniqueRoleName()
+        try connection.execute(Query(unescaped: "CREATE ROLE \(role) LOGIN"))
+        defer { _ = try? connection.execute(Query(unescaped: "DROP ROLE IF EXISTS \(role)")) }
+        let outcomes = GrantOutcomes()
+        let group = DispatchGroup()
+        for org in orgs {
+            group.enter()
+            Thread.detachNewThread {
+                defer { group.leave() }
+                do {
+                    let own = try SharedDatabase.connect()
+                    defer { own.close() }
+                    _ = try ReaderRoles(connection: own).grantReader(role: role, orgID: org.id, password: nil)
+                    outcomes.add(org.id, .granted)
+                } catch is SalesOpsError {
+                    outcomes.add(org.id, .refused)
+                } catch {
+                    outcomes.add(org.id, .failed("\(error)"))
+                }
+            }
+        }
+        group.wait()
+        let bound: [Int64] = try connection.query("SELECT org_id FROM salesops_meta.tenant_roles WHERE role_name = \(role)").rows
+            .map { try $0.decode("org_id") }
+        #expect(bound.count == 1)
+        #expect(outcomes.granted == bound, "granted \(outcomes.granted), bound \(bound)")
+        #expect(outcomes.refusedCount == 1)
+        #expect(outcomes.failures.isEmpty, "failed rather than refused: \(outcomes.failures)")
+        _ = try? ReaderRoles(connection: connection).revokeReader(role: role, orgID: bound[0])
+    }
+}
+
+/// Collects the two threads' outcomes.
+final class GrantOutcomes: @unchecked Sendable {
+    enum Outcome { case granted, refused, failed(String) }
+
+    private let lock = NSLock()
+    private(set) var granted: [Int64] = []
+    private(set) var refusedCount = 0
+    private(set) var failures: [String] = []
+
+    func add(_ org: Int64, _ outcome: Outcome) {
+        self.lock.lock()
+        defer { self.lock.unlock() }
+        switch outcome {
+        case .granted: self.granted.append(org)
+        case .refused: self.refusedCount += 1
+        case .failed(let message): self.failures.append(message)
+        }
+    }
+}
