@@ -47,6 +47,8 @@ struct TokenCommandTests {
         ["org", "grant-reader", "acme", "--role", "Bad-Name"],
         ["org", "grant-reader", "acme", "--role", "salesops_app"],
         ["org", "grant-reader", "acme", "--role", "bi", "--connection-limit", "0"],
+        ["serve", "--port", "70000"], ["serve", "--db-threads", "0"], ["serve", "--queue-wait-ms", "0"],
+        ["serve", "--max-import-mib", "999999"], ["serve", "--statement-timeout-seconds", "0"],
     ])
     func usageErrors(arguments: [String]) throws {
         let outcome = try SalesCTLProcess.run(arguments)
@@ -74,5 +76,23 @@ struct TokenCommandTests {
         #expect(throws: PostgresError.self) { try database.connect(as: role) }
         let again = try SalesCTLProcess.run(["org", "revoke-reader", "acme", "--role", role], database: database)
         #expect(again.status == 65)
+    }
+
+    @Test("an oversized or empty password file is refused as bad data, and no role is made")
+    func badPasswordFiles() throws {
+        let database = try Self.database()
+        for contents in [String(repeating: "p", count: 10_000), "\nsecond line only\n"] {
+            let role = "bi_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("pw-\(role)")
+            try Data(contents.utf8).write(to: file)
+            defer { try? FileManager.default.removeItem(at: file) }
+            let outcome = try SalesCTLProcess.run(["org", "grant-reader", "acme", "--role", role, "--password-file", file.path],
+                                                  database: database)
+            #expect(outcome.status == 65, "\(outcome.stderr)")
+            #expect(outcome.stderr.contains("--password-file"))
+            let connection = try database.connect()
+            defer { connection.close() }
+            #expect(try connection.query("SELECT count(*) AS n FROM pg_roles WHERE rolname = \(role)").rows[0].decode("n", as: Int.self) == 0)
+        }
     }
 }
