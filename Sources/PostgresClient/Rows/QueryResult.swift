@@ -55,6 +55,14 @@ public struct Row: Sendable {
     /// The number of columns.
     public var count: Int { self.values.count }
 
+    /// The column names, in result order.
+    public var columnNames: [String] { self.columnIndex.columns.map(\.name) }
+
+    /// The column at `position` (0-based) in PostgreSQL's text format, nil for NULL.
+    public func text(at position: Int) -> String? {
+        position >= 0 && position < self.values.count ? self.values[position] : nil
+    }
+
     /// Whether the named column is NULL (or absent).
     public func isNull(_ column: String) -> Bool {
         guard let position = self.columnIndex.positions[column] else { return true }

@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import PostgresClient
+import SalesOps
+
+/// `salesctl kpi explain --org SLUG --period P [--scope S] --metric M [--stage PIPELINE/STAGE]
+/// [--dimension D --key K] [--limit N] [--offset N] [--json]`
+struct KPIExplain: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "explain",
+        abstract: "List the records behind a metric's numerator and denominator, recomputed from the raw data.",
+        discussion: """
+            Each side's total is recomputed from every one of its records by the metric's definition; when the data has \
+            not changed since the period was materialized, the totals equal the stored numerator and denominator.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+    @OptionGroup var scopeOrg: OrgOption
+
+    @Option(help: "2026 (fiscal year), 2026-Q3, 2026-11, 2026-W47 or 2026-11-05.")
+    var period: PeriodArgument
+
+    @Option(help: ArgumentHelp("org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
+    var scope: ScopeArgument = ScopeArgument(argument: "org")!
+
+    @Option(help: "The metric, e.g. win_rate.")
+    var metric: String
+
+    @Option(help: ArgumentHelp("For stage metrics: the stage as PIPELINE/STAGE.", valueName: "pipeline/stage"))
+    var stage: String?
+
+    @Option(help: "For breakdowns: region, product, source, deal_type, lead_source or lifecycle_stage.")
+    var dimension: String?
+
+    @Option(help: "For breakdowns: the dimension's key ('(none)' for a missing value).")
+    var key: String?
+
+    @Option(help: "Records per side (1 to \(ExplainRequest.maximumLimit)).")
+    var limit = 50
+
+    @Option(help: "Records of each side to skip.")
+    var offset = 0
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    func validate() throws {
+        guard (1...ExplainRequest.maximumLimit).contains(self.limit) else {
+            throw ValidationError("--limit \(self.limit): expected 1 to \(ExplainRequest.maximumLimit)")
+        }
+        guard self.offset >= 0 else { throw ValidationError("--offset \(self.offset): expected 0 or more") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let request = ExplainRequest(period: self.period.label, scope: self.scope.scope, metric: self.metric, stage: self.stage,
+                                         dimension: self.dimension, key: self.key, limit: self.limit, offset: self.offset)
+            let explanation = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
+                try KPIExplainer(session: session).explain(request)
+            }
+            if self.json {
+                try Output.json(explanation)
+            } else {
+                print(Self.render(explanation), terminator: "")
+            }
+        }
+    }
+
+    /// The explanation as text: the number, then each side's records as a table.
+    static func render(_ e: Explanation) -> String {
+        let period = e.period
+        var text = "\(e.metric) \(e.scope) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf), e = \(e.stop))"
+        if let stage = e.stage { text += " stage \(stage)" }
+        if let dimension = e.dimension { text += " \(dimension) = \(e.key ?? "")" }
+        text += "\n" + Output.renderFields([
+            ("definition", e.definition),
+            ("value", KPIShow.format(e.value)), ("numerator", KPIShow.format(e.numerator)),
+            ("denominator", KPIShow.format(e.denominator)),
+            ("materialized", [e.materialized.value, e.materialized.numerator, e.materialized.denominator]
+                .map { KPIShow.format($0) ?? "-" }.joined(separator: " / ")),
+        ])
+        for input in e.inputs {
+            text += "input \(input.metric) \(input.period) \(input.scope): \(KPIShow.format(input.value) ?? "-")\n"
+        }
+        for side in e.sides {
+            text += "\n\(side.name): \(side.description): \(side.recordCount) records, \(side.totalKind) \(side.total)\n"
+            if !side.records.isEmpty {
+                text += Output.renderTable(side.columns.map { $0.uppercased() }, side.records)
+                text += "(records \(side.offset + 1)–\(side.offset + side.records.count) of \(side.recordCount))\n"
+            }
+        }
+        return text
+    }
+}
