@@ -36,5 +36,24 @@ struct KPICommandTests {
         #expect(notYet.status == 65 && notYet.stderr.contains("has not been materialized"))
         let usage = try SalesCTLProcess.run(["kpi", "materialize", "--org", "demo", "--all"], database: database)
         #expect(usage.status == 64)
+
+        // Explain: the won deals behind November's revenue of team dach (15,000 above).
+        let explained = try SalesCTLProcess.run(["kpi", "explain", "--org", "demo", "--period", "2026-11", "--scope", "team:dach",
+                                                 "--metric", "revenue"], database: database)
+        #expect(explained.status == 0, "\(explained.stderr)")
+        #expect(explained.stdout.contains("revenue: won deals closed in P: 1 records, sum 15000"), "\(explained.stdout)")
+        #expect(explained.stdout.contains("materialized: 15000 / - / -"))
+        let explainedJSON = try SalesCTLProcess.run(["kpi", "explain", "--org", "demo", "--period", "2026-11", "--metric", "win_rate",
+                                                     "--limit", "1", "--json"], database: database)
+        let explanation = try JSONSerialization.jsonObject(with: Data(explainedJSON.stdout.utf8)) as? [String: Any]
+        let sides = explanation?["sides"] as? [[String: Any]]
+        #expect(sides?.count == 2 && (sides?[1]["records"] as? [Any])?.count == 1)
+        #expect((explanation?["numerator"] as? NSNumber) == ((explanation?["materialized"] as? [String: Any])?["numerator"] as? NSNumber))
+        let badLimit = try SalesCTLProcess.run(["kpi", "explain", "--org", "demo", "--period", "2026-11", "--metric", "revenue",
+                                                "--limit", "0"], database: database)
+        #expect(badLimit.status == 64 && badLimit.stderr.contains("--limit 0"))
+        let noStage = try SalesCTLProcess.run(["kpi", "explain", "--org", "demo", "--period", "2026-11", "--metric", "stage_avg_days"],
+                                              database: database)
+        #expect(noStage.status == 65 && noStage.stderr.contains("needs a stage"), "\(noStage.stderr)")
     }
 }

@@ -71,20 +71,48 @@ extension Double: PostgresDecodable {
 }
 
 extension Decimal: PostgresDecodable {
-    /// Decodes `numeric` (and integers) exactly. Values with more significant digits than
-    /// `Decimal` holds (38) are rejected rather than rounded, so money never loses a cent.
+    /// Decodes `numeric` (and integers) exactly when it fits `Decimal`'s 38 significant digits.
+    /// A longer value (a quotient such as 1/3 computed by the database) is rounded half away
+    /// from zero at the 38th significant digit when at least two of those are decimals; one
+    /// whose integer part needs more than 36 digits is rejected rather than rounded, so money
+    /// never loses a cent.
     public init?(postgresText text: String, type: PostgresDataType) throws(PostgresDecodingMismatch) {
         guard type == .numeric || type.isInteger else { throw PostgresDecodingMismatch() }
+        guard text != "NaN", !text.contains("Infinity") else { return nil }
         let significant = text.drop { $0 == "-" || $0 == "0" || $0 == "." }
             .filter { $0 != "." }
         var digits = Substring(significant)
         if text.contains(".") {
             while digits.last == "0" { digits.removeLast() }
         }
-        guard digits.count <= 38, text != "NaN",
-              let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))
-        else { return nil }
+        let posix = Locale(identifier: "en_US_POSIX")
+        if digits.count <= 38 {
+            guard let value = Decimal(string: text, locale: posix) else { return nil }
+            self = value
+            return
+        }
+        guard let value = Self.roundedToCapacity(text, locale: posix) else { return nil }
         self = value
+    }
+
+    /// `text` rounded half away from zero to 38 significant digits, or nil when fewer than
+    /// two decimals would remain.
+    static func roundedToCapacity(_ text: String, locale: Locale) -> Decimal? {
+        let negative = text.hasPrefix("-")
+        let unsigned = negative ? text.dropFirst() : Substring(text)
+        let parts = unsigned.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+        let integer = parts[0].drop { $0 == "0" }
+        let fraction = parts.count > 1 ? parts[1] : ""
+        let kept = integer.isEmpty ? fraction.prefix { $0 == "0" }.count + 38 : 38 - integer.count
+        guard kept >= 2, fraction.count > kept else { return nil }
+        let truncated = (negative ? "-" : "") + (integer.isEmpty ? "0" : String(integer)) + "." + fraction.prefix(kept)
+        guard var value = Decimal(string: truncated, locale: locale) else { return nil }
+        let next = fraction[fraction.index(fraction.startIndex, offsetBy: kept)]
+        if next >= "5" {
+            let unit = Decimal(sign: negative ? .minus : .plus, exponent: -kept, significand: 1)
+            value += unit
+        }
+        return value
     }
 }
 

@@ -59,6 +59,12 @@ struct KPIRoutes {
             return try Self.cacheable(SeriesPage(metric: metric, scope: scope.label, points: points),
                                       modified: nil, request: request)
         }
+        table.add(.get, "/v1/kpis/explain") { request, _ in
+            let explanation = try await self.access.inOrg(request) { session in
+                try KPIExplainer(session: session).explain(try Self.explainRequest(QueryParameters(request: request)))
+            }
+            return try Self.cacheable(explanation, modified: explanation.period.computedAt, request: request)
+        }
         table.add(.get, "/v1/stage-metrics") { request, _ in
             let period = try QueryParameters(request: request).period()
             let page = try await self.access.inOrg(request) { session in
@@ -95,6 +101,16 @@ struct KPIRoutes {
             }
             return try Self.cacheable(page, modified: page.period.computedAt, request: request)
         }
+    }
+
+    /// The explain request a query names (`period`, `scope`, `metric`, and `stage`, or
+    /// `dimension` and `key`, `limit`, `offset`).
+    static func explainRequest(_ query: QueryParameters) throws -> ExplainRequest {
+        ExplainRequest(period: try query.period(), scope: try query.scope(), metric: try query.required("metric"),
+                       stage: try query.optional("stage", maximumLength: 401), dimension: try query.optional("dimension"),
+                       key: try query.optional("key"),
+                       limit: try query.integer("limit", default: 50, range: 1...ExplainRequest.maximumLimit),
+                       offset: try query.integer("offset", default: 0, range: 0...1_000_000))
     }
 
     /// A JSON response with a strong `ETag` of its body (and `Last-Modified` when known), or

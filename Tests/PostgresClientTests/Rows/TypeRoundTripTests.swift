@@ -29,11 +29,19 @@ struct TypeRoundTripTests {
         #expect(try row.decode("total", as: Decimal.self) == Decimal(string: "59.97")!)
     }
 
-    @Test("numeric with more digits than Decimal holds is refused, not rounded")
+    @Test("numeric whose integer part needs more digits than Decimal holds is refused; a long quotient is rounded at the 38th digit")
     func numericTooPreciseIsRefused() throws {
         let connection = try SharedDatabase.connect()
-        let row = try connection.query("SELECT '1234567890123456789012345678901234567890.5'::numeric AS huge").rows[0]
+        let row = try connection.query("""
+            SELECT '1234567890123456789012345678901234567890.5'::numeric AS huge,
+                   '354.679802955665024350991288310805892137'::numeric AS quotient,
+                   '-0.000123456789012345678901234567890123456789'::numeric AS small,
+                   '999.999999999999999999999999999999999999'::numeric AS carry
+            """).rows[0]
         #expect(throws: PostgresDecodingError.self) { try row.decode("huge", as: Decimal.self) }
+        #expect(try row.decode("quotient", as: Decimal.self) == Decimal(string: "354.67980295566502435099128831080589214")!)
+        #expect(try row.decode("small", as: Decimal.self) == Decimal(string: "-0.00012345678901234567890123456789012345679")!)
+        #expect(try row.decode("carry", as: Decimal.self) == Decimal(string: "1000")!)
         #expect(try row.decode("huge", as: String.self) == "1234567890123456789012345678901234567890.5")
     }
 
