@@ -6,9 +6,10 @@ import SalesOpsServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (JSON under /v1, /healthz, /readyz, /metrics) until SIGTERM or SIGINT.",
+        abstract: "Serve the HTTP API (JSON under /v1, /healthz, /readyz, /metrics) and the dashboard (/dashboard) until SIGTERM or SIGINT.",
         discussion: """
-            Requests carry 'Authorization: Bearer TOKEN' (salesctl token create). Database work runs on
+            Requests carry 'Authorization: Bearer TOKEN' (salesctl token create); the dashboard logs in with the
+            same tokens and keeps a session cookie (HttpOnly, SameSite=Strict; --secure-cookies behind TLS). Database work runs on
             --db-threads threads that own one connection each; a request waits at most --queue-wait-ms for
             one and is otherwise refused with 503 and Retry-After. SIGTERM stops accepting, lets in-flight
             requests finish within --grace-seconds and closes the connections; exit 0.
@@ -41,6 +42,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds in-flight requests get to finish after SIGTERM.")
     var graceSeconds = 10
 
+    @Option(help: "Hours a dashboard session lives at most (it ends earlier when its token does).")
+    var sessionHours = 12
+
+    @Flag(help: "Mark dashboard cookies Secure (clients reach the server over TLS, e.g. through a proxy).")
+    var secureCookies = false
+
     func validate() throws {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port \(self.port) must be 0–65535") }
         guard (1...256).contains(self.dbThreads) else { throw ValidationError("--db-threads \(self.dbThreads) must be 1–256") }
@@ -49,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...3600).contains(self.statementTimeoutSeconds) else { throw ValidationError("--statement-timeout-seconds must be 1–3600") }
         guard (1...10_240).contains(self.maxImportMib) else { throw ValidationError("--max-import-mib must be 1–10240") }
         guard (0...3600).contains(self.graceSeconds) else { throw ValidationError("--grace-seconds must be 0–3600") }
+        guard (1...720).contains(self.sessionHours) else { throw ValidationError("--session-hours must be 1–720") }
     }
 
     func run() async throws {
@@ -61,6 +69,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.statementTimeout = "\(self.statementTimeoutSeconds)s"
         configuration.maximumImportBytes = self.maxImportMib * 1024 * 1024
         configuration.gracePeriod = .seconds(self.graceSeconds)
+        configuration.sessionLifetime.absolute = .seconds(self.sessionHours * 3600)
+        configuration.secureCookies = self.secureCookies
         let server = APIServer(connection: self.global.connectionConfiguration, configuration: configuration,
                                logger: self.global.logger)
         try await reportingErrors { try await server.run() }

@@ -39,4 +39,34 @@ extension PeriodLabel {
         default: return monthsBack(12)
         }
     }
+
+    /// The start of the period of `kind` after the one starting on `start`.
+    public static func nextStart(kind: String, start: LocalDate) -> LocalDate {
+        func monthsAhead(_ months: Int) -> LocalDate {
+            let index = start.year * 12 + (start.month - 1) + months
+            return LocalDate(year: index / 12, month: index % 12 + 1, day: 1)!
+        }
+        switch kind {
+        case "day": return start.adding(days: 1)
+        case "week": return start.adding(days: 7)
+        case "month": return monthsAhead(1)
+        case "quarter": return monthsAhead(3)
+        default: return monthsAhead(12)
+        }
+    }
+
+    /// The start of the period of `kind` that contains `day`, on the fiscal calendar
+    /// starting in `fiscalYearStartMonth`.
+    public static func start(of kind: String, containing day: LocalDate, fiscalYearStartMonth: Int) -> LocalDate {
+        switch kind {
+        case "day": return day
+        case "week": return day.adding(days: 1 - day.isoWeekday)
+        case "month": return LocalDate(year: day.year, month: day.month, day: 1)!
+        default:
+            let monthsIntoYear = (day.month - fiscalYearStartMonth + 12) % 12
+            let months = kind == "quarter" ? monthsIntoYear % 3 : monthsIntoYear
+            let index = day.year * 12 + (day.month - 1) - months
+            return LocalDate(year: index / 12, month: index % 12 + 1, day: 1)!
+        }
+    }
 }

@@ -94,3 +94,20 @@ public struct ExplainInput: Sendable, Codable, Equatable {
     public var scope: String
     public var value: Decimal?
 }
+
+extension Explanation {
+    /// Whether the recomputed number is the stored one: numerator and denominator equal,
+    /// the value equal (to 12 significant digits for quotients); with no stored row, the
+    /// recomputed parts are all 0 or null (facts are sparse).
+    public var agreesWithMaterialized: Bool {
+        let stored = self.materialized
+        if stored.value == nil && stored.numerator == nil && stored.denominator == nil {
+            return [self.value, self.numerator, self.denominator].allSatisfy { $0 == nil || $0 == 0 }
+        }
+        guard self.numerator == stored.numerator, self.denominator == stored.denominator else { return false }
+        guard let value = self.value, let storedValue = stored.value else { return self.value == stored.value }
+        if ["count", "sum", "snapshot"].contains(self.aggregation) || value == storedValue { return value == storedValue }
+        let scale = max(abs(value), abs(storedValue), 1)
+        return abs(value - storedValue) / scale < Decimal(string: "1e-12")!
+    }
+}

@@ -59,19 +59,25 @@ extension KPIReader {
     /// - Throws: `.invalidInput` for labels of different kinds, a reversed range, more than
     ///   `maximumSeriesLength` periods or an unknown metric; `.notFound` for an unknown scope.
     public func series(metric: String, from: String, to: String, scope: TargetScope) throws -> [SeriesPoint] {
+        try self.series(metrics: [metric], from: from, to: to, scope: scope)[metric] ?? []
+    }
+
+    /// Several metrics' series over the same periods, in one query (the dashboard's trends).
+    /// - Throws: as `series(metric:from:to:scope:)`.
+    public func series(metrics: [String], from: String, to: String, scope: TargetScope) throws -> [String: [SeriesPoint]] {
         let low = try self.bounds(of: from), high = try self.bounds(of: to)
         guard low.kind == high.kind else {
             throw SalesOpsError.invalidInput("from '\(from)' is a \(low.kind) and to '\(to)' a \(high.kind): use labels of one kind")
         }
         guard low.start <= high.start else { throw SalesOpsError.invalidInput("from '\(from)' is after to '\(to)'") }
-        try self.requireMaterializedMetric(metric)
+        try metrics.forEach(self.requireMaterializedMetric)
         let scopeID = try self.scopeID(of: scope)
         let rows = try self.session.connection.query("""
-            SELECT p.period_kind, p.period_start, p.period_end, p.as_of,
+            SELECT m.name AS metric, p.period_kind, p.period_start, p.period_end, p.as_of,
                    CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
                    f.numerator, f.denominator, a.target, a.attainment_pct
             FROM kpi.materialized_periods p
-            JOIN salesops.metrics m ON m.name = \(metric)
+            JOIN salesops.metrics m ON m.name = ANY(\(metrics)::text[])
             LEFT JOIN kpi.metric_facts f
               ON f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
@@ -79,18 +85,22 @@ extension KPIReader {
               ON a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
              AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
             WHERE p.period_kind = \(low.kind) AND p.period_start BETWEEN \(low.start) AND \(high.start)
-            ORDER BY p.period_start
-            LIMIT \(Self.maximumSeriesLength + 1)
+            ORDER BY m.name, p.period_start
+            LIMIT \(Self.maximumSeriesLength * metrics.count + 1)
             """).rows
-        guard rows.count <= Self.maximumSeriesLength else {
+        var series: [String: [SeriesPoint]] = [:]
+        for row in rows {
+            let metric: String = try row.decode("metric")
+            series[metric, default: []].append(SeriesPoint(
+                periodKind: try row.decode("period_kind"), periodStart: try row.decode("period_start"),
+                periodEnd: try row.decode("period_end"), asOf: try row.decode("as_of"), value: try row.decode("value"),
+                numerator: try row.decode("numerator"), denominator: try row.decode("denominator"),
+                target: try row.decode("target"), attainmentPct: try row.decode("attainment_pct")))
+        }
+        guard series.values.allSatisfy({ $0.count <= Self.maximumSeriesLength }) else {
             throw SalesOpsError.invalidInput("the range holds more than \(Self.maximumSeriesLength) periods; narrow from/to")
         }
-        return try rows.map { row in
-            SeriesPoint(periodKind: try row.decode("period_kind"), periodStart: try row.decode("period_start"),
-                        periodEnd: try row.decode("period_end"), asOf: try row.decode("as_of"), value: try row.decode("value"),
-                        numerator: try row.decode("numerator"), denominator: try row.decode("denominator"),
-                        target: try row.decode("target"), attainmentPct: try row.decode("attainment_pct"))
-        }
+        return series
     }
 
     /// The stage metrics of a materialized period.
@@ -124,14 +134,25 @@ extension KPIReader {
     /// Reps or teams of a materialized period ranked by attainment of `metric` (best first),
     /// then by value (the better end first, lower for metrics where lower is better); only
     /// those with a value or a target.
-    public func leaderboard(period: ShownPeriod, metric: String, of kind: ScopeKind, limit: Int) throws -> [LeaderboardEntry] {
+    /// - Parameter within: a team ranks only its reps (by current team, sub-teams included) or
+    ///   its sub-teams; the org (or a rep) ranks all of them.
+    public func leaderboard(period: ShownPeriod, metric: String, of kind: ScopeKind, limit: Int,
+                            within: TargetScope = .org) throws -> [LeaderboardEntry] {
         guard kind != .org else { throw SalesOpsError.invalidInput("a leaderboard ranks reps or teams, not the org") }
         try self.requireMaterializedMetric(metric)
+        var team: Int64?
+        if case .team = within { team = try self.scopeID(of: within) }
         return try self.session.connection.query("""
-            WITH scopes AS (
+            WITH RECURSIVE subtree (id) AS (
+                SELECT id FROM salesops.teams WHERE id = \(team)::bigint
+                UNION
+                SELECT t.id FROM salesops.teams t JOIN subtree s ON t.parent_id = s.id
+            ), scopes AS (
                 SELECT 'rep'::text AS kind, id, external_id, name FROM salesops.reps
+                WHERE \(team)::bigint IS NULL OR team_id IN (SELECT id FROM subtree)
                 UNION ALL
                 SELECT 'team', id, external_id, name FROM salesops.teams
+                WHERE \(team)::bigint IS NULL OR (id IN (SELECT id FROM subtree) AND id <> \(team)::bigint)
             )
             SELECT s.kind, s.external_id, s.name, f.value, a.target, a.attainment_pct
             FROM scopes s

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PostgresClient
+import SalesOps
 import ServiceLifecycle
 
 /// Settings of `salesctl serve`.
@@ -18,6 +19,11 @@ public struct APIConfiguration: Sendable {
     public var gracePeriod: Duration = .seconds(10)
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeoutSeconds: Int64 = 60
+    /// How long a dashboard session lives at most and unused.
+    public var sessionLifetime = DashboardSessionRepository.Lifetime()
+    /// Marks dashboard cookies `Secure`: set it when clients reach the server over TLS (a
+    /// TLS-terminating proxy in front of it).
+    public var secureCookies = false
 
     public init() {}
 }
@@ -56,6 +62,10 @@ public final class APIServer: Sendable {
         TargetRoutes(access: access).register(on: &table)
         TeamRepRoutes(access: access).register(on: &table)
         ImportRoutes(access: access, maximumBytes: self.configuration.maximumImportBytes).register(on: &table)
+        DashboardRoutes(access: DashboardAccess(executor: self.executor, statementTimeout: self.configuration.statementTimeout,
+                                                lifetime: self.configuration.sessionLifetime,
+                                                secureCookies: self.configuration.secureCookies),
+                        logger: self.logger).register(on: router)
         return (router, table.routes.sorted())
     }
 

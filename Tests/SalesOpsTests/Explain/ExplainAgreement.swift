@@ -84,8 +84,11 @@ struct ExplainAgreement {
                 let explained = try explainer.explain(row.request, pageSize: 0)
                 let computed = StoredNumber(value: explained.value, numerator: explained.numerator, denominator: explained.denominator)
                 let exactValue = ["count", "sum", "snapshot"].contains(row.aggregation)
-                if computed.numerator != row.stored.numerator || computed.denominator != row.stored.denominator
-                    || !Self.agree(computed.value, row.stored.value, exactly: exactValue) {
+                // The stored row is read from the views here, not from the explanation's own
+                // `materialized`, which `agreesWithMaterialized` is then checked against too.
+                let agrees = computed.numerator == row.stored.numerator && computed.denominator == row.stored.denominator
+                    && Self.agree(computed.value, row.stored.value, exactly: exactValue)
+                if !agrees || explained.materialized != row.stored || !explained.agreesWithMaterialized {
                     let r = row.request
                     let what = "\(self.org.slug) \(r.metric) \(r.period) \(r.scope.label)"
                         + (r.stage.map { " stage \($0)" } ?? "") + (r.dimension.map { " \($0)=\(r.key ?? "")" } ?? "")

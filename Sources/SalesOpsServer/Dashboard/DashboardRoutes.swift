@@ -1,0 +1,134 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import SalesOps
+
+/// The dashboard (SPEC §9): HTML pages for an org's managers, served by `salesctl serve`
+/// beside the API, reading through the same `KPIReader` and `KPIExplainer`. Log in with a
+/// token; the session lives in an HttpOnly, SameSite=Strict cookie; every form that changes
+/// something carries the session's CSRF token. Pages are not part of the JSON API's
+/// document: they are for people, not programs.
+struct DashboardRoutes {
+    let access: DashboardAccess
+    let logger: Logger
+
+    func register(on router: Router<APIContext>) {
+        router.get("/dashboard") { _, _ in Layout.redirect("/dashboard/overview") }
+        router.get("/dashboard/style.css") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "private, max-age=3600",
+                                            HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
+                     body: .init(byteBuffer: ByteBuffer(string: Layout.stylesheet)))
+        }
+        router.get("/dashboard/login") { _, _ in self.loginForm(problem: nil, status: .ok) }
+        router.post("/dashboard/login") { request, _ in try await self.logIn(request) }
+        router.post("/dashboard/logout") { request, _ in try await self.logOut(request) }
+        router.get("/dashboard/overview") { request, _ in try await self.overview(request) }
+        router.get("/dashboard/explain") { request, _ in try await self.explain(request) }
+        router.post("/dashboard/targets") { request, _ in try await self.setTarget(request) }
+    }
+
+    /// The login form with a fresh double-submit nonce.
+    func loginForm(problem: String?, status: HTTPResponse.Status) -> Response {
+        let nonce = SessionSecret.loginNonce()
+        return Layout.response(LoginPage.render(nonce: nonce, problem: problem), status: status,
+                               headers: [.setCookie: self.access.cookie(DashboardAccess.loginCookie, nonce, maxAge: 900)])
+    }
+
+    func logIn(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let nonce = request.cookies[DashboardAccess.loginCookie]?.value, let submitted = form["csrf"],
+              SessionSecret.isWellFormed(nonce), SessionSecret.equal(submitted, nonce) else {
+            return Layout.problem(Problem(.forbidden, "the login form's CSRF token is missing or stale; reload the login page"), viewer: nil)
+        }
+        guard let token = form["token"]?.trimmingCharacters(in: .whitespacesAndNewlines), !token.isEmpty else {
+            return self.loginForm(problem: "Enter an API token.", status: .badRequest)
+        }
+        do {
+            let opened = try await self.access.logIn(token: token)
+            let maxAge = max(60, Int(opened.session.expiresAt.timeIntervalSinceNow))
+            return Layout.redirect("/dashboard/overview", headers: [
+                .setCookie: self.access.cookie(DashboardAccess.sessionCookie, opened.secret, maxAge: maxAge),
+                .setCookie: self.access.cookie(DashboardAccess.loginCookie, "", maxAge: 0),
+            ])
+        } catch let problem as Problem where problem.status == .unauthorized {
+            return self.loginForm(problem: "Login failed: \(problem.detail ?? "the token is not valid").", status: .unauthorized)
+        }
+    }
+
+    func logOut(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let secret = DashboardAccess.sessionSecret(request) else { return Layout.redirect("/dashboard/login") }
+        guard SessionSecret.csrfTokenMatches(form["csrf"], secret: secret) else {
+            return Layout.problem(Problem(.forbidden, "the form's CSRF token is missing or wrong; reload the page"), viewer: nil)
+        }
+        try await self.access.logOut(request)
+        return Layout.redirect("/dashboard/login", headers: [.setCookie: self.access.cookie(DashboardAccess.sessionCookie, "", maxAge: 0)])
+    }
+
+    func overview(_ request: Request) async throws -> Response {
+        let query = QueryParameters(request: request)
+        return try await self.page(request) {
+            let period = try query.optional("period").map { label in
+                guard PeriodLabel.isWellFormed(label) else {
+                    throw Problem(.badRequest, "period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+                }
+                return label
+            }
+            let by = try query.optional("by") ?? "rep"
+            guard let kind = ScopeKind(rawValue: by), kind != .org else { throw Problem(.badRequest, "rank by rep or team") }
+            let selection = OverviewData.Selection(period: period, scope: try query.scope(),
+                                                   metric: try query.optional("metric") ?? "revenue", by: kind)
+            return try await self.access.inSession(request) { session, viewer in
+                try OverviewData.load(session, viewer: viewer, selection: selection)
+            }.map { OverviewPage(data: $0).render() }
+        }
+    }
+
+    func explain(_ request: Request) async throws -> Response {
+        let query = QueryParameters(request: request)
+        return try await self.page(request) {
+            let explainRequest = try KPIRoutes.explainRequest(query)
+            return try await self.access.inSession(request) { session, viewer in
+                (try KPIExplainer(session: session).explain(explainRequest), try OrgFacts.load(session), viewer)
+            }.map { ExplainPage(explanation: $0.0, org: $0.1, viewer: $0.2, request: explainRequest).render() }
+        }
+    }
+
+    func setTarget(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request)
+        guard let secret = DashboardAccess.sessionSecret(request) else { return Layout.redirect("/dashboard/login") }
+        guard SessionSecret.csrfTokenMatches(form["csrf"], secret: secret) else {
+            return Layout.problem(Problem(.forbidden, "the form's CSRF token is missing or wrong; reload the page"), viewer: nil)
+        }
+        do {
+            guard let metric = form["metric"], let period = form["period"], let scopeLabel = form["scope"],
+                  let scope = TargetScope(label: scopeLabel) else {
+                throw Problem(.badRequest, "the form needs metric, period and scope")
+            }
+            guard let text = form["value"], let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
+                  text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+                throw Problem(.badRequest, "target value '\(form["value"] ?? "")' is not a number such as 120000 or 35.5")
+            }
+            let done: Bool? = try await self.access.inSession(request, role: .admin) { session, _ in
+                _ = try TargetRepository(session: session).set(scope: scope, metric: metric, period: period, value: value)
+                return true
+            }
+            guard done != nil else { return Layout.redirect("/dashboard/login") }
+            return Layout.redirect(PageLink("/dashboard/overview", [("period", period), ("scope", scope.label)]).text)
+        } catch {
+            return Layout.problem(Problem.from(error, logger: self.logger), viewer: nil)
+        }
+    }
+
+    /// Renders a page the viewer's session may see: the login page without a live session,
+    /// an HTML problem page (with the API's status) when the work fails.
+    func page(_ request: Request, _ render: () async throws -> HTML?) async throws -> Response {
+        do {
+            guard let page = try await render() else { return Layout.redirect("/dashboard/login") }
+            return Layout.response(page)
+        } catch {
+            return Layout.problem(Problem.from(error, logger: self.logger), viewer: nil)
+        }
+    }
+}
