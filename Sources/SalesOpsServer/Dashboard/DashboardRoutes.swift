@@ -20,6 +20,10 @@ struct DashboardRoutes {
                                             HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
                      body: .init(byteBuffer: ByteBuffer(string: Layout.stylesheet)))
         }
+        router.get("/dashboard/icon.svg") { _, _ in
+            Response(status: .ok, headers: [.contentType: "image/svg+xml", .cacheControl: "private, max-age=86400"],
+                     body: .init(byteBuffer: ByteBuffer(string: Layout.icon)))
+        }
         router.get("/dashboard/login") { _, _ in self.loginForm(problem: nil, status: .ok) }
         router.post("/dashboard/login") { request, _ in try await self.logIn(request) }
         router.post("/dashboard/logout") { request, _ in try await self.logOut(request) }

@@ -22,7 +22,7 @@ enum Layout {
         return """
             <!DOCTYPE html>
             <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>\(title) · salesops</title><link rel="stylesheet" href="/dashboard/style.css"></head>
+            <title>\(title) · salesops</title><link rel="stylesheet" href="/dashboard/style.css"><link rel="icon" href="/dashboard/icon.svg" type="image/svg+xml"></head>
             <body><header><a class="brand" href="/dashboard/overview">salesops</a><span class="org">\(org ?? "")</span>\(account)</header>
             <main>\(body)</main></body></html>
             """
@@ -52,6 +52,11 @@ enum Layout {
         return self.response(self.page(title: problem.title, viewer: viewer, body: body), status: problem.status)
     }
 
+    /// The tab icon (so browsers ask for nothing outside the dashboard's paths).
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect width="16" height="16" rx="3" fill="#14213d"/><polyline points="3,12 7,8 9,10 13,4" fill="none" stroke="#fff" stroke-width="2"/></svg>
+        """
+
     static let stylesheet = """
         :root{--ink:#1d2433;--muted:#5f6b7a;--line:#dde3ea;--accent:#1f5fbf;--good:#1d7a46;--bad:#b3261e;--card:#fff;--bg:#f4f6f9}
         *{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--ink);background:var(--bg)}
@@ -70,6 +75,7 @@ enum Layout {
         table{border-collapse:collapse;background:var(--card);border:1px solid var(--line)}th,td{padding:.3rem .55rem;border-bottom:1px solid var(--line);text-align:left}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1rem}
         svg text{font-size:11px;fill:var(--ink)}svg .value{fill:var(--accent)}.scroll{overflow-x:auto}
+        .explained-value .value{font-size:2rem;font-weight:650}.explained-value{margin:.3rem 0}
         .agree{padding:.4rem .6rem;border-radius:4px;display:inline-block}.agree.good{background:#e7f5ec}.agree.bad{background:#fbe9e7}
         .problem{background:var(--card);border:1px solid var(--line);padding:1rem;border-radius:6px;max-width:640px}
         form.login{background:var(--card);border:1px solid var(--line);padding:1rem;border-radius:6px;max-width:520px;display:flex;flex-direction:column;gap:.6rem}

@@ -62,7 +62,8 @@ struct OverviewData: Sendable {
         let org = try OrgFacts.load(session)
         let reader = KPIReader(session: session)
         let label = try selection.period ?? Self.latestMonth(session, org: org)
-        let (period, cards) = try reader.read(period: label, scope: selection.scope, metrics: Self.headline)
+        let (period, readings) = try reader.read(period: label, scope: selection.scope, metrics: Self.headline)
+        let cards = Self.headline.compactMap { metric in readings.first { $0.metric == metric } }
         let first = PeriodLabel.of(kind: period.kind,
                                    start: (1..<Self.trendLength).reduce(period.start) { start, _ in
                                        PeriodLabel.previousStart(kind: period.kind, start: start)

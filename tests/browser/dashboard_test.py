@@ -1,0 +1,157 @@
+"""Browser test of the dashboard in headless Chromium against a live `salesctl serve` on
+loopback: log in, the cards show the API's values, switch period and scope, the leaderboard
+and funnel are there, a number opens its explain view whose records add up to it, log out.
+No console errors; no request leaves the server's origin. Screenshots of every page go to
+the artifacts directory (outside the repository).
+
+    python3 dashboard_test.py --base http://127.0.0.1:PORT --token READER_TOKEN --artifacts DIR
+"""
+import argparse
+import json
+import os
+import sys
+import urllib.parse
+import urllib.request
+from decimal import Decimal
+
+from cdp import Browser
+
+failures = []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message)
+    if not condition:
+        failures.append(message)
+
+
+def api(base, token, path):
+    request = urllib.request.Request(base + path, headers={"Authorization": f"Bearer {token}"})
+    with urllib.request.urlopen(request) as response:
+        return json.load(response)
+
+
+def same(shown, expected):
+    """A card's exact value against the API's JSON number (which carries ~17 significant digits)."""
+    if shown in ("", None) or expected is None:
+        return False
+    a, b = Decimal(shown), Decimal(str(expected))
+    return abs(a - b) <= max(abs(a), abs(b), Decimal(1)) * Decimal("1e-12")
+
+
+def cards(browser):
+    return browser.evaluate("""Object.fromEntries([...document.querySelectorAll('article.card')].map(c =>
+        [c.dataset.metric, c.querySelector('a.value').dataset.value]))""")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--token", required=True)
+    parser.add_argument("--artifacts", required=True)
+    parser.add_argument("--period", required=True, help="the month the overview opens on")
+    args = parser.parse_args()
+    os.makedirs(args.artifacts, exist_ok=True)
+    origin = urllib.parse.urlsplit(args.base)
+    browser = Browser()
+    try:
+        def shot(name):
+            path = os.path.join(args.artifacts, name + ".png")
+            browser.screenshot(path)
+            print(f"     screenshot {path}")
+
+        browser.goto(args.base + "/dashboard/overview")
+        check(browser.evaluate("location.pathname") == "/dashboard/login", "without a session the overview leads to the login page")
+        shot("01-login")
+        browser.evaluate(f"document.querySelector('input[name=token]').value = {json.dumps(args.token)}")
+        browser.click_and_wait("form.login button[type=submit]")
+        check(browser.evaluate("location.pathname") == "/dashboard/overview", "logging in with a reader token opens the overview")
+        check(browser.evaluate("document.cookie") == "", "the session cookie is not readable by script (HttpOnly)")
+        shot("02-overview")
+
+        shown = cards(browser)
+        label = browser.evaluate("document.querySelector('input[name=period]').value")
+        check(label == args.period, f"the overview opens on the latest materialized month ({label})")
+        readings = {m["metric"]: m.get("value") for m in api(args.base, args.token, f"/v1/kpis?period={label}")["metrics"]}
+        check(len(shown) == 8, f"eight headline cards ({sorted(shown)})")
+        for metric, value in shown.items():
+            expected = readings.get(metric)
+            check(same(value, expected),
+                  f"card {metric} shows the API's value ({value} vs {expected})")
+        check(browser.evaluate("document.querySelectorAll('svg.trend').length") == 8, "every card has a trend chart")
+        check(browser.evaluate("[...document.querySelectorAll('svg')].every(s => s.querySelector('title') && s.querySelector('desc'))"),
+              "every chart has a title and a description")
+        check(browser.evaluate("document.querySelectorAll('table.leaderboard tbody tr').length") > 0, "the leaderboard lists reps")
+        check(browser.evaluate("document.querySelectorAll('table.funnel tbody tr').length") > 0, "the stage funnel lists stages")
+        check(browser.evaluate("document.querySelectorAll('script').length") == 0, "the page has no script")
+
+        # Switch the period (previous month) and the scope (a team, through the form).
+        browser.click_and_wait("nav.periods a[rel=prev]")
+        previous = browser.evaluate("document.querySelector('input[name=period]').value")
+        check(previous != label and previous < label, f"the previous-period link shows {previous}")
+        shot("03-previous-period")
+        team = browser.evaluate("[...document.querySelectorAll('select[name=scope] option')].find(o => o.value.startsWith('team:')).value")
+        browser.evaluate(f"document.querySelector('select[name=scope]').value = {json.dumps(team)}")
+        browser.evaluate("document.querySelector('select[name=by]').value = 'rep'")
+        browser.click_and_wait("form.filters button[type=submit]")
+        check(browser.evaluate("new URL(location.href).searchParams.get('scope')") == team, f"the scope form shows {team}")
+        team_cards = cards(browser)
+        team_api = {m["metric"]: m.get("value") for m in
+                    api(args.base, args.token, f"/v1/kpis?period={previous}&scope={urllib.parse.quote(team)}")["metrics"]}
+        check(all(same(v, team_api[m]) for m, v in team_cards.items() if v),
+              f"the team's cards show the API's values for {team}")
+        shot("04-team")
+
+        # Back to the org's month: open the leaderboard by team and the funnel.
+        browser.goto(args.base + f"/dashboard/overview?period={label}&scope=org&metric=win_rate&by=team")
+        check(browser.evaluate("document.querySelector('h2').textContent").startswith("Leaderboard: Win rate by team"),
+              "the leaderboard ranks teams by win rate")
+        shot("05-leaderboard-funnel")
+
+        # Click a number: revenue's card → its explain view; the records' total is the number.
+        revenue = cards(browser)["revenue"]
+        browser.click_and_wait("article.card[data-metric=revenue] a.value")
+        check(browser.evaluate("location.pathname") == "/dashboard/explain", "revenue's number opens its explain view")
+        side_total = browser.evaluate("document.querySelector('section.side').dataset.total")
+        check(Decimal(side_total) == Decimal(revenue), f"the won deals listed add up to the card's revenue ({side_total} = {revenue})")
+        check(browser.evaluate("document.querySelector('.agree.good') !== null"), "the explain view says it equals the stored number")
+        check(browser.evaluate("document.querySelectorAll('table.records tbody tr').length") > 0, "the explain view lists deals")
+        shot("06-explain-revenue")
+
+        # A ratio: win rate's numerator and denominator.
+        browser.goto(args.base + f"/dashboard/overview?period={label}")
+        win_rate = cards(browser)["win_rate"]
+        browser.click_and_wait("article.card[data-metric=win_rate] a.value")
+        totals = browser.evaluate("[...document.querySelectorAll('section.side')].map(s => s.dataset.total)")
+        check(len(totals) == 2 and Decimal(totals[1]) > 0
+              and abs(Decimal(100) * Decimal(totals[0]) / Decimal(totals[1]) - Decimal(win_rate)) < Decimal("1e-9"),
+              f"win rate's records: 100 × {totals[0]} / {totals[1]} = {win_rate}")
+        shot("07-explain-win-rate")
+
+        # A stage number of the funnel opens the stage's explain view.
+        browser.goto(args.base + f"/dashboard/overview?period={label}")
+        browser.click_and_wait("table.funnel tbody tr td.num a")
+        check(browser.evaluate("new URL(location.href).searchParams.get('stage')") is not None, "a funnel number opens a stage's explain view")
+        shot("08-explain-stage")
+
+        # Log out: the login page, and the overview leads there again.
+        browser.goto(args.base + "/dashboard/overview")
+        browser.click_and_wait("form.logout button[type=submit]")
+        check(browser.evaluate("location.pathname") == "/dashboard/login", "logging out shows the login page")
+        browser.goto(args.base + "/dashboard/overview")
+        check(browser.evaluate("location.pathname") == "/dashboard/login", "after logout the overview leads to the login page")
+
+        foreign = [u for u in browser.requests
+                   if urllib.parse.urlsplit(u).netloc != origin.netloc and not u.startswith(("data:", "about:"))]
+        check(not foreign, f"no request left the server's origin ({len(browser.requests)} requests; foreign: {foreign[:3]})")
+        check(not browser.console_errors, f"no console errors ({browser.console_errors[:3]})")
+    finally:
+        browser.close()
+    if failures:
+        print(f"{len(failures)} browser check(s) failed", file=sys.stderr)
+        sys.exit(1)
+    print("browser test passed")
+
+
+if __name__ == "__main__":
+    main()
