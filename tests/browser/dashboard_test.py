@@ -81,8 +81,6 @@ def main():
         check(browser.evaluate("document.querySelectorAll('svg.trend').length") == 8, "every card has a trend chart")
         check(browser.evaluate("[...document.querySelectorAll('svg')].every(s => s.querySelector('title') && s.querySelector('desc'))"),
               "every chart has a title and a description")
-        check(browser.evaluate("document.querySelectorAll('table.leaderboard tbody tr').length") > 0, "the leaderboard lists reps")
-        check(browser.evaluate("document.querySelectorAll('table.funnel tbody tr').length") > 0, "the stage funnel lists stages")
         check(browser.evaluate("document.querySelectorAll('script').length") == 0, "the page has no script")
 
         # Switch the period (previous month) and the scope (a team, through the form).
@@ -92,7 +90,6 @@ def main():
         shot("03-previous-period")
         team = browser.evaluate("[...document.querySelectorAll('select[name=scope] option')].find(o => o.value.startsWith('team:')).value")
         browser.evaluate(f"document.querySelector('select[name=scope]').value = {json.dumps(team)}")
-        browser.evaluate("document.querySelector('select[name=by]').value = 'rep'")
         browser.click_and_wait("form.filters button[type=submit]")
         check(browser.evaluate("new URL(location.href).searchParams.get('scope')") == team, f"the scope form shows {team}")
         team_cards = cards(browser)
@@ -102,13 +99,26 @@ def main():
               f"the team's cards show the API's values for {team}")
         shot("04-team")
 
-        # Back to the org's month: open the leaderboard by team and the funnel.
-        browser.goto(args.base + f"/dashboard/overview?period={label}&scope=org&metric=win_rate&by=team")
-        check(browser.evaluate("document.querySelector('h2').textContent").startswith("Leaderboard: Win rate by team"),
+        # Back to the org's month: the leaderboard tab, ranked by win rate per team, then the funnel tab.
+        browser.goto(args.base + f"/dashboard/overview?period={label}&scope=org")
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/leaderboard']")
+        check(browser.evaluate("document.querySelectorAll('table.leaderboard tbody tr').length") > 0, "the leaderboard tab ranks reps")
+        shot("05-leaderboard-reps")
+        browser.evaluate("document.querySelector('select[name=metric]').value = 'win_rate'")
+        browser.evaluate("document.querySelector('select[name=by]').value = 'team'")
+        browser.click_and_wait("form.rank button")
+        check(browser.evaluate("document.querySelector('main h2').textContent").startswith("Win rate by team"),
               "the leaderboard ranks teams by win rate")
-        shot("05-leaderboard-funnel")
+        shot("06-leaderboard-teams")
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/funnel']")
+        check(browser.evaluate("document.querySelectorAll('table.funnel tbody tr').length") > 0, "the funnel tab lists stages")
+        shot("07-funnel")
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/breakdowns']")
+        check(browser.evaluate("document.querySelectorAll('section.breakdown svg').length") >= 4, "the breakdowns tab draws charts")
+        shot("08-breakdowns")
 
         # Click a number: revenue's card → its explain view; the records' total is the number.
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/overview']")
         revenue = cards(browser)["revenue"]
         browser.click_and_wait("article.card[data-metric=revenue] a.value")
         check(browser.evaluate("location.pathname") == "/dashboard/explain", "revenue's number opens its explain view")
@@ -116,7 +126,7 @@ def main():
         check(Decimal(side_total) == Decimal(revenue), f"the won deals listed add up to the card's revenue ({side_total} = {revenue})")
         check(browser.evaluate("document.querySelector('.agree.good') !== null"), "the explain view says it equals the stored number")
         check(browser.evaluate("document.querySelectorAll('table.records tbody tr').length") > 0, "the explain view lists deals")
-        shot("06-explain-revenue")
+        shot("09-explain-revenue")
 
         # A ratio: win rate's numerator and denominator.
         browser.goto(args.base + f"/dashboard/overview?period={label}")
@@ -126,13 +136,13 @@ def main():
         check(len(totals) == 2 and Decimal(totals[1]) > 0
               and abs(Decimal(100) * Decimal(totals[0]) / Decimal(totals[1]) - Decimal(win_rate)) < Decimal("1e-9"),
               f"win rate's records: 100 × {totals[0]} / {totals[1]} = {win_rate}")
-        shot("07-explain-win-rate")
+        shot("10-explain-win-rate")
 
         # A stage number of the funnel opens the stage's explain view.
-        browser.goto(args.base + f"/dashboard/overview?period={label}")
+        browser.goto(args.base + f"/dashboard/funnel?period={label}")
         browser.click_and_wait("table.funnel tbody tr td.num a")
         check(browser.evaluate("new URL(location.href).searchParams.get('stage')") is not None, "a funnel number opens a stage's explain view")
-        shot("08-explain-stage")
+        shot("11-explain-stage")
 
         # Log out: the login page, and the overview leads there again.
         browser.goto(args.base + "/dashboard/overview")

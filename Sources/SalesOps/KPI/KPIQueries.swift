@@ -70,8 +70,23 @@ extension KPIReader {
             throw SalesOpsError.invalidInput("from '\(from)' is a \(low.kind) and to '\(to)' a \(high.kind): use labels of one kind")
         }
         guard low.start <= high.start else { throw SalesOpsError.invalidInput("from '\(from)' is after to '\(to)'") }
+        return try self.series(metrics: metrics, kind: low.kind, from: low.start, to: high.start, scope: scope)
+    }
+
+    /// Several metrics' series over the materialized periods of `kind` starting from `from`
+    /// to `to` (period starts).
+    /// - Parameter includingTargets: false leaves target and attainment out (a trend line
+    ///   needs only values; the targets view is the expensive part of the query).
+    public func series(metrics: [String], kind: String, from: LocalDate, to: LocalDate, scope: TargetScope,
+                       includingTargets: Bool = true) throws -> [String: [SeriesPoint]] {
         try metrics.forEach(self.requireMaterializedMetric)
         let scopeID = try self.scopeID(of: scope)
+        let targets: Query = includingTargets ? """
+            LEFT JOIN kpi.target_attainment a
+              ON a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
+             AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
+            """ : "LEFT JOIN (SELECT NULL::numeric AS target, NULL::numeric AS attainment_pct) AS a ON false"
+        let low = (kind: kind, start: from), high = (kind: kind, start: to)
         let rows = try self.session.connection.query("""
             SELECT m.name AS metric, p.period_kind, p.period_start, p.period_end, p.as_of,
                    CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
@@ -81,9 +96,7 @@ extension KPIReader {
             LEFT JOIN kpi.metric_facts f
               ON f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
-            LEFT JOIN kpi.target_attainment a
-              ON a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
-             AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
+            \(targets)
             WHERE p.period_kind = \(low.kind) AND p.period_start BETWEEN \(low.start) AND \(high.start)
             ORDER BY m.name, p.period_start
             LIMIT \(Self.maximumSeriesLength * metrics.count + 1)

@@ -51,6 +51,7 @@ public final class APIServer: Sendable {
     public func router() -> (Router<APIContext>, [RouteDescription]) {
         _ = ServerMetrics.registry  // bootstraps swift-metrics before the metrics middleware makes its first metric
         let router = Router(context: APIContext.self)
+        router.add(middleware: ServerTimingMiddleware())
         router.add(middleware: RequestIDMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())

@@ -27,7 +27,9 @@ struct DashboardRoutes {
         router.get("/dashboard/login") { _, _ in self.loginForm(problem: nil, status: .ok) }
         router.post("/dashboard/login") { request, _ in try await self.logIn(request) }
         router.post("/dashboard/logout") { request, _ in try await self.logOut(request) }
-        router.get("/dashboard/overview") { request, _ in try await self.overview(request) }
+        for tab in DashboardTab.allCases {
+            router.get(RouterPath(tab.path)) { request, _ in try await self.tab(request, tab) }
+        }
         router.get("/dashboard/explain") { request, _ in try await self.explain(request) }
         router.post("/dashboard/targets") { request, _ in try await self.setTarget(request) }
     }
@@ -70,7 +72,8 @@ struct DashboardRoutes {
         return Layout.redirect("/dashboard/login", headers: [.setCookie: self.access.cookie(DashboardAccess.sessionCookie, "", maxAge: 0)])
     }
 
-    func overview(_ request: Request) async throws -> Response {
+    /// A tab's page for the query's period and scope.
+    func tab(_ request: Request, _ tab: DashboardTab) async throws -> Response {
         let query = QueryParameters(request: request)
         return try await self.page(request) {
             let period = try query.optional("period").map { label in
@@ -79,13 +82,21 @@ struct DashboardRoutes {
                 }
                 return label
             }
+            let scope = try query.scope()
             let by = try query.optional("by") ?? "rep"
             guard let kind = ScopeKind(rawValue: by), kind != .org else { throw Problem(.badRequest, "rank by rep or team") }
-            let selection = OverviewData.Selection(period: period, scope: try query.scope(),
-                                                   metric: try query.optional("metric") ?? "revenue", by: kind)
-            return try await self.access.inSession(request) { session, viewer in
-                try OverviewData.load(session, viewer: viewer, selection: selection)
-            }.map { OverviewPage(data: $0).render() }
+            let metric = try query.optional("metric") ?? "revenue"
+            // The database thread reads; the page renders after it is released.
+            let render = try await self.access.inSession(request) { session, viewer -> @Sendable () -> HTML in
+                let frame = try DashboardFrame.load(session, viewer: viewer, tab: tab, period: period, scope: scope)
+                switch tab {
+                case .overview: return { [page = try OverviewPage.load(session, frame: frame)] in page.render() }
+                case .leaderboard: return { [page = try LeaderboardPage.load(session, frame: frame, metric: metric, kind: kind)] in page.render() }
+                case .funnel: return { [page = try FunnelPage.load(session, frame: frame)] in page.render() }
+                case .breakdowns: return { [page = try BreakdownsPage.load(session, frame: frame)] in page.render() }
+                }
+            }
+            return render.map { $0() }
         }
     }
 

@@ -67,6 +67,7 @@ enum Layout {
         a{color:var(--accent)}.muted{color:var(--muted)}.good{color:var(--good)}.bad{color:var(--bad)}
         form.filters{display:flex;flex-wrap:wrap;gap:.6rem;align-items:end;margin:.4rem 0 .8rem}form.filters label{display:flex;flex-direction:column;font-size:.8rem;color:var(--muted)}
         input,select,button{font:inherit;padding:.25rem .4rem}nav.periods a{margin-right:.6rem}
+        nav.tabs{display:flex;gap:1.2rem;border-bottom:1px solid var(--line);margin:.8rem 0 .4rem;padding-bottom:.35rem}
         .status{margin:.3rem 0 1rem}.cards{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:.8rem}
         .card{background:var(--card);border:1px solid var(--line);border-radius:6px;padding:.7rem .8rem}
         .card h3{margin:0;font-size:.85rem;font-weight:600;color:var(--muted)}.card .value{font-size:1.6rem;font-weight:650;display:block;margin:.15rem 0}

@@ -74,7 +74,10 @@ enum SVGChart {
         label.count > 22 ? String(label.prefix(21)) + "…" : label
     }
 
+    /// A coordinate with one decimal (integer arithmetic: `String(format:)` is slow on Linux).
     static func coordinate(_ value: Double) -> String {
-        String(format: "%.1f", value)
+        let tenths = Int((value * 10).rounded())
+        let sign = tenths < 0 ? "-" : ""
+        return sign + String(abs(tenths) / 10) + "." + String(abs(tenths) % 10)
     }
 }

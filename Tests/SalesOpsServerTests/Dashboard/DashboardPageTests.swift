@@ -39,7 +39,12 @@ struct DashboardPageTests {
         }
         #expect(overview.body.contains("<svg class=\"trend\""))
         #expect(overview.body.contains("<title id=\"trend-0-t\">") && overview.body.contains("<desc id=\"trend-0-d\">"))
-        #expect(overview.body.contains("class=\"leaderboard\"") && overview.body.contains("class=\"funnel\""))
+        let leaderboard = try await client.get("/dashboard/leaderboard?period=2026-11&scope=team:dach&metric=win_rate&by=rep")
+        #expect(leaderboard.body.contains("class=\"leaderboard\"") && leaderboard.body.contains("Win rate by rep"))
+        let funnel = try await client.get("/dashboard/funnel?period=2026-11")
+        #expect(funnel.body.contains("class=\"funnel\"") && funnel.body.contains("stage=New%20Business%2FDiscovery"))
+        let breakdowns = try await client.get("/dashboard/breakdowns?period=2026-11&scope=team:dach")
+        #expect(breakdowns.body.contains("dimension=region") && breakdowns.body.contains("<svg class=\"bars\""))
         #expect(overview.body.contains("Data as of <strong>2026-11-20</strong>"))
         #expect(!overview.body.contains("<script"), "pages work without script")
         #expect(!overview.body.contains("http://") || !overview.body.replacingOccurrences(of: "http://www.w3.org/2000/svg", with: "").contains("http://"))
@@ -74,8 +79,9 @@ struct DashboardPageTests {
         let first = try await client.logIn(self.fixture.readerW)
         #expect(first.status == .ok)
         // The ids are shared by all three orgs (the same demo files); only B's names and target are marked.
-        var queue = ["/dashboard/overview", "/dashboard/overview?period=2026-11&scope=team:dach&by=team",
-                     "/dashboard/overview?period=2026-11-20&scope=rep:r-anna&metric=win_rate",
+        var queue = ["/dashboard/overview", "/dashboard/leaderboard?period=2026-11&scope=team:dach&by=team",
+                     "/dashboard/leaderboard?period=2026-11-20&scope=rep:r-anna&metric=win_rate",
+                     "/dashboard/funnel?period=2026-11", "/dashboard/breakdowns?period=2026-11&scope=team:dach",
                      "/dashboard/overview?period=2026-Q3&scope=team:emea", "/dashboard/overview?period=2026",
                      "/dashboard/explain?period=2026-11&metric=revenue&scope=rep:r-anna",
                      "/dashboard/explain?period=2026-11&metric=headcount_end&scope=team:dach"]
