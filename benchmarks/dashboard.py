@@ -10,6 +10,7 @@ Then, sequentially, reports:
 - the overview page (`/dashboard/overview?period=2026-11`, a logged-in session) against the
   JSON KPI read of the same period (`/v1/kpis?period=2026-11`): server time p50/p99 from
   the `Server-Timing` header each response carries, over N requests of each, interleaved;
+- the leaderboard, funnel and breakdowns tabs' server time p50/p99;
 - the page's weight (HTML, stylesheet and icon: all it loads);
 - headless Chromium's load time of the overview from the loopback server (navigation
   timing, start to load event), p50 of 20 loads;
@@ -150,6 +151,9 @@ def main():
         print(summary("GET /v1/kpis (server)", json_read))
         print(f"overview / KPI read: p50 {percentile(overview, 50) / percentile(json_read, 50):.2f}x, "
               f"p99 {percentile(overview, 99) / percentile(json_read, 99):.2f}x (target <= 2x)")
+        for tab in ("leaderboard", "funnel", "breakdowns"):
+            times = [server_ms(session.get(f"/dashboard/{tab}?period=2026-11")[0]) for _ in range(max(20, args.requests // 4))]
+            print(summary(f"{tab} page (server)", times) + f" ({percentile(times, 50) / percentile(json_read, 50):.2f}x the KPI read's p50)")
         weight = len(page) + len(css) + len(icon)
         print(f"page weight: {weight / 1024:.1f} KiB (HTML {len(page) / 1024:.1f} KiB, CSS {len(css) / 1024:.1f} KiB, "
               f"icon {len(icon)} B; target < 150 KB)")
