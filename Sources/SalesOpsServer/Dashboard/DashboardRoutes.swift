@@ -75,7 +75,7 @@ struct DashboardRoutes {
     /// A tab's page for the query's period and scope.
     func tab(_ request: Request, _ tab: DashboardTab) async throws -> Response {
         let query = QueryParameters(request: request)
-        return try await self.page(request) {
+        return try await self.page {
             let period = try query.optional("period").map { label in
                 guard PeriodLabel.isWellFormed(label) else {
                     throw Problem(.badRequest, "period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
@@ -102,7 +102,7 @@ struct DashboardRoutes {
 
     func explain(_ request: Request) async throws -> Response {
         let query = QueryParameters(request: request)
-        return try await self.page(request) {
+        return try await self.page {
             let explainRequest = try KPIRoutes.explainRequest(query)
             return try await self.access.inSession(request) { session, viewer in
                 (try KPIExplainer(session: session).explain(explainRequest), try OrgFacts.load(session), viewer)
@@ -138,7 +138,7 @@ struct DashboardRoutes {
 
     /// Renders a page the viewer's session may see: the login page without a live session,
     /// an HTML problem page (with the API's status) when the work fails.
-    func page(_ request: Request, _ render: () async throws -> HTML?) async throws -> Response {
+    func page(_ render: () async throws -> HTML?) async throws -> Response {
         do {
             guard let page = try await render() else { return Layout.redirect("/dashboard/login") }
             return Layout.response(page)
