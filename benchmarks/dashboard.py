@@ -4,7 +4,9 @@
     benchmarks/dashboard.py [--reps R] [--requests N] [--big-reps B]
 
 Seeds an org (R reps, 400 days up to 2026-11-20; twelve months materialized) and a second,
-bigger one (B reps, 60 days; November materialized), and starts a release `salesctl serve`.
+bigger one (B reps with two years of history at the KPI issue's density, `issue_density.sql`:
+500 deals, 2,000 activities and 250 leads per rep; November materialized; `--big-density
+demo` seeds it through `demo seed` instead), and starts a release `salesctl serve`.
 Then, sequentially, reports:
 
 - the overview page (`/dashboard/overview?period=2026-11`, a logged-in session) against the
@@ -99,6 +101,7 @@ def main():
     parser.add_argument("--reps", type=int, default=40)
     parser.add_argument("--big-reps", type=int, default=200)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--big-density", choices=["issue", "demo"], default="issue")
     args = parser.parse_args()
 
     salesctl = release_salesctl()
@@ -117,14 +120,22 @@ def main():
         run("demo", "seed", "--org", "bench", "--reps", str(args.reps), "--days", "400", "--seed", "5", "--last-day", "2026-11-20")
         run("kpi", "materialize", "--org", "bench", "--from", "2025-12-01", "--to", "2026-11-20")
         run("org", "create", "big", "--name", "Big", "--timezone", "America/New_York")
-        run("demo", "seed", "--org", "big", "--reps", str(args.big_reps), "--days", "60", "--seed", "9", "--last-day", "2026-11-20")
+        if args.big_density == "demo":
+            run("demo", "seed", "--org", "big", "--reps", str(args.big_reps), "--days", "60", "--seed", "9", "--last-day", "2026-11-20")
+        else:
+            run("demo", "seed", "--org", "big", "--reps", str(args.big_reps), "--days", "1", "--seed", "9", "--last-day", "2026-11-20")
+            subprocess.run(["psql", url, "-q", "-v", "org=big", "-v", "days=730", "-v", "last_day=2026-11-20", "-v", "seed=0.1",
+                            "-f", os.path.join(ROOT, "benchmarks/issue_density.sql")], check=True, stdout=subprocess.DEVNULL)
         run("kpi", "materialize", "--org", "big", "--from", "2026-11-01", "--to", "2026-11-20")
         token = run("token", "create", "--org", "bench", "--role", "reader", "--name", "bench").strip()
         big_token = run("token", "create", "--org", "big", "--role", "reader", "--name", "bench").strip()
         subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
-        deals = subprocess.run(["psql", url, "-Atc", "SELECT count(*) FROM salesops.deals d JOIN salesops.orgs o ON o.id = d.org_id WHERE o.slug = 'big'"],
+        deals = subprocess.run(["psql", url, "-Atc", """
+            SELECT count(*) || ' deals, ' || count(*) FILTER (WHERE d.closed_at >= '2026-11-01' AND d.closed_at < '2026-11-21')
+                   || ' closed in November'
+            FROM salesops.deals d JOIN salesops.orgs o ON o.id = d.org_id WHERE o.slug = 'big'"""],
                                check=True, capture_output=True, text=True).stdout.strip()
-        print(f"setup: {time.time() - started:.1f} s; org 'big' has {args.big_reps} reps and {deals} deals", file=sys.stderr)
+        print(f"setup: {time.time() - started:.1f} s; org 'big': {args.big_reps} reps, {deals}")
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"

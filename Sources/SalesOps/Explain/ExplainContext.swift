@@ -25,7 +25,18 @@ struct ExplainContext: Sendable {
 
     /// Whether a local day of a timestamp column falls in P (ps ... e).
     func inPeriod(_ column: String) -> Query {
-        "\(self.day(column)) BETWEEN \(self.start)::date AND \(self.stop)::date"
+        self.localDay(of: column, from: self.start, to: self.stop)
+    }
+
+    /// Whether a local day of a timestamp column falls in [from, to]. The definition is the
+    /// local-day test; the same bounds as instants (the start of `from`'s local day up to the
+    /// start of the day after `to`) only let the event-time indexes find the rows.
+    func localDay(of column: String, from: LocalDate, to: LocalDate) -> Query {
+        """
+        (\(unescaped: column) >= (\(from)::date::timestamp AT TIME ZONE \(self.timeZone))
+         AND \(unescaped: column) < ((\(to)::date + 1)::timestamp AT TIME ZONE \(self.timeZone))
+         AND \(self.day(column)) BETWEEN \(from)::date AND \(to)::date)
+        """
     }
 
     /// Whether an item attributed to the rep in `column` counts toward the scope.

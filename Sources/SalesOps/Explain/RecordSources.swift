@@ -5,10 +5,20 @@ import PostgresClient
 /// the summed quantity otherwise), filtered by a condition and by the scope's attribution.
 /// Nothing here reads the materialized facts or the engine's temporary tables: this is the
 /// second implementation the engine is held against.
+///
+/// Display-only lookups (a rep's external id) are scalar subqueries and display-only joins
+/// are left joins on keys, so counting a side skips them and a page evaluates them for its
+/// own rows only.
 enum RecordSources {
+    /// The external id of the rep that row `alias` names in `column` (a display lookup,
+    /// evaluated per output row).
+    static func repExternalID(of alias: String, _ column: String) -> Query {
+        "(SELECT r.external_id FROM salesops.reps r WHERE r.org_id = \(unescaped: alias).org_id AND r.id = \(unescaped: alias).\(unescaped: column))"
+    }
+
     /// Won deals (by their stage's kind) closed in [from, to], the records revenue counts.
     static func wonDealsClosed(_ c: ExplainContext, from: LocalDate, to: LocalDate) -> Query {
-        "g.kind = 'won' AND \(c.day("d.closed_at")) BETWEEN \(from)::date AND \(to)::date"
+        "g.kind = 'won' AND \(c.localDay(of: "d.closed_at", from: from, to: to))"
     }
 
     /// Deals with their account, owner, stage and local created and closed days.
@@ -18,13 +28,12 @@ enum RecordSources {
     static func deals(_ c: ExplainContext, where condition: Query, weight: Query = "1", extraColumns: Query = "",
                       extraJoins: Query = "") -> Query {
         """
-        SELECT d.external_id AS deal, a.external_id AS account, r.external_id AS owner, g.name AS stage, d.type::text AS type,
-               d.product, d.amount, d.contract_months, \(c.day("d.created_at")) AS created_day,
+        SELECT d.external_id AS deal, a.external_id AS account, \(self.repExternalID(of: "d", "owner_rep_id")) AS owner, g.name AS stage,
+               d.type::text AS type, d.product, d.amount, d.contract_months, \(c.day("d.created_at")) AS created_day,
                \(c.day("d.closed_at")) AS closed_day, \(extraColumns) \(weight) AS weight
         FROM salesops.deals d
-        JOIN salesops.accounts a ON a.org_id = d.org_id AND a.id = d.account_id
+        LEFT JOIN salesops.accounts a ON a.org_id = d.org_id AND a.id = d.account_id
         JOIN salesops.stages g ON g.org_id = d.org_id AND g.id = d.stage_id
-        LEFT JOIN salesops.reps r ON r.org_id = d.org_id AND r.id = d.owner_rep_id
         \(extraJoins)
         WHERE d.org_id = \(c.orgID) AND \(c.attributed("d.owner_rep_id")) AND (\(condition))
         """
@@ -51,12 +60,11 @@ enum RecordSources {
     /// Leads with their owner, source and milestones as local days.
     static func leads(_ c: ExplainContext, where condition: Query, weight: Query = "1") -> Query {
         """
-        SELECT l.external_id AS lead, r.external_id AS owner, l.source, \(c.day("l.created_at")) AS created_day,
+        SELECT l.external_id AS lead, \(self.repExternalID(of: "l", "owner_rep_id")) AS owner, l.source, \(c.day("l.created_at")) AS created_day,
                \(c.day("l.mql_at")) AS mql_day, \(c.day("l.sql_at")) AS sql_day, \(c.day("l.converted_at")) AS converted_day,
                \(c.day("l.disqualified_at")) AS disqualified_day,
                extract(epoch FROM l.first_response_at - l.created_at) / 60 AS response_minutes, \(weight) AS weight
         FROM salesops.leads l
-        LEFT JOIN salesops.reps r ON r.org_id = l.org_id AND r.id = l.owner_rep_id
         WHERE l.org_id = \(c.orgID) AND \(c.attributed("l.owner_rep_id")) AND (\(condition))
         """
     }
@@ -96,11 +104,10 @@ enum RecordSources {
     /// - Parameter attribution: the rep column that decides the scope.
     static func activities(_ c: ExplainContext, where condition: Query, attribution: String = "x.rep_id") -> Query {
         """
-        SELECT x.external_id AS activity, r.external_id AS rep, x.kind::text AS kind, x.outcome::text AS outcome,
+        SELECT x.external_id AS activity, \(self.repExternalID(of: "x", "rep_id")) AS rep, x.kind::text AS kind, x.outcome::text AS outcome,
                \(c.day("x.occurred_at")) AS day, l.external_id AS lead, a.external_id AS account, d.external_id AS deal,
                1 AS weight
         FROM salesops.activities x
-        LEFT JOIN salesops.reps r ON r.org_id = x.org_id AND r.id = x.rep_id
         LEFT JOIN salesops.leads l ON l.org_id = x.org_id AND l.id = x.lead_id
         LEFT JOIN salesops.accounts a ON a.org_id = x.org_id AND a.id = x.account_id
         LEFT JOIN salesops.deals d ON d.org_id = x.org_id AND d.id = x.deal_id
@@ -192,6 +199,9 @@ enum RecordSources {
                                ORDER BY y.changed_at, y.id LIMIT 1) AS next_change ON true
             LEFT JOIN salesops.stages n ON n.org_id = x.org_id AND n.id = next_change.to_stage_id
             WHERE x.org_id = \(c.orgID) AND x.to_stage_id = \(c.stageID ?? 0)
+              -- A stay entered or ended in P belongs to a deal that moved in P: only those are read.
+              AND x.deal_id IN (SELECT y.deal_id FROM salesops.deal_stage_changes y
+                                WHERE y.org_id = \(c.orgID) AND \(c.localDay(of: "y.changed_at", from: c.start, to: c.stop)))
         ) AS stay
         CROSS JOIN LATERAL (SELECT \(weight) AS weight) AS w
         WHERE \(condition)
