@@ -73,9 +73,13 @@ public struct KPIExplainer {
         for input in definition.inputs {
             var label = request.period
             if input.previousPeriod {
+                // The whole previous period, for its own explain link (Q itself may be a
+                // stretch of it; its records are this explanation's `revenue_q`); nil when
+                // that period has not been materialized.
                 label = PeriodLabel.of(kind: period.kind, start: PeriodLabel.previousStart(kind: period.kind, start: period.start),
                                        fiscalYearStartMonth: context.fiscalYearStartMonth)
-                inputs.append(ExplainInput(metric: input.metric, period: label, scope: request.scope.label, value: nil))
+                let whole = try? self.explain(ExplainRequest(period: label, scope: request.scope, metric: input.metric), pageSize: 0)
+                inputs.append(ExplainInput(metric: input.metric, period: label, scope: request.scope.label, value: whole?.value))
                 continue
             }
             let value = try self.explain(ExplainRequest(period: label, scope: request.scope, metric: input.metric), pageSize: 0).value
