@@ -48,14 +48,20 @@ enum TokenFormat {
     static let maximumLength = 128
 
     static func generate() -> (token: String, lookupKey: String) {
+        let lookupKey = self.randomBytes(8).map { String(format: "%02x", $0) }.joined()
+        return (prefix + lookupKey + "_" + self.base64URL(Data(self.randomBytes(32))), lookupKey)
+    }
+
+    /// `count` bytes from the system's secure random source.
+    static func randomBytes(_ count: Int) -> [UInt8] {
         var generator = SystemRandomNumberGenerator()
-        let lookup = (0..<8).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        let lookupKey = lookup.map { String(format: "%02x", $0) }.joined()
-        let encoded = Data(secret).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+        return (0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+    }
+
+    /// Base64url without padding (RFC 4648 §5).
+    static func base64URL(_ data: Data) -> String {
+        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
             .replacingOccurrences(of: "=", with: "")
-        return (prefix + lookupKey + "_" + encoded, lookupKey)
     }
 
     /// The lookup key of a presented token, or nil when it does not have the token's shape.

@@ -48,7 +48,7 @@ public struct DashboardSessionRepository {
             """)
         let row = try self.connection.query("""
             INSERT INTO salesops_meta.dashboard_sessions (org_id, token_id, secret_sha256, expires_at)
-            SELECT \(orgID), t.id, \(SessionSecret.sha256Hex(secret)),
+            SELECT \(orgID), t.id, \(TokenFormat.sha256Hex(secret)),
                    LEAST(now() + \(Int(lifetime.absolute.components.seconds))::integer * interval '1 second', t.expires_at)
             FROM salesops_meta.api_tokens t WHERE t.org_id = \(orgID) AND t.id = \(tokenID)
             RETURNING id, expires_at
@@ -65,7 +65,7 @@ public struct DashboardSessionRepository {
             SELECT s.id, s.org_id, s.token_id, t.role, s.expires_at, s.last_seen_at < now() - interval '1 minute' AS stale
             FROM salesops_meta.dashboard_sessions s
             JOIN salesops_meta.api_tokens t ON t.org_id = s.org_id AND t.id = s.token_id
-            WHERE s.secret_sha256 = \(SessionSecret.sha256Hex(secret)) AND s.ended_at IS NULL AND s.expires_at > now()
+            WHERE s.secret_sha256 = \(TokenFormat.sha256Hex(secret)) AND s.ended_at IS NULL AND s.expires_at > now()
               AND s.last_seen_at > now() - \(Int(idle.components.seconds))::integer * interval '1 second'
               AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > now())
             """).singleRow(), let role = TokenRole(rawValue: try row.decode("role")) else { return nil }
@@ -84,7 +84,7 @@ public struct DashboardSessionRepository {
         guard SessionSecret.isWellFormed(secret) else { return }
         try self.connection.execute("""
             UPDATE salesops_meta.dashboard_sessions SET ended_at = now()
-            WHERE secret_sha256 = \(SessionSecret.sha256Hex(secret)) AND ended_at IS NULL
+            WHERE secret_sha256 = \(TokenFormat.sha256Hex(secret)) AND ended_at IS NULL
             """)
     }
 }
@@ -92,8 +92,7 @@ public struct DashboardSessionRepository {
 /// Session secrets (256 random bits, base64url) and the CSRF token each one implies.
 public enum SessionSecret {
     static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return base64URL(Data((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }))
+        TokenFormat.base64URL(Data(TokenFormat.randomBytes(32)))
     }
 
     /// Any 43-character base64url text (what `generate` makes); nothing else is looked up.
@@ -104,15 +103,11 @@ public enum SessionSecret {
         }
     }
 
-    static func sha256Hex(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
-
     /// The CSRF token of a session: an HMAC of its secret, so it is never stored, differs per
     /// session, and cannot be derived without the cookie.
     public static func csrfToken(for secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data("salesops dashboard csrf".utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return base64URL(Data(mac))
+        return TokenFormat.base64URL(Data(mac))
     }
 
     /// Whether a submitted CSRF token is the session's (compared in constant time).
@@ -126,9 +121,4 @@ public enum SessionSecret {
 
     /// Compares two strings in constant time.
     public static func equal(_ a: String, _ b: String) -> Bool { TokenFormat.constantTimeEquals(a, b) }
-
-    static func base64URL(_ data: Data) -> String {
-        data.base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
-    }
 }

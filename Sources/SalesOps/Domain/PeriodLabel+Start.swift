@@ -27,31 +27,26 @@ extension PeriodLabel {
 
     /// The start of the period of `kind` before the one starting on `start`.
     public static func previousStart(kind: String, start: LocalDate) -> LocalDate {
-        func monthsBack(_ months: Int) -> LocalDate {
-            let index = start.year * 12 + (start.month - 1) - months
-            return LocalDate(year: index / 12, month: index % 12 + 1, day: 1)!
-        }
-        switch kind {
-        case "day": return start.adding(days: -1)
-        case "week": return start.adding(days: -7)
-        case "month": return monthsBack(1)
-        case "quarter": return monthsBack(3)
-        default: return monthsBack(12)
-        }
+        self.start(kind: kind, from: start, shiftedBy: -1)
     }
 
     /// The start of the period of `kind` after the one starting on `start`.
     public static func nextStart(kind: String, start: LocalDate) -> LocalDate {
-        func monthsAhead(_ months: Int) -> LocalDate {
-            let index = start.year * 12 + (start.month - 1) + months
+        self.start(kind: kind, from: start, shiftedBy: 1)
+    }
+
+    /// The start of the period `periods` periods of `kind` away from the one starting on `start`.
+    static func start(kind: String, from start: LocalDate, shiftedBy periods: Int) -> LocalDate {
+        func months(_ count: Int) -> LocalDate {
+            let index = start.year * 12 + (start.month - 1) + count
             return LocalDate(year: index / 12, month: index % 12 + 1, day: 1)!
         }
         switch kind {
-        case "day": return start.adding(days: 1)
-        case "week": return start.adding(days: 7)
-        case "month": return monthsAhead(1)
-        case "quarter": return monthsAhead(3)
-        default: return monthsAhead(12)
+        case "day": return start.adding(days: periods)
+        case "week": return start.adding(days: 7 * periods)
+        case "month": return months(periods)
+        case "quarter": return months(3 * periods)
+        default: return months(12 * periods)
         }
     }
 

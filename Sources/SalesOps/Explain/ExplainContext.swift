@@ -10,6 +10,8 @@ struct ExplainContext: Sendable {
     var end: LocalDate
     var stop: LocalDate
     var periodKind: String
+    /// The stored scope id (0 for the org).
+    var scopeID: Int64 = 0
     /// Nil for the org scope (everything, attributed or not); else the reps whose items count.
     var scopeReps: [Int64]?
     /// The stage of a stage metric.

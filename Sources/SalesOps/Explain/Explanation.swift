@@ -105,9 +105,14 @@ extension Explanation {
             return [self.value, self.numerator, self.denominator].allSatisfy { $0 == nil || $0 == 0 }
         }
         guard self.numerator == stored.numerator, self.denominator == stored.denominator else { return false }
-        guard let value = self.value, let storedValue = stored.value else { return self.value == stored.value }
-        if ["count", "sum", "snapshot"].contains(self.aggregation) || value == storedValue { return value == storedValue }
-        let scale = max(abs(value), abs(storedValue), 1)
-        return abs(value - storedValue) / scale < Decimal(string: "1e-12")!
+        return Self.sameValue(self.value, stored.value, exactly: ["count", "sum", "snapshot"].contains(self.aggregation))
+    }
+
+    /// Whether two values are the same number: equal, or, unless `exactly`, equal to 12
+    /// significant digits (quotients computed in different orders); nil only equals nil.
+    public static func sameValue(_ a: Decimal?, _ b: Decimal?, exactly: Bool) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        if exactly || a == b { return a == b }
+        return abs(a - b) / max(abs(a), abs(b), 1) < Decimal(string: "1e-12")!
     }
 }

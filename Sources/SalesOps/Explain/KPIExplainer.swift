@@ -127,6 +127,7 @@ public struct KPIExplainer {
                                      stop: min(period.end, period.asOf), periodKind: period.kind, scopeReps: nil,
                                      dimension: request.dimension, key: request.key)
         let scopeID = try KPIReader(session: self.session).scopeID(of: request.scope)
+        context.scopeID = scopeID
         switch request.scope {
         case .org: break
         case .rep: context.scopeReps = [scopeID]
@@ -173,11 +174,10 @@ public struct KPIExplainer {
         let row: Row?
         switch definition.target {
         case .metrics:
-            let scopeID = try KPIReader(session: self.session).scopeID(of: request.scope)
             row = try connection.query("""
                 SELECT value, numerator, denominator FROM kpi.metric_facts
                 WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(request.scope.kind.rawValue)
-                  AND scope_id = \(scopeID) AND metric = \(request.metric)
+                  AND scope_id = \(context.scopeID) AND metric = \(request.metric)
                 """).singleRow()
         case .stages:
             row = try connection.query("""
@@ -186,11 +186,10 @@ public struct KPIExplainer {
                   AND metric = \(request.metric)
                 """).singleRow()
         case .breakdowns:
-            let scopeID = try KPIReader(session: self.session).scopeID(of: request.scope)
             row = try connection.query("""
                 SELECT value, NULL::numeric AS numerator, NULL::numeric AS denominator FROM kpi.breakdown_facts
                 WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(request.scope.kind.rawValue)
-                  AND scope_id = \(scopeID) AND dimension = \(request.dimension ?? "") AND key = \(request.key ?? "")
+                  AND scope_id = \(context.scopeID) AND dimension = \(request.dimension ?? "") AND key = \(request.key ?? "")
                   AND metric = \(request.metric)
                 """).singleRow()
         }

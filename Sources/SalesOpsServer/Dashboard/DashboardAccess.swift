@@ -46,10 +46,7 @@ struct DashboardAccess: Sendable {
                 throw Problem(.forbidden, "changing targets needs an admin token; this session was opened with a reader token")
             }
             let viewer = Viewer(session: session, csrfToken: SessionSecret.csrfToken(for: secret))
-            return try connection.withTenant(session.orgID) { tenant in
-                try tenant.connection.execute("SELECT set_config('statement_timeout', \(timeout), true)")
-                return try body(tenant, viewer)
-            }
+            return try connection.withRequestTenant(session.orgID, statementTimeout: timeout) { try body($0, viewer) }
         }
     }
 

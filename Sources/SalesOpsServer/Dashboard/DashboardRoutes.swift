@@ -64,10 +64,7 @@ struct DashboardRoutes {
 
     func logOut(_ request: Request) async throws -> Response {
         let form = try await FormBody.read(request)
-        guard let secret = DashboardAccess.sessionSecret(request) else { return Layout.redirect("/dashboard/login") }
-        guard SessionSecret.csrfTokenMatches(form["csrf"], secret: secret) else {
-            return Layout.problem(Problem(.forbidden, "the form's CSRF token is missing or wrong; reload the page"), viewer: nil)
-        }
+        if let refusal = Self.refusal(of: form, in: request) { return refusal }
         try await self.access.logOut(request)
         return Layout.redirect("/dashboard/login", headers: [.setCookie: self.access.cookie(DashboardAccess.sessionCookie, "", maxAge: 0)])
     }
@@ -76,12 +73,7 @@ struct DashboardRoutes {
     func tab(_ request: Request, _ tab: DashboardTab) async throws -> Response {
         let query = QueryParameters(request: request)
         return try await self.page {
-            let period = try query.optional("period").map { label in
-                guard PeriodLabel.isWellFormed(label) else {
-                    throw Problem(.badRequest, "period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
-                }
-                return label
-            }
+            let period = try query.optionalPeriod()
             let scope = try query.scope()
             let by = try query.optional("by") ?? "rep"
             guard let kind = ScopeKind(rawValue: by), kind != .org else { throw Problem(.badRequest, "rank by rep or team") }
@@ -112,10 +104,7 @@ struct DashboardRoutes {
 
     func setTarget(_ request: Request) async throws -> Response {
         let form = try await FormBody.read(request)
-        guard let secret = DashboardAccess.sessionSecret(request) else { return Layout.redirect("/dashboard/login") }
-        guard SessionSecret.csrfTokenMatches(form["csrf"], secret: secret) else {
-            return Layout.problem(Problem(.forbidden, "the form's CSRF token is missing or wrong; reload the page"), viewer: nil)
-        }
+        if let refusal = Self.refusal(of: form, in: request) { return refusal }
         do {
             guard let metric = form["metric"], let period = form["period"], let scopeLabel = form["scope"],
                   let scope = TargetScope(label: scopeLabel) else {
@@ -134,6 +123,16 @@ struct DashboardRoutes {
         } catch {
             return Layout.problem(Problem.from(error, logger: self.logger), viewer: nil)
         }
+    }
+
+    /// What a changing form gets instead of being carried out: the login page without a
+    /// session cookie, 403 when the form's CSRF token is not the session's; nil when it may go on.
+    static func refusal(of form: FormBody, in request: Request) -> Response? {
+        guard let secret = DashboardAccess.sessionSecret(request) else { return Layout.redirect("/dashboard/login") }
+        guard SessionSecret.csrfTokenMatches(form["csrf"], secret: secret) else {
+            return Layout.problem(Problem(.forbidden, "the form's CSRF token is missing or wrong; reload the page"), viewer: nil)
+        }
+        return nil
     }
 
     /// Renders a page the viewer's session may see: the login page without a live session,

@@ -63,10 +63,3 @@ struct OverviewPage: Sendable {
             """
     }
 }
-
-extension ValueFormat {
-    /// A percentage with one decimal, or "–".
-    static func grouped(_ value: Decimal?, percent: Bool) -> String {
-        value.map { self.grouped($0, decimals: 1) + (percent ? " %" : "") } ?? "–"
-    }
-}

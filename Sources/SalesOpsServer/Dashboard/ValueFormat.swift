@@ -76,6 +76,11 @@ struct ValueFormat: Sendable {
         return (negative ? "−" : "") + groups.joined(separator: ",") + (decimals > 0 ? "." + fraction : "")
     }
 
+    /// A number with one decimal and `%` when `percent`, or "–".
+    static func grouped(_ value: Decimal?, percent: Bool) -> String {
+        value.map { self.grouped($0, decimals: 1) + (percent ? " %" : "") } ?? "–"
+    }
+
     /// A metric's name for people: `win_rate` → "Win rate".
     static func title(_ metric: String) -> String {
         let words = metric.split(separator: "_").map(String.init)

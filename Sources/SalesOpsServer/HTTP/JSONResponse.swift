@@ -95,7 +95,15 @@ struct QueryParameters {
     }
 
     func period(_ name: String = "period", allowingDays: Bool = true) throws -> String {
-        let label = try self.required(name)
+        guard let label = try self.optionalPeriod(name, allowingDays: allowingDays) else {
+            throw Problem(.badRequest, "query parameter '\(name)' is required")
+        }
+        return label
+    }
+
+    /// A period label when the parameter is there.
+    func optionalPeriod(_ name: String = "period", allowingDays: Bool = true) throws -> String? {
+        guard let label = try self.optional(name) else { return nil }
         guard PeriodLabel.isWellFormed(label, allowingDays: allowingDays) else {
             throw Problem(.badRequest, "query parameter '\(name)' must be a period such as 2026, 2026-Q3, 2026-11, 2026-W47"
                           + (allowingDays ? " or 2026-11-05" : ""))

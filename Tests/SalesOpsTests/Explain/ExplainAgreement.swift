@@ -87,7 +87,7 @@ struct ExplainAgreement {
                 // The stored row is read from the views here, not from the explanation's own
                 // `materialized`, which `agreesWithMaterialized` is then checked against too.
                 let agrees = computed.numerator == row.stored.numerator && computed.denominator == row.stored.denominator
-                    && Self.agree(computed.value, row.stored.value, exactly: exactValue)
+                    && Explanation.sameValue(computed.value, row.stored.value, exactly: exactValue)
                 if !agrees || explained.materialized != row.stored || !explained.agreesWithMaterialized {
                     let r = row.request
                     let what = "\(self.org.slug) \(r.metric) \(r.period) \(r.scope.label)"
@@ -99,13 +99,6 @@ struct ExplainAgreement {
         return (rows.count, disagreements)
     }
 
-    /// Equal, or (for quotients) equal to 12 significant digits.
-    static func agree(_ a: Decimal?, _ b: Decimal?, exactly: Bool) -> Bool {
-        guard let a, let b else { return a == nil && b == nil }
-        if exactly || a == b { return a == b }
-        let scale = max(abs(a), abs(b), 1)
-        return abs(a - b) / scale < Decimal(string: "1e-12")!
-    }
 }
 
 extension ExplainAgreement {
