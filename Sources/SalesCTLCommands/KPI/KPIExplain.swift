@@ -17,11 +17,7 @@ struct KPIExplain: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var scopeOrg: OrgOption
 
-    @Option(help: "2026 (fiscal year), 2026-Q3, 2026-11, 2026-W47 or 2026-11-05.")
-    var period: PeriodArgument
-
-    @Option(help: ArgumentHelp("org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
-    var scope: ScopeArgument = ScopeArgument(argument: "org")!
+    @OptionGroup var read: KPIReadOptions
 
     @Option(help: "The metric, e.g. win_rate.")
     var metric: String
@@ -53,7 +49,7 @@ struct KPIExplain: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let request = ExplainRequest(period: self.period.label, scope: self.scope.scope, metric: self.metric, stage: self.stage,
+            let request = ExplainRequest(period: self.read.period.label, scope: self.read.scope.scope, metric: self.metric, stage: self.stage,
                                          dimension: self.dimension, key: self.key, limit: self.limit, offset: self.offset)
             let explanation = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
                 try KPIExplainer(session: session).explain(request)

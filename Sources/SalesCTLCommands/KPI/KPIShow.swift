@@ -11,11 +11,7 @@ struct KPIShow: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @OptionGroup var scopeOrg: OrgOption
 
-    @Option(help: "2026 (fiscal year), 2026-Q3, 2026-11, 2026-W47 or 2026-11-05.")
-    var period: PeriodArgument
-
-    @Option(help: ArgumentHelp("org, team:EXTERNAL_ID or rep:EXTERNAL_ID.", valueName: "scope"))
-    var scope: ScopeArgument = ScopeArgument(argument: "org")!
+    @OptionGroup var read: KPIReadOptions
 
     @Option(name: .long, parsing: .upToNextOption, help: "Only these metrics.")
     var metric: [String] = []
@@ -35,9 +31,9 @@ struct KPIShow: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let (period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
-                try KPIReader(session: session).read(period: self.period.label, scope: self.scope.scope, metrics: self.metric)
+                try KPIReader(session: session).read(period: self.read.period.label, scope: self.read.scope.scope, metrics: self.metric)
             }
-            let scopeLabel = self.scope.scope.label
+            let scopeLabel = self.read.scope.scope.label
             let shown = self.all || !self.metric.isEmpty ? readings : readings.filter { $0.value != nil || $0.target != nil }
             try Output.print(Self.rendering(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown)),
                              as: self.output.format)
