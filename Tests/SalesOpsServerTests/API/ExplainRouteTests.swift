@@ -56,7 +56,10 @@ struct ExplainRouteTests {
         for (uri, status) in [("metric=stage_entries", 400), ("metric=leads", 400), ("metric=revenue&limit=0", 400),
                               ("metric=revenue&offset=-1", 400), ("metric=no_such_metric", 400),
                               ("metric=revenue&dimension=region", 400), ("metric=headcount_end&scope=rep:r-anna", 400),
-                              ("metric=stage_entries&stage=Nope/Nothing", 404)] {
+                              ("metric=stage_entries&stage=Nope/Nothing", 404),
+                              ("metric=stage_entries&stage=" + String(repeating: "S", count: 5000), 400),
+                              ("metric=revenue&dimension=region&key=%00", 400), ("metric=revenue&limit=1001", 400),
+                              ("metric=revenue&offset=99999999999999999999", 400), ("metric=revenue&limit=ten", 400)] {
             let response = try await self.fixture.request(.get, "/v1/kpis/explain?period=2026-11&" + uri, token: self.fixture.readerA)
             #expect(response.status.code == status, "\(uri): \(response.status) \(response.body)")
             #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")

@@ -32,6 +32,17 @@ struct ReaderRoleIsolationTests {
     }
 
     /// Every table and view of a tenant schema with an `org_id` column.
+    /// Every table of the product's bookkeeping schema that holds an org's rows (tokens,
+    /// dashboard sessions, locks, reader bindings, ...), from the catalog.
+    static func bookkeepingTables(_ connection: Connection) throws -> [String] {
+        try connection.query("""
+            SELECT DISTINCT format('%I.%I', c.table_schema, c.table_name) AS name FROM information_schema.columns c
+            JOIN information_schema.tables t USING (table_schema, table_name)
+            WHERE c.table_schema = 'salesops_meta' AND c.column_name = 'org_id' AND t.table_type = 'BASE TABLE'
+            ORDER BY 1
+            """).rows.map { try $0.decode("name", as: String.self) }
+    }
+
     static func tenantRelations(_ connection: Connection) throws -> [String] {
         try TenantCatalog.relations(connection, includingViews: true)
     }
@@ -154,6 +165,10 @@ struct ReaderRoleIsolationTests {
     func misgrantedProductRoleSeesNothing() throws {
         let (admin, _, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
         let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"), url: "")
+        // Org B has a token and a dashboard session, so the bookkeeping tables hold rows to hide.
+        let token = try TokenRepository(connection: admin).create(orgID: orgB.id, name: "b", role: .admin, expiresInDays: nil)
+        _ = try DashboardSessionRepository(connection: admin).open(orgID: orgB.id, tokenID: token.token.id, role: .admin,
+                                                                   lifetime: .init())
         let login = Self.uniqueRoleName()
         try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE salesops_app, salesops_scheduler"))
         defer { _ = try? admin.execute(Query(unescaped: "DROP ROLE IF EXISTS \(login)")) }
@@ -161,7 +176,8 @@ struct ReaderRoleIsolationTests {
             let connection = try database.connect(as: login, options: "-c salesops.org_id=\(orgB.id)")
             defer { connection.close() }
             try connection.execute(Query(unescaped: "SET ROLE \(role)"))
-            for relation in try Self.tenantRelations(admin) + ["salesops.orgs", "salesops_meta.org_locks", "salesops_meta.api_tokens"] {
+            #expect(try Self.bookkeepingTables(admin).contains("salesops_meta.dashboard_sessions"))
+            for relation in try Self.tenantRelations(admin) + ["salesops.orgs"] + Self.bookkeepingTables(admin) {
                 let visible = try Self.countAll(relation, on: connection)
                 #expect(visible == nil || visible == 0, "as \(role): \(relation) shows \(visible ?? 0) rows")
             }
