@@ -20,22 +20,40 @@ struct ConnectionPoolTests {
         }
         let observed = Mutex(Observed())
         let errors = Mutex<[String]>([])
-        DispatchQueue.concurrentPerform(iterations: 24) { _ in
-            do {
-                try pool.withConnection { connection in
-                    let pid = connection.backendPID
-                    observed.withLock { state in
-                        if !state.borrowedPIDs.insert(pid).inserted { state.sharedAtOnce = true }
-                        state.everSeen.insert(pid)
-                        state.mostAtOnce = max(state.mostAtOnce, state.borrowedPIDs.count)
+        // Three threads of their own (not the shared pool of `concurrentPerform`, which may run
+        // everything on one thread when the machine is busy), 8 borrows each; each thread's
+        // first borrow waits until all three hold a connection (at most 5 s), so lending
+        // concurrently is observed however the threads are scheduled.
+        let allBorrowed = DispatchGroup()
+        let done = DispatchGroup()
+        for _ in 0..<3 { allBorrowed.enter() }
+        for _ in 0..<3 {
+            done.enter()
+            Thread.detachNewThread {
+                defer { done.leave() }
+                for round in 0..<8 {
+                    do {
+                        try pool.withConnection { connection in
+                            let pid = connection.backendPID
+                            observed.withLock { state in
+                                if !state.borrowedPIDs.insert(pid).inserted { state.sharedAtOnce = true }
+                                state.everSeen.insert(pid)
+                                state.mostAtOnce = max(state.mostAtOnce, state.borrowedPIDs.count)
+                            }
+                            if round == 0 {
+                                allBorrowed.leave()
+                                _ = allBorrowed.wait(timeout: .now() + 5)
+                            }
+                            try connection.execute("SELECT pg_sleep(0.02)")
+                            observed.withLock { _ = $0.borrowedPIDs.remove(pid) }
+                        }
+                    } catch {
+                        errors.withLock { $0.append("\(error)") }
                     }
-                    try connection.execute("SELECT pg_sleep(0.02)")
-                    observed.withLock { _ = $0.borrowedPIDs.remove(pid) }
                 }
-            } catch {
-                errors.withLock { $0.append("\(error)") }
             }
         }
+        done.wait()
         #expect(errors.withLock { $0 } == [])
         let final = observed.withLock { $0 }
         #expect(final.sharedAtOnce == false)
