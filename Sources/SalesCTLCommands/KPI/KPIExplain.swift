@@ -34,7 +34,7 @@ struct KPIExplain: ParsableCommand {
     @Option(help: "Records per side (1 to \(ExplainRequest.maximumLimit)).")
     var limit = 50
 
-    @Option(help: "Records of each side to skip.")
+    @Option(help: "Records of each side to skip (0 to \(ExplainRequest.maximumOffset)).")
     var offset = 0
 
     @Flag(help: "Print JSON.")
@@ -44,7 +44,9 @@ struct KPIExplain: ParsableCommand {
         guard (1...ExplainRequest.maximumLimit).contains(self.limit) else {
             throw ValidationError("--limit \(self.limit): expected 1 to \(ExplainRequest.maximumLimit)")
         }
-        guard self.offset >= 0 else { throw ValidationError("--offset \(self.offset): expected 0 or more") }
+        guard (0...ExplainRequest.maximumOffset).contains(self.offset) else {
+            throw ValidationError("--offset \(self.offset): expected 0 to \(ExplainRequest.maximumOffset)")
+        }
     }
 
     func run() throws {

@@ -6,13 +6,17 @@ import SalesOpsServer
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the HTTP API (JSON under /v1, /healthz, /readyz, /metrics) and the dashboard (/dashboard) until SIGTERM or SIGINT.",
+        abstract: "Serve the HTTP API (JSON under /v1, /healthz, /readyz) and the dashboard (/dashboard) until SIGTERM or SIGINT; /metrics on the operator's listener.",
         discussion: """
             Requests carry 'Authorization: Bearer TOKEN' (salesctl token create); the dashboard logs in with the
             same tokens and keeps a session cookie (HttpOnly, SameSite=Strict; --secure-cookies behind TLS). Database work runs on
             --db-threads threads that own one connection each; a request waits at most --queue-wait-ms for
-            one and is otherwise refused with 503 and Retry-After. SIGTERM stops accepting, lets in-flight
-            requests finish within --grace-seconds and closes the connections; exit 0.
+            one and is otherwise refused with 503 and Retry-After. One org holds at most --org-threads of them,
+            has at most --org-queue-limit requests waiting and starts at most --org-rate a second; beyond that
+            its requests (only its) get 429 and Retry-After. Prometheus metrics are served on their own
+            listener, --metrics-host:--metrics-port (loopback by default), never on the tenants' port.
+            SIGTERM stops accepting, lets in-flight requests finish within --grace-seconds and closes the
+            connections; exit 0.
             """
     )
 
@@ -33,6 +37,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Milliseconds a request may wait for a database thread before 503.")
     var queueWaitMs = 500
 
+    @Option(help: "Database threads one org's requests may hold at once (default: a quarter of --db-threads).")
+    var orgThreads: Int?
+
+    @Option(help: "Requests of one org that may wait for a database thread at once.")
+    var orgQueueLimit = 16
+
+    @Option(help: "Requests one org may start per second on average (bursts of twice as many).")
+    var orgRate = 100
+
+    @Option(help: "Address of the operator's listener serving /metrics.")
+    var metricsHost = "127.0.0.1"
+
+    @Option(help: "Port of the operator's listener serving /metrics (0 picks a free one).")
+    var metricsPort = 9464
+
     @Option(help: "Seconds a request's statements may run (statement_timeout).")
     var statementTimeoutSeconds = 10
 
@@ -52,6 +71,12 @@ struct ServeCommand: AsyncParsableCommand {
         guard (0...65535).contains(self.port) else { throw ValidationError("--port \(self.port) must be 0–65535") }
         guard (1...256).contains(self.dbThreads) else { throw ValidationError("--db-threads \(self.dbThreads) must be 1–256") }
         guard (0...10_000).contains(self.queueLimit) else { throw ValidationError("--queue-limit must be 0–10000") }
+        if let orgThreads, !(1...self.dbThreads).contains(orgThreads) {
+            throw ValidationError("--org-threads \(orgThreads) must be 1–\(self.dbThreads) (--db-threads)")
+        }
+        guard (1...10_000).contains(self.orgQueueLimit) else { throw ValidationError("--org-queue-limit must be 1–10000") }
+        guard (1...100_000).contains(self.orgRate) else { throw ValidationError("--org-rate must be 1–100000") }
+        guard (0...65535).contains(self.metricsPort) else { throw ValidationError("--metrics-port \(self.metricsPort) must be 0–65535") }
         guard (1...60_000).contains(self.queueWaitMs) else { throw ValidationError("--queue-wait-ms must be 1–60000") }
         guard (1...3600).contains(self.statementTimeoutSeconds) else { throw ValidationError("--statement-timeout-seconds must be 1–3600") }
         guard (1...10_240).contains(self.maxImportMib) else { throw ValidationError("--max-import-mib must be 1–10240") }
@@ -66,6 +91,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.database.threads = self.dbThreads
         configuration.database.maximumWaiting = self.queueLimit
         configuration.database.maximumWait = .milliseconds(self.queueWaitMs)
+        configuration.database.threadsPerOwner = self.orgThreads
+        configuration.database.waitingPerOwner = self.orgQueueLimit
+        configuration.database.ratePerOwner = Double(self.orgRate)
+        configuration.database.burstPerOwner = Double(2 * self.orgRate)
+        configuration.metricsHost = self.metricsHost
+        configuration.metricsPort = self.metricsPort
         configuration.statementTimeout = "\(self.statementTimeoutSeconds)s"
         configuration.maximumImportBytes = self.maxImportMib * 1024 * 1024
         configuration.gracePeriod = .seconds(self.graceSeconds)

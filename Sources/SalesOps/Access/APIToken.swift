@@ -89,3 +89,11 @@ enum TokenFormat {
         return difference == 0
     }
 }
+
+/// The SHA-256 (hex) of a presented credential (an API token or a dashboard session secret):
+/// what the server keeps in memory instead of the secret itself.
+public enum CredentialFingerprint {
+    public static func of(_ credential: String) -> String {
+        TokenFormat.sha256Hex(credential)
+    }
+}

@@ -15,11 +15,14 @@ public struct ExplainRequest: Sendable, Equatable {
     public var key: String?
     /// Records per side, 1 ... `ExplainRequest.maximumLimit`.
     public var limit: Int
-    /// Records of each side to skip.
+    /// Records of each side to skip, 0 ... `ExplainRequest.maximumOffset`.
     public var offset: Int
 
     /// The most records one side returns per page.
     public static let maximumLimit = 1000
+    /// The deepest page: a page costs a sort of `offset + limit` records, so the depth is
+    /// bounded instead of growing with the offset (a narrower period or scope shows the rest).
+    public static let maximumOffset = 10_000
 
     public init(period: String, scope: TargetScope, metric: String, stage: String? = nil, dimension: String? = nil,
                 key: String? = nil, limit: Int = 50, offset: Int = 0) {

@@ -28,7 +28,10 @@ public struct KPIExplainer {
         guard (1...ExplainRequest.maximumLimit).contains(request.limit) else {
             throw SalesOpsError.invalidInput("limit \(request.limit): expected 1 to \(ExplainRequest.maximumLimit)")
         }
-        guard request.offset >= 0 else { throw SalesOpsError.invalidInput("offset \(request.offset): expected 0 or more") }
+        guard (0...ExplainRequest.maximumOffset).contains(request.offset) else {
+            throw SalesOpsError.invalidInput("offset \(request.offset): expected 0 to \(ExplainRequest.maximumOffset); "
+                + "pages go no deeper, a narrower period or scope lists the rest")
+        }
         return try self.explain(request, pageSize: request.limit)
     }
 

@@ -110,7 +110,7 @@ struct KPIRoutes {
                        stage: try query.optional("stage", maximumLength: 401), dimension: try query.optional("dimension"),
                        key: try query.optional("key"),
                        limit: try query.integer("limit", default: 50, range: 1...ExplainRequest.maximumLimit),
-                       offset: try query.integer("offset", default: 0, range: 0...1_000_000))
+                       offset: try query.integer("offset", default: 0, range: 0...ExplainRequest.maximumOffset))
     }
 
     /// A JSON response with a strong `ETag` of its body (and `Last-Modified` when known), or

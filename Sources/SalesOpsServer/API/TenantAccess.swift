@@ -13,6 +13,8 @@ public struct Principal: Sendable, Equatable {
 /// executor's threads (one borrow per request: the token check and the work share it).
 struct TenantAccess: Sendable {
     let executor: DatabaseExecutor
+    /// The org of each token already accepted: requests queue under their org (fairness).
+    let owners: CredentialOwners
     /// `statement_timeout` of every request's transaction.
     let statementTimeout: String
 
@@ -33,11 +35,14 @@ struct TenantAccess: Sendable {
     func authorized<Result: Sendable>(_ request: Request, role required: TokenRole,
                                       _ body: @escaping @Sendable (Connection, Principal) throws -> Result) async throws -> Result {
         let token = try Self.bearerToken(request)
-        return try await self.executor.run { connection in
+        let owners = self.owners
+        return try await self.executor.run(as: owners.owner(of: token)) { connection in
             let check = try connection.withApplicationRole { try TokenRepository(connection: $0).check(token) }
             let principal: Principal
             switch check {
-            case .valid(let orgID, let role, _): principal = Principal(orgID: orgID, role: role)
+            case .valid(let orgID, let role, _):
+                principal = Principal(orgID: orgID, role: role)
+                owners.remember(token, orgID: orgID)
             case .invalid: throw Problem(.unauthorized, "the token is not valid")
             case .expired: throw Problem(.unauthorized, "the token has expired")
             case .revoked: throw Problem(.unauthorized, "the token has been revoked")

@@ -9,6 +9,9 @@ import ServiceLifecycle
 public struct APIConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 8080
+    /// The operator's listener (`/metrics`): loopback by default, never the tenants' port.
+    public var metricsHost = "127.0.0.1"
+    public var metricsPort = 9464
     /// The database threads and how long and how many requests may wait for one.
     public var database = DatabaseExecutor.Configuration()
     /// `statement_timeout` of each request's transaction.
@@ -34,6 +37,8 @@ public final class APIServer: Sendable {
     public let configuration: APIConfiguration
     /// Runs every request's database work off the event loops.
     public let executor: DatabaseExecutor
+    /// The org of each credential already accepted, so requests queue under their org.
+    let owners = CredentialOwners()
     let logger: Logger
 
     /// - Parameters:
@@ -56,14 +61,14 @@ public final class APIServer: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         var table = RouteTable(router: router)
-        let access = TenantAccess(executor: self.executor, statementTimeout: self.configuration.statementTimeout)
+        let access = TenantAccess(executor: self.executor, owners: self.owners, statementTimeout: self.configuration.statementTimeout)
         HealthRoutes(executor: self.executor).register(on: &table)
         OrgRoutes(access: access).register(on: &table)
         KPIRoutes(access: access).register(on: &table)
         TargetRoutes(access: access).register(on: &table)
         TeamRepRoutes(access: access).register(on: &table)
         ImportRoutes(access: access, maximumBytes: self.configuration.maximumImportBytes).register(on: &table)
-        DashboardRoutes(access: DashboardAccess(executor: self.executor, statementTimeout: self.configuration.statementTimeout,
+        DashboardRoutes(access: DashboardAccess(executor: self.executor, owners: self.owners, statementTimeout: self.configuration.statementTimeout,
                                                 lifetime: self.configuration.sessionLifetime,
                                                 secureCookies: self.configuration.secureCookies),
                         logger: self.logger).register(on: router)
@@ -72,6 +77,28 @@ public final class APIServer: Sendable {
 
     /// The routes served, as the OpenAPI document names them.
     public var routes: [RouteDescription] { self.router().1 }
+
+    /// The operator's router: `/metrics` (Prometheus text), which names orgs, so it is served
+    /// on its own listener and never to tenants.
+    public func operatorRouter() -> Router<APIContext> {
+        _ = ServerMetrics.registry
+        let router = Router(context: APIContext.self)
+        router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: ProblemMiddleware())
+        OperatorRoutes(executor: self.executor).register(on: router)
+        return router
+    }
+
+    /// The operator's Hummingbird application, on `metricsHost:metricsPort`.
+    public func operatorApplication() -> some ApplicationProtocol {
+        Application(
+            router: self.operatorRouter(),
+            server: .http1(configuration: .init(idleTimeout: .seconds(self.configuration.idleTimeoutSeconds))),
+            configuration: .init(address: .hostname(self.configuration.metricsHost, port: self.configuration.metricsPort),
+                                 serverName: "salesops-operator"),
+            logger: self.logger
+        )
+    }
 
     /// The Hummingbird application (tests drive it in-process).
     public func application() -> some ApplicationProtocol {
@@ -88,7 +115,7 @@ public final class APIServer: Sendable {
     /// within the grace period, and closes the database connections.
     public func run() async throws {
         var groupConfiguration = ServiceGroupConfiguration(
-            services: [.init(service: self.application())],
+            services: [.init(service: self.application()), .init(service: self.operatorApplication())],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: self.logger
         )

@@ -14,6 +14,8 @@ struct Viewer: Sendable {
 /// CSRF tokens, and running a page's database work in the viewer's org.
 struct DashboardAccess: Sendable {
     let executor: DatabaseExecutor
+    /// The org of each session already accepted: pages queue under their org (fairness).
+    let owners: CredentialOwners
     let statementTimeout: String
     let lifetime: DashboardSessionRepository.Lifetime
     /// Marks cookies `Secure` (set when a TLS endpoint fronts the server).
@@ -38,10 +40,11 @@ struct DashboardAccess: Sendable {
     func inSession<Result: Sendable>(_ request: Request, role required: TokenRole = .reader,
                                      _ body: @escaping @Sendable (TenantSession, Viewer) throws -> Result) async throws -> Result? {
         guard let secret = Self.sessionSecret(request) else { return nil }
-        let timeout = self.statementTimeout, idle = self.lifetime.idle
-        return try await self.executor.run { connection -> Result? in
+        let timeout = self.statementTimeout, idle = self.lifetime.idle, owners = self.owners
+        return try await self.executor.run(as: owners.owner(of: secret)) { connection -> Result? in
             guard let session = try connection.withApplicationRole({ try DashboardSessionRepository(connection: $0).check(secret, idle: idle) })
             else { return nil }
+            owners.remember(secret, orgID: session.orgID)
             if required == .admin && session.role != .admin {
                 throw Problem(.forbidden, "changing targets needs an admin token; this session was opened with a reader token")
             }
@@ -52,11 +55,12 @@ struct DashboardAccess: Sendable {
 
     /// Opens a session for a token; the token's problem as a 401 otherwise.
     func logIn(token: String) async throws -> OpenedSession {
-        let lifetime = self.lifetime
-        return try await self.executor.run { connection in
+        let lifetime = self.lifetime, owners = self.owners
+        return try await self.executor.run(as: owners.owner(of: token)) { connection in
             try connection.withApplicationRole { connection in
                 switch try TokenRepository(connection: connection).check(token) {
                 case .valid(let orgID, let role, let tokenID):
+                    owners.remember(token, orgID: orgID)
                     return try DashboardSessionRepository(connection: connection).open(orgID: orgID, tokenID: tokenID, role: role,
                                                                                         lifetime: lifetime)
                 case .invalid: throw Problem(.unauthorized, "that token is not valid")
@@ -70,7 +74,7 @@ struct DashboardAccess: Sendable {
     /// Ends the request's session, if any.
     func logOut(_ request: Request) async throws {
         guard let secret = Self.sessionSecret(request) else { return }
-        try await self.executor.run { connection in
+        try await self.executor.run(as: self.owners.owner(of: secret)) { connection in
             try connection.withApplicationRole { try DashboardSessionRepository(connection: $0).end(secret) }
         }
     }

@@ -61,7 +61,7 @@ struct ExplainPage {
         }
         var paging: [HTML] = []
         if side.offset > 0 { paging.append("<a href=\"\(self.link(offset: max(0, side.offset - side.limit)))\" rel=\"prev\">← previous \(side.limit)</a>") }
-        if side.offset + side.records.count < side.recordCount {
+        if side.offset + side.records.count < side.recordCount && side.offset + side.limit <= ExplainRequest.maximumOffset {
             paging.append("<a href=\"\(self.link(offset: side.offset + side.limit))\" rel=\"next\">next \(side.limit) →</a>")
         }
         let shown: HTML = side.records.isEmpty ? "<p class=\"muted\">No records on this page.</p>" : """

@@ -76,6 +76,8 @@ extension Problem {
         case let error as DatabaseExecutorError:
             switch error {
             case .overloaded: return Problem(.serviceUnavailable, "the server is busy; retry shortly", retryAfter: 1)
+            case .ownerLimited(let seconds):
+                return Problem(.tooManyRequests, "this org has too many requests running or waiting; retry shortly", retryAfter: seconds)
             case .unavailable: return Problem(.serviceUnavailable, "the database is unavailable", retryAfter: 5)
             case .shutDown: return Problem(.serviceUnavailable, "the server is shutting down", retryAfter: 5)
             }

@@ -26,7 +26,7 @@ struct DatabaseExecutorTests {
     /// returns once the thread is busy with it.
     func occupy(_ server: APIServer, until release: ReleaseFlag) async throws -> Task<Void, any Error> {
         let task = Task {
-            _ = try await server.executor.run { connection in
+            _ = try await server.executor.run(as: .service) { connection in
                 while !release.isSet { _ = try connection.query("SELECT pg_sleep(0.05) AS slept") }
             }
         }
@@ -74,13 +74,13 @@ struct DatabaseExecutorTests {
                                         configuration: configuration, logger: TestCluster.logger)
         defer { executor.shutdown() }
         let release = ReleaseFlag()
-        let holder = Task { try await executor.run { connection in
+        let holder = Task { try await executor.run(as: .service) { connection in
             while !release.isSet { _ = try connection.query("SELECT pg_sleep(0.05) AS slept") }
         } }
         while executor.load.busy == 0 { try await Task.sleep(for: .milliseconds(5)) }
-        let waiters = (0..<2).map { _ in Task { try await executor.run { _ in 1 } } }
+        let waiters = (0..<2).map { _ in Task { try await executor.run(as: .service) { _ in 1 } } }
         while executor.load.waiting < 2 { try await Task.sleep(for: .milliseconds(5)) }
-        await #expect(throws: DatabaseExecutorError.overloaded) { try await executor.run { _ in 1 } }
+        await #expect(throws: DatabaseExecutorError.overloaded) { try await executor.run(as: .service) { _ in 1 } }
         release.set()
         try await holder.value
         for waiter in waiters { #expect(try await waiter.value == 1) }
@@ -91,9 +91,9 @@ struct DatabaseExecutorTests {
         let executor = DatabaseExecutor(connection: ConnectionConfiguration(conninfo: self.fixture.database.url,
                                                                             applicationName: "executor-shutdown-test"),
                                         logger: TestCluster.logger)
-        let pid = try await executor.run { connection in connection.backendPID }
+        let pid = try await executor.run(as: .service) { connection in connection.backendPID }
         executor.shutdown()
-        await #expect(throws: DatabaseExecutorError.shutDown) { try await executor.run { _ in 1 } }
+        await #expect(throws: DatabaseExecutorError.shutDown) { try await executor.run(as: .service) { _ in 1 } }
         let connection = try self.fixture.connect()
         defer { connection.close() }
         var open = 1
