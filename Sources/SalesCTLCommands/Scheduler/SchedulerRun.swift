@@ -92,8 +92,12 @@ struct SchedulerRun: ParsableCommand {
             try pool.withConnection { _ in }
             let clock: any SchedulerClock = self.clockStart.map { AcceleratedClock(start: $0.value, speed: self.clockSpeed) }
                 ?? SystemClock()
+            // A long-running scheduler also ends BI reader sessions past their limits.
+            let watchdog = configuration.once ? nil : ReaderSessionWatchdogTimer(connection: self.global.connectionConfiguration, logger: logger)
+            watchdog?.start()
             let summary = NightScheduler(pool: pool, configuration: configuration, clock: clock, logger: logger)
                 .run(handlingSignals: true)
+            watchdog?.stop()
             print("scheduler: \(summary.succeeded) night(s) succeeded, \(summary.failures.count) failed")
             for failure in summary.failures {
                 FileHandle.standardError.write(Data("salesctl: org \(failure.org), night \(failure.night): \(ExitStatus.classify(failure.error).message)\n".utf8))

@@ -1,7 +1,9 @@
 import PostgresClient
 
-/// Settings given to every BI reader role (SPEC §9). The timeouts are the role's defaults;
-/// the connection limit is enforced by the server whatever the session sets.
+/// Settings given to every BI reader role (SPEC §9). The timeouts are the role's defaults,
+/// which a session can change; what it cannot change is enforced from outside: the
+/// connection limit and `temp_file_limit` by the server, the statement, idle and transaction
+/// limits by `ReaderSessionWatchdog`, which ends sessions past them.
 public struct ReaderRoleSettings: Sendable, Equatable {
     /// Most concurrent connections of the role (1–100), enforced by the server.
     public var connectionLimit: Int = 5
@@ -11,6 +13,14 @@ public struct ReaderRoleSettings: Sendable, Equatable {
     public var lockTimeout: String = "5s"
     /// The role's default `idle_in_transaction_session_timeout`.
     public var idleInTransactionTimeout: String = "60s"
+    /// A statement running longer is ended by the watchdog, whatever the session set.
+    public var statementLimit: Duration = .seconds(30)
+    /// A session idle in a transaction longer is ended by the watchdog.
+    public var idleInTransactionLimit: Duration = .seconds(60)
+    /// A transaction open longer (holding a snapshot that keeps dead rows from VACUUM) is ended.
+    public var transactionLimit: Duration = .seconds(600)
+    /// `temp_file_limit` of the role: a superuser-only setting, so the role cannot lift it.
+    public var tempFileLimit: String = "1GB"
 
     /// The product's defaults.
     public init() {}
@@ -47,11 +57,18 @@ public struct ReaderRoles {
         let verifier = try password.map { try self.connection.passwordVerifier(for: $0, user: role) }
         do {
             let created: Bool = try self.connection.withTransaction { connection in
-                try connection.query("""
+                let created: Bool = try connection.query("""
                     SELECT salesops_meta.grant_reader(\(role)::text, \(orgID)::bigint, \(verifier)::text, \(settings.connectionLimit)::integer,
                                                       \(settings.statementTimeout)::text, \(settings.lockTimeout)::text,
                                                       \(settings.idleInTransactionTimeout)::text) AS created
                     """).rows[0].decode("created")
+                try connection.execute("""
+                    SELECT salesops_meta.set_reader_limits(\(role)::text, \(settings.statementLimit.milliseconds)::bigint * interval '1 millisecond',
+                                                           \(settings.idleInTransactionLimit.milliseconds)::bigint * interval '1 millisecond',
+                                                           \(settings.transactionLimit.milliseconds)::bigint * interval '1 millisecond',
+                                                           \(settings.tempFileLimit)::text)
+                    """)
+                return created
             }
             return created ? .created : .bound
         } catch let error as PostgresError where error.sqlState == SQLState("22023") {

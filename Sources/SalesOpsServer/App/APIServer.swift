@@ -37,6 +37,8 @@ public final class APIServer: Sendable {
     public let configuration: APIConfiguration
     /// Runs every request's database work off the event loops.
     public let executor: DatabaseExecutor
+    /// Ends BI reader sessions past their limits while the server runs.
+    let watchdog: ReaderSessionWatchdogTimer
     /// The org of each credential already accepted, so requests queue under their org.
     let owners = CredentialOwners()
     let logger: Logger
@@ -50,6 +52,7 @@ public final class APIServer: Sendable {
         connection.applicationName = "salesctl serve"
         self.executor = DatabaseExecutor(connection: connection, configuration: configuration.database, logger: logger,
                                          gauges: PrometheusPoolGauges())
+        self.watchdog = ReaderSessionWatchdogTimer(connection: connection, logger: logger)
     }
 
     /// The router with every route, and the table of what it serves.
@@ -120,6 +123,7 @@ public final class APIServer: Sendable {
             logger: self.logger
         )
         groupConfiguration.maximumGracefulShutdownDuration = self.configuration.gracePeriod
+        self.watchdog.start()
         do {
             try await ServiceGroup(configuration: groupConfiguration).run()
         } catch {
@@ -133,6 +137,7 @@ public final class APIServer: Sendable {
     public func shutdown() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             Thread.detachNewThread {
+                self.watchdog.stop()
                 self.executor.shutdown()
                 continuation.resume()
             }
