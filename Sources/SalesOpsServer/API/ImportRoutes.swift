@@ -10,8 +10,9 @@ struct ImportRoutes {
 
     func register(on table: inout RouteTable) {
         table.add(.post, "/v1/imports/{kind}") { request, context in
-            guard let name = context.parameters.get("kind"), let kind = ImportKind(rawValue: name) else {
-                throw Problem(.notFound, "no import kind '\(context.parameters.get("kind") ?? "")'; kinds: "
+            let name = try context.pathParameter("kind")
+            guard let kind = ImportKind(rawValue: name) else {
+                throw Problem(.notFound, "no import kind '\(name)'; kinds: "
                               + ImportKind.allCases.map(\.rawValue).joined(separator: ", "))
             }
             // Authenticate before reading the body, so no one without an admin token can make the server store bytes.

@@ -58,10 +58,7 @@ struct TeamRepRoutes {
     }
 
     static func externalID(_ context: APIContext) throws -> String {
-        guard let id = context.parameters.get("external_id"), !id.isEmpty, id.utf8.count <= 200 else {
-            throw Problem(.badRequest, "path parameter 'external_id' must be 1–200 characters")
-        }
-        return id
+        try context.pathParameter("external_id")
     }
 
     /// Imports one row as CSV, then reads the entity back in the org's context.
