@@ -41,7 +41,9 @@ def free_port():
 def ensure_wrk():
     if shutil.which("wrk") is None:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
-        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "wrk"], check=True,
+                       stdout=subprocess.DEVNULL)
 
 
 def log_statements(cluster, url, request):

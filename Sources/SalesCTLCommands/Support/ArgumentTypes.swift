@@ -21,8 +21,7 @@ struct DecimalArgument: ExpressibleByArgument {
     let value: Decimal
 
     init?(argument: String) {
-        guard argument.range(of: #"^-?[0-9]+(\.[0-9]+)?$"#, options: .regularExpression) != nil,
-              let value = Decimal(string: argument, locale: Locale(identifier: "en_US_POSIX")) else { return nil }
+        guard let value = DecimalText.parse(argument) else { return nil }
         self.value = value
     }
 }

@@ -49,15 +49,36 @@ extension Output {
 
     /// CSV: the header in snake_case (`ATTAINMENT %` → `attainment_pct`), then the rows; a
     /// field holding a comma, quote or line break is quoted, quotes doubled; nil is empty.
+    /// Stored text cannot act on a spreadsheet or a terminal: control characters are written
+    /// as escapes (`\u{1B}`), and a cell starting with `=`, `+`, `-` or `@` that is not a
+    /// number gets a leading `'`, so spreadsheets read it as text, never as a formula.
     static func csv(_ header: [String], _ rows: [[String?]]) -> String {
         func field(_ value: String?) -> String {
-            guard let value else { return "" }
-            guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
-            return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            guard let raw = value else { return "" }
+            let text: String = Self.inert(raw)
+            guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+            return "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
         let names = header.map {
             $0.lowercased().replacingOccurrences(of: " %", with: "_pct").replacingOccurrences(of: " ", with: "_")
         }
         return ([names] + rows).map { $0.map(field).joined(separator: ",") + "\n" }.joined()
+    }
+
+    /// A CSV cell's text with control characters escaped and formula triggers neutralized.
+    static func inert(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if scalar.properties.generalCategory == .control {
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        if let first = result.first, "=+-@".contains(first),
+           result.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?%?$"#, options: .regularExpression) == nil {
+            return "'" + result
+        }
+        return result
     }
 }

@@ -129,8 +129,18 @@ extension KPIReader {
         }
     }
 
+    /// The dimensions breakdowns are kept by (SPEC §5.2), from the explain catalogue's breakdowns.
+    public static var breakdownDimensions: [String] {
+        Set(ExplainCatalogue.breakdowns.flatMap(\.dimensions.keys)).sorted()
+    }
+
     /// The breakdowns of a materialized period and scope, of one dimension when given.
+    /// - Throws: `.invalidInput` for a dimension breakdowns are not kept by.
     public func breakdowns(period: ShownPeriod, scope: TargetScope, dimension: String?) throws -> [BreakdownReading] {
+        if let dimension, !Self.breakdownDimensions.contains(dimension) {
+            throw SalesOpsError.invalidInput("dimension '\(dimension)' is not one breakdowns are kept by: "
+                + Self.breakdownDimensions.joined(separator: ", "))
+        }
         _ = try self.scopeID(of: scope)
         return try self.session.connection.query("""
             SELECT dimension, key, metric, value FROM kpi.breakdowns

@@ -58,11 +58,15 @@ public final class APIServer: Sendable {
     /// The router with every route, and the table of what it serves.
     public func router() -> (Router<APIContext>, [RouteDescription]) {
         _ = ServerMetrics.registry  // bootstraps swift-metrics before the metrics middleware makes its first metric
-        let router = Router(context: APIContext.self)
+        // HEAD is answered on every GET route with the GET's headers.
+        let router = Router(context: APIContext.self, options: .autoGenerateHeadEndpoints)
+        let index = RouteIndex()
         router.add(middleware: ServerTimingMiddleware())
         router.add(middleware: RequestIDMiddleware())
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: MethodNotAllowedMiddleware(index: index))
         var table = RouteTable(router: router)
         let access = TenantAccess(executor: self.executor, owners: self.owners, statementTimeout: self.configuration.statementTimeout)
         HealthRoutes(executor: self.executor).register(on: &table)
@@ -75,6 +79,7 @@ public final class APIServer: Sendable {
                                                 lifetime: self.configuration.sessionLifetime,
                                                 secureCookies: self.configuration.secureCookies),
                         logger: self.logger).register(on: router)
+        index.set(table.routes)
         return (router, table.routes.sorted())
     }
 

@@ -110,8 +110,7 @@ struct DashboardRoutes {
                   let scope = TargetScope(label: scopeLabel) else {
                 throw Problem(.badRequest, "the form needs metric, period and scope")
             }
-            guard let text = form["value"], let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")),
-                  text.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+            guard let text = form["value"], let value = DecimalText.parse(text) else {
                 throw Problem(.badRequest, "target value '\(form["value"] ?? "")' is not a number such as 120000 or 35.5")
             }
             let done: Bool? = try await self.access.inSession(request, role: .admin) { session, _ in

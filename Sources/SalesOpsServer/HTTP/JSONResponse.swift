@@ -40,6 +40,9 @@ enum JSONBody {
         } catch {
             throw Problem(.contentTooLarge, "the request body is larger than \(context.maxUploadSize) bytes")
         }
+        if let key = JSONDuplicateKeys.first(in: Array(buffer.readableBytesView)) {
+            throw Problem(.badRequest, "the body names the field '\(key)' twice")
+        }
         do {
             return try self.decoder.decode(Value.self, from: Data(buffer.readableBytesView))
         } catch let DecodingError.keyNotFound(key, _) {

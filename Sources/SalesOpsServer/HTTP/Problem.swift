@@ -14,6 +14,8 @@ public struct Problem: Error, HTTPResponseError, Sendable {
     public var retryAfter: Int?
     /// The rows of a rejected CSV (422), each naming line, column and value.
     public var errors: [ImportProblem]?
+    /// The methods a path serves (405's `Allow`).
+    public var allow: String?
 
     public init(_ status: HTTPResponse.Status, _ detail: String? = nil, retryAfter: Int? = nil, errors: [ImportProblem]? = nil) {
         self.status = status
@@ -53,6 +55,7 @@ public struct Problem: Error, HTTPResponseError, Sendable {
         let data = (try? encoder.encode(body)) ?? Data("{\"status\":\(self.status.code)}".utf8)
         var headers: HTTPFields = [.contentType: "application/problem+json"]
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
+        if let allow { headers[.allow] = allow }
         return Response(status: self.status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

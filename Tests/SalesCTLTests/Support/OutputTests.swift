@@ -27,6 +27,28 @@ struct OutputTests {
     }
 }
 
+@Suite("CSV output cannot act on a spreadsheet or a terminal")
+struct CSVOutputTests {
+    @Test("cells starting with =, +, - or @ that are not numbers get a leading quote; numbers stay numbers; control characters are escaped")
+    func formulasAndControlsAreNeutralized() {
+        let csv = Output.csv(["NAME", "VALUE"], [
+            ["=HYPERLINK(\"http://evil\",\"x\")", "-12.5"],
+            ["+1+2", "+3"],
+            ["-cmd|' /C calc'!A0", "1e3"],
+            ["@SUM(A1)", "-7%"],
+            ["tab\there\u{1B}[2J", "ok"],
+        ])
+        let lines = csv.split(separator: "\n").map(String.init)
+        #expect(lines[0] == "name,value")
+        #expect(lines[1] == #""'=HYPERLINK(""http://evil"",""x"")",-12.5"#)
+        #expect(lines[2] == "'+1+2,+3")
+        #expect(lines[3] == "'-cmd|' /C calc'!A0,1e3")
+        #expect(lines[4] == "'@SUM(A1),-7%")
+        #expect(lines[5] == #"tab\u{9}here\u{1B}[2J,ok"#)
+        #expect(!csv.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+    }
+}
+
 @Suite("One output option for every list and show command: table, JSON or CSV, one at a time")
 struct OutputFormatTests {
     static var sample: Rendering { Rendering(table: Output.renderTable(["NAME", "ATTAINMENT %"], [["North, East", "97.5"], ["Say \"hi\"", nil]]),

@@ -59,6 +59,32 @@ struct DashboardHostileInputTests {
         try connection.execute("DELETE FROM salesops.targets WHERE org_id = \(self.fixture.orgW.id) AND metric = 'proposals_sent'")
     }
 
+    @Test("the target form refuses anything that is not exactly one number (1-2, --5, 12-34.5-6, 1e3) and saves nothing")
+    func malformedTargetValuesAreRefused() async throws {
+        let connection = try self.fixture.connect()
+        defer { connection.close() }
+        var admin = DashboardClient(fixture: self.fixture)
+        let page = try await admin.logIn(self.fixture.adminW)
+        let csrf = try #require(DashboardClient.csrf(in: page.body))
+        for value in ["1-2", "--5", "12-34.5-6", "1e3", "5.", ".5", "1,000", "7 apples", "-", ""] {
+            let response = try await admin.post("/dashboard/targets", [("csrf", csrf), ("metric", "deals_lost"), ("period", "2026-11"),
+                                                                       ("scope", "org"), ("value", value)])
+            #expect(response.status == .badRequest, "'\(value)': \(response.status)")
+        }
+        let written: Int = try connection.query("""
+            SELECT count(*) AS n FROM salesops.targets WHERE org_id = \(self.fixture.orgW.id) AND metric = 'deals_lost'
+            """).rows[0].decode("n")
+        #expect(written == 0)
+        let accepted = try await admin.post("/dashboard/targets", [("csrf", csrf), ("metric", "deals_lost"), ("period", "2026-11"),
+                                                                   ("scope", "org"), ("value", " 12.50 ")])
+        #expect(accepted.status == .seeOther)
+        let stored: String = try connection.query("""
+            SELECT value::text AS v FROM salesops.targets WHERE org_id = \(self.fixture.orgW.id) AND metric = 'deals_lost'
+            """).rows[0].decode("v")
+        #expect(Decimal(string: stored) == Decimal(string: "12.5"))
+        try connection.execute("DELETE FROM salesops.targets WHERE org_id = \(self.fixture.orgW.id) AND metric = 'deals_lost'")
+    }
+
     @Test("concurrent logins with one token get distinct sessions, each live, each ended alone")
     func concurrentLogins() async throws {
         let fixture = self.fixture
