@@ -18,14 +18,21 @@ struct MigrateCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The schema folder. Default: $SALESOPS_SQL_DIR, else the one installed beside salesctl (../share/salesops/sql) or the source checkout it was built in; never the working directory.", valueName: "dir"))
     var sqlDir: String?
 
+    @Option(help: "Seconds to wait for another migration's lock before exiting 75 with its holder named (1–3600).")
+    var lockWaitSeconds = 30
+
     @Flag(help: "Print the status as JSON.")
     var json = false
+
+    func validate() throws {
+        guard (1...3600).contains(self.lockWaitSeconds) else { throw ValidationError("--lock-wait-seconds must be 1–3600") }
+    }
 
     func run() throws {
         try reportingErrors {
             let directory = try MigrationFile.locateDirectory(explicit: self.sqlDir, environment: ProcessInfo.processInfo.environment,
                                                               executablePath: Self.executablePath)
-            let migrator = Migrator(files: try MigrationFile.load(from: directory))
+            let migrator = Migrator(files: try MigrationFile.load(from: directory), lockWait: .seconds(self.lockWaitSeconds))
             let session = try Session.open(self.global)
             if self.status {
                 let statuses = try migrator.status(on: session.connection)

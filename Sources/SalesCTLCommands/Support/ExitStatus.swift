@@ -23,6 +23,8 @@ public enum ExitStatus {
             return (badData, failure.description)
         case let error as SalesOpsError:
             return (badData, error.description)
+        case let error as MigrationLockBusy:
+            return (temporaryFailure, "temporary failure, retrying may succeed: " + error.description)
         case let error as PostgresError where error.kind == .connectionFailed || error.kind == .connectionLost:
             return (unavailable, error.operatorMessage)
         case let error as PostgresError where error.sqlState?.isConnectionException == true

@@ -1,3 +1,4 @@
+import Foundation
 import PostgresClient
 
 /// Applies the schema files to a database, once each, in order.
@@ -24,9 +25,12 @@ public struct Migrator: Sendable {
     static let advisoryLockKey: Int64 = 7_340_155_001
 
     public let files: [MigrationFile]
+    /// How long `migrate` waits for the migration lock before it gives up naming the holder.
+    public var lockWait: Duration
 
-    public init(files: [MigrationFile]) {
+    public init(files: [MigrationFile], lockWait: Duration = .seconds(30)) {
         self.files = files
+        self.lockWait = lockWait
     }
 
     /// The state of every file, including recorded files that no longer exist.
@@ -41,7 +45,7 @@ public struct Migrator: Sendable {
     ///   (nothing is applied then); the failing file's `PostgresError` otherwise.
     @discardableResult
     public func migrate(on connection: Connection) throws -> [MigrationFile] {
-        try connection.execute("SELECT pg_advisory_lock(\(Self.advisoryLockKey))")
+        try self.acquireLock(on: connection)
         defer { _ = try? connection.execute("SELECT pg_advisory_unlock(\(Self.advisoryLockKey))") }
         try Self.ensureLedger(on: connection)
         let statuses = try self.compare(with: try Self.recorded(on: connection), on: connection)
@@ -63,6 +67,30 @@ public struct Migrator: Sendable {
             applied.append(file)
         }
         return applied
+    }
+
+    /// Takes the migration lock, trying every 100 ms for `lockWait`.
+    /// - Throws: `MigrationLockBusy` naming the sessions holding it when the wait runs out.
+    private func acquireLock(on connection: Connection) throws {
+        let deadline = ContinuousClock.now + self.lockWait
+        while true {
+            let taken: Bool = try connection.query("SELECT pg_try_advisory_lock(\(Self.advisoryLockKey)) AS taken").rows[0].decode("taken")
+            if taken { return }
+            if ContinuousClock.now >= deadline { break }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        // pg_locks shows a bigint advisory key as its high and low 32 bits, with objsubid 1.
+        let holders: [String] = try connection.query("""
+            SELECT format('pid %s (login %s, application %L, %s, %s)', a.pid, a.usename, a.application_name,
+                          coalesce(host(a.client_addr), 'local socket'),
+                          CASE WHEN a.xact_start IS NULL THEN 'no transaction'
+                               ELSE 'transaction open ' || date_trunc('second', now() - a.xact_start)::text END) AS holder
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1 AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+              AND l.classid::bigint = (\(Self.advisoryLockKey)::bigint >> 32) AND l.objid::bigint = (\(Self.advisoryLockKey)::bigint & 4294967295)
+            ORDER BY a.pid
+            """).rows.map { try $0.decode("holder") }
+        throw MigrationLockBusy(waited: self.lockWait, holders: holders)
     }
 
     private struct Recorded {
@@ -114,5 +142,18 @@ public struct Migrator: Sendable {
             statuses.append(FileStatus(version: version, name: record.name, state: .missing, appliedAt: record.appliedAt))
         }
         return statuses.sorted { $0.version < $1.version }
+    }
+}
+
+/// Another session held the migration lock for the whole wait.
+public struct MigrationLockBusy: Error, Sendable, CustomStringConvertible {
+    public var waited: Duration
+    /// The sessions holding the lock (pid, login, application, address, transaction age).
+    public var holders: [String]
+
+    public var description: String {
+        "the migration lock is held by another session and was not free within \(self.waited): "
+            + (self.holders.isEmpty ? "its holder has just let it go; try again" : self.holders.joined(separator: "; "))
+            + " (end that session or wait for its migration)"
     }
 }
