@@ -46,6 +46,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Requests one org may start per second on average (bursts of twice as many).")
     var orgRate = 100
 
+    @Option(help: "TCP connections open at once at most; more are closed as they arrive.")
+    var maxConnections = 2000
+
+    @Option(help: "TCP connections open at once from one client address at most.")
+    var maxConnectionsPerClient = 200
+
+    @Option(help: "Seconds a new connection has to send its first request head before it is closed.")
+    var requestHeadTimeoutSeconds = 10
+
     @Option(help: "Address of the operator's listener serving /metrics.")
     var metricsHost = "127.0.0.1"
 
@@ -74,6 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
         if let orgThreads, !(1...self.dbThreads).contains(orgThreads) {
             throw ValidationError("--org-threads \(orgThreads) must be 1–\(self.dbThreads) (--db-threads)")
         }
+        guard (1...100_000).contains(self.maxConnections) else { throw ValidationError("--max-connections must be 1–100000") }
+        guard (1...self.maxConnections).contains(self.maxConnectionsPerClient) else {
+            throw ValidationError("--max-connections-per-client must be 1–\(self.maxConnections) (--max-connections)")
+        }
+        guard (1...300).contains(self.requestHeadTimeoutSeconds) else { throw ValidationError("--request-head-timeout-seconds must be 1–300") }
         guard (1...10_000).contains(self.orgQueueLimit) else { throw ValidationError("--org-queue-limit must be 1–10000") }
         guard (1...100_000).contains(self.orgRate) else { throw ValidationError("--org-rate must be 1–100000") }
         guard (0...65535).contains(self.metricsPort) else { throw ValidationError("--metrics-port \(self.metricsPort) must be 0–65535") }
@@ -95,6 +109,9 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.database.waitingPerOwner = self.orgQueueLimit
         configuration.database.ratePerOwner = Double(self.orgRate)
         configuration.database.burstPerOwner = Double(2 * self.orgRate)
+        configuration.maximumConnections = self.maxConnections
+        configuration.maximumConnectionsPerClient = self.maxConnectionsPerClient
+        configuration.requestHeadTimeoutSeconds = Int64(self.requestHeadTimeoutSeconds)
         configuration.metricsHost = self.metricsHost
         configuration.metricsPort = self.metricsPort
         configuration.statementTimeout = "\(self.statementTimeoutSeconds)s"

@@ -22,6 +22,11 @@ public struct APIConfiguration: Sendable {
     public var gracePeriod: Duration = .seconds(10)
     /// Seconds an idle keep-alive connection stays open.
     public var idleTimeoutSeconds: Int64 = 60
+    /// TCP connections open at most, from one client address at most, and the seconds a new
+    /// connection has to send its first request head.
+    public var maximumConnections = 2000
+    public var maximumConnectionsPerClient = 200
+    public var requestHeadTimeoutSeconds: Int64 = 10
     /// How long a dashboard session lives at most and unused.
     public var sessionLifetime = DashboardSessionRepository.Lifetime()
     /// Marks dashboard cookies `Secure`: set it when clients reach the server over TLS (a
@@ -53,6 +58,9 @@ public final class APIServer: Sendable {
         self.executor = DatabaseExecutor(connection: connection, configuration: configuration.database, logger: logger,
                                          gauges: PrometheusPoolGauges())
         self.watchdog = ReaderSessionWatchdogTimer(connection: connection, logger: logger)
+        self.connectionLimits = ConnectionLimits(total: configuration.maximumConnections,
+                                                 perClient: configuration.maximumConnectionsPerClient,
+                                                 headTimeout: .seconds(configuration.requestHeadTimeoutSeconds))
     }
 
     /// The router with every route, and the table of what it serves.
@@ -108,11 +116,16 @@ public final class APIServer: Sendable {
         )
     }
 
+    /// The tenants' connections: bounded in number, per client and in how long a first request may take.
+    public let connectionLimits: ConnectionLimits
+
     /// The Hummingbird application (tests drive it in-process).
     public func application() -> some ApplicationProtocol {
-        Application(
+        let limits = self.connectionLimits
+        return Application(
             router: self.router().0,
-            server: .http1(configuration: .init(idleTimeout: .seconds(self.configuration.idleTimeoutSeconds))),
+            server: .http1(configuration: .init(additionalChannelHandlers: [ConnectionGuard(limits: limits)],
+                                                idleTimeout: .seconds(self.configuration.idleTimeoutSeconds))),
             configuration: .init(address: .hostname(self.configuration.host, port: self.configuration.port),
                                  serverName: "salesops"),
             logger: self.logger
