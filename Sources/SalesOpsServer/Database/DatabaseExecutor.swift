@@ -35,6 +35,11 @@ public final class DatabaseExecutor: Sendable {
         public var ratePerOwner: Double = 100
         /// Work one owner may start at once after a quiet spell.
         public var burstPerOwner: Double = 200
+        /// How long a request over its owner's bounds waits before it is refused (at most its
+        /// `Retry-After`): a client that ignores `Retry-After` and retries at once is slowed to
+        /// one refusal per connection and interval instead of spinning the server's cores.
+        /// It waits on a timer, holding no thread.
+        public var refusalDelay: Duration = .seconds(1)
 
         public init() {}
 
@@ -117,6 +122,11 @@ public final class DatabaseExecutor: Sendable {
                 return .success(state.nextJobID)
             }
             switch admitted {
+            case .failure(.ownerLimited(let seconds)):
+                let delay = min(self.configuration.refusalDelay, .seconds(seconds))
+                DispatchQueue.global().asyncAfter(deadline: .now() + delay.timeInterval) {
+                    continuation.resume(throwing: DatabaseExecutorError.ownerLimited(retryAfterSeconds: seconds))
+                }
             case .failure(let refusal):
                 continuation.resume(throwing: refusal)
             case .success(let id):

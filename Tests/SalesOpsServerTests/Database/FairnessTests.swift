@@ -97,8 +97,12 @@ struct FairnessTests {
         let waiting = self.hold(server.executor, as: .org(self.fixture.orgA.id), until: release)
         while server.executor.load.waiting < 1 { try await Task.sleep(for: .milliseconds(5)) }
         try await app.test(.router) { client in
+            // The refusal comes after the refusal delay (1 s, Retry-After), on a timer: a client
+            // ignoring Retry-After cannot spin the server.
+            let asked = ContinuousClock.now
             try await client.execute(uri: "/v1/org", method: .get, headers: [.authorization: "Bearer \(self.fixture.readerA)"]) { response in
                 #expect(response.status == .tooManyRequests)
+                #expect(ContinuousClock.now - asked >= .milliseconds(900))
                 #expect(response.headers[.retryAfter] == "1")
                 #expect(response.headers[.contentType] == "application/problem+json")
             }
