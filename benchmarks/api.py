@@ -135,7 +135,7 @@ def main():
         subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
 
         port = free_port()
-        server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--db-threads", str(args.db_threads),
+        server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--metrics-port", "0", "--db-threads", str(args.db_threads),
                                    "--queue-limit", "256", "--queue-wait-ms", "5000", "--log-level", "error"], env=env)
         endpoint = "http://127.0.0.1:%d%s" % (port, PATH)
         for _ in range(100):

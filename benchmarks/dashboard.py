@@ -139,7 +139,7 @@ def main():
 
         port = free_port()
         base = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--log-level", "error"], env=env)
+        server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--metrics-port", "0", "--log-level", "error"], env=env)
         for _ in range(100):
             try:
                 urllib.request.urlopen(base + "/healthz", timeout=1)

@@ -20,7 +20,7 @@ struct ServeLifecycleTests {
         let port = Self.freePort()
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = database.url
-        let server = try BackgroundProcess(SalesCTLProcess.binary, ["serve", "--port", String(port), "--grace-seconds", "20"],
+        let server = try BackgroundProcess(SalesCTLProcess.binary, ["serve", "--port", String(port), "--metrics-port", "0", "--grace-seconds", "20"],
                                            environment: environment)
         var healthy = false
         for _ in 0..<200 where !healthy {

@@ -49,6 +49,9 @@ struct TokenCommandTests {
         ["org", "grant-reader", "acme", "--role", "bi", "--connection-limit", "0"],
         ["serve", "--port", "70000"], ["serve", "--db-threads", "0"], ["serve", "--queue-wait-ms", "0"],
         ["serve", "--max-import-mib", "999999"], ["serve", "--statement-timeout-seconds", "0"],
+        ["serve", "--org-threads", "9"], ["serve", "--org-rate", "0"], ["serve", "--metrics-port", "70000"],
+        ["serve", "--max-connections-per-client", "3000"], ["serve", "--request-head-timeout-seconds", "0"],
+        ["migrate", "--lock-wait-seconds", "0"],
     ])
     func usageErrors(arguments: [String]) throws {
         let outcome = try SalesCTLProcess.run(arguments)
