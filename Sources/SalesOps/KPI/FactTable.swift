@@ -35,6 +35,12 @@ struct FactTable: Sendable {
         let values = self.valueColumns.joined(separator: ", ")
         let sameKey = self.keyColumns.map { "n.\($0) = f.\($0)" }.joined(separator: " AND ")
         let table = self.table, newFacts = self.newFacts
+        // These statements touch every fact of the covered periods. The fact tables keep no
+        // planner statistics on the columns readers reach (sql/023), so the planner cannot see
+        // that and, left alone, picks nested loops that rescan the new facts for every stored
+        // row; hash and merge joins are right for them whatever the estimates say.
+        try connection.execute("SET LOCAL enable_nestloop = off")
+        defer { _ = try? connection.execute("RESET enable_nestloop") }
         let removed = try connection.execute("""
             DELETE FROM \(unescaped: table) f USING kpi_periods p
             WHERE f.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
