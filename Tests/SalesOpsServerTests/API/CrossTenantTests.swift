@@ -58,7 +58,9 @@ struct CrossTenantTests {
             let method = try #require(HTTPRequest.Method(operation.method.uppercased()))
             var body: String?
             if let (mediaType, schema) = operation.body {
-                body = try #require(Self.bodySamples[schema ?? mediaType], "add a body sample for \(operation.method) \(operation.path)")
+                let sample: String = try #require(Self.bodySamples[schema ?? mediaType],
+                                                  "add a body sample for \(operation.method) \(operation.path)")
+                body = sample
             }
             for uri in try Self.uris(for: operation) {
                 for token in [self.fixture.adminW, self.fixture.readerW] {
