@@ -38,6 +38,16 @@ def free_port():
         return s.getsockname()[1]
 
 
+def wait_until_healthy(base, attempts=100):
+    """Waits for a starting server at `base` (http://host:port) to answer /healthz."""
+    for _ in range(attempts):
+        try:
+            urllib.request.urlopen(base + "/healthz", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.1)
+
+
 def ensure_wrk():
     if shutil.which("wrk") is None:
         sudo = [] if os.geteuid() == 0 else ["sudo"]
@@ -138,12 +148,7 @@ def main():
         server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--metrics-port", "0", "--db-threads", str(args.db_threads),
                                    "--queue-limit", "256", "--queue-wait-ms", "5000", "--log-level", "error"], env=env)
         endpoint = "http://127.0.0.1:%d%s" % (port, PATH)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen("http://127.0.0.1:%d/healthz" % port, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_healthy("http://127.0.0.1:%d" % port)
 
         def one_request():
             request = urllib.request.Request(endpoint, headers={"Authorization": "Bearer " + token})

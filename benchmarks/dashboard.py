@@ -49,6 +49,7 @@ except ImportError:
 sys.path.insert(0, os.path.join(ROOT, "tests/browser"))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
+from api import wait_until_healthy  # noqa: E402
 from release_build import release_salesctl  # noqa: E402
 
 
@@ -140,12 +141,7 @@ def main():
         port = free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--metrics-port", "0", "--log-level", "error"], env=env)
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_healthy(base)
 
         session = Session(base, token)
         _, page = session.get("/dashboard/overview?period=2026-11")

@@ -28,7 +28,7 @@ import threading
 import time
 import urllib.request
 
-from api import ensure_wrk, free_port, wrk
+from api import ensure_wrk, free_port, wait_until_healthy, wrk
 from release_build import release_salesctl
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -110,12 +110,7 @@ def main():
                                    "--db-threads", str(args.db_threads), "--log-level", "error"]
                                   + (["--org-threads", str(args.org_threads)] if args.org_threads else []), env=env)
         base = "http://127.0.0.1:%d" % port
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.1)
+        wait_until_healthy(base)
         for token, path in ((token_b, B_PATH), (token_w, W_PATH)):
             request = urllib.request.Request(base + path, headers={"Authorization": "Bearer " + token})
             assert urllib.request.urlopen(request, timeout=30).status == 200

@@ -42,10 +42,17 @@ enum Output {
     /// backslash written as escapes (`\u{1B}`, `\\`), so terminal output shows them instead
     /// of obeying them.
     static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0 == "\\" }) else { return text }
+        self.escapingControls(text, backslashes: true)
+    }
+
+    /// `text` with every control character written as `\u{…}`, and the backslash as `\\`
+    /// when `backslashes` (so the escapes read back unambiguously on a terminal).
+    static func escapingControls(_ text: String, backslashes: Bool) -> String {
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || (backslashes && $0 == "\\") })
+        else { return text }
         var result = ""
         for scalar in text.unicodeScalars {
-            if scalar == "\\" {
+            if backslashes && scalar == "\\" {
                 result += "\\\\"
             } else if scalar.properties.generalCategory == .control {
                 result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"

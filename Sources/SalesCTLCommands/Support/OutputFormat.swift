@@ -67,14 +67,7 @@ extension Output {
 
     /// A CSV cell's text with control characters escaped and formula triggers neutralized.
     static func inert(_ text: String) -> String {
-        var result = ""
-        for scalar in text.unicodeScalars {
-            if scalar.properties.generalCategory == .control {
-                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                result.unicodeScalars.append(scalar)
-            }
-        }
+        let result = Self.escapingControls(text, backslashes: false)
         if let first = result.first, "=+-@".contains(first),
            result.range(of: #"^[-+]?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?%?$"#, options: .regularExpression) == nil {
             return "'" + result

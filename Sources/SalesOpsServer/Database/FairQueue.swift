@@ -101,9 +101,7 @@ struct RateLimiter {
     /// Takes one token of `owner`'s bucket; when it is empty, the seconds until one is back.
     mutating func take(_ owner: WorkOwner, now: ContinuousClock.Instant) -> Int? {
         var bucket = self.buckets[owner] ?? Bucket(tokens: self.burst, updated: now)
-        let elapsed = now - bucket.updated
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        bucket.tokens = min(self.burst, bucket.tokens + seconds * self.rate)
+        bucket.tokens = min(self.burst, bucket.tokens + (now - bucket.updated).timeInterval * self.rate)
         bucket.updated = now
         guard bucket.tokens >= 1 else {
             self.buckets[owner] = bucket
