@@ -103,24 +103,90 @@ public struct Query: Sendable, Hashable, ExpressibleByStringInterpolation, Custo
             self.sql += text
         }
 
-        private static func renumber(_ sql: String, by offset: Int) -> String {
-            var result = ""
-            var iterator = sql.makeIterator()
-            var pending: Character? = iterator.next()
-            while let character = pending {
-                pending = iterator.next()
-                guard character == "$", let next = pending, next.isASCII, next.isNumber else {
-                    result.append(character)
-                    continue
+        /// `sql` with every placeholder `$n` outside string literals, quoted identifiers,
+        /// dollar-quoted bodies and comments raised by `offset`.
+        static func renumber(_ sql: String, by offset: Int) -> String {
+            let text = Array(sql.unicodeScalars)
+            var result = String.UnicodeScalarView()
+            var index = 0
+            /// Copies text up to and including the first `terminator` at or after `from`.
+            func copy(through terminator: [Unicode.Scalar], from start: Int, escapes: Bool = false) {
+                var position = start
+                while position < text.count {
+                    if escapes && text[position] == "\\" && position + 1 < text.count {
+                        position += 2
+                        continue
+                    }
+                    if text[position] == terminator[0], position + terminator.count <= text.count,
+                       Array(text[position..<position + terminator.count]) == terminator {
+                        position += terminator.count
+                        // '' and "" inside a literal or identifier are escaped quotes, not the end.
+                        if terminator.count == 1, (terminator[0] == "'" || terminator[0] == "\""),
+                           position < text.count, text[position] == terminator[0] {
+                            position += 1
+                            continue
+                        }
+                        break
+                    }
+                    position += 1
                 }
-                var digits = ""
-                while let digit = pending, digit.isASCII, digit.isNumber {
-                    digits.append(digit)
-                    pending = iterator.next()
-                }
-                result += "$\(Int(digits)! + offset)"
+                result.append(contentsOf: text[index..<min(position, text.count)])
+                index = min(position, text.count)
             }
-            return result
+            while index < text.count {
+                let character = text[index]
+                let next: Unicode.Scalar? = index + 1 < text.count ? text[index + 1] : nil
+                switch character {
+                case "'":
+                    let escapes = index > 0 && (text[index - 1] == "E" || text[index - 1] == "e")
+                        && (index < 2 || !Self.isIdentifierScalar(text[index - 2]))
+                    copy(through: ["'"], from: index + 1, escapes: escapes)
+                case "\"":
+                    copy(through: ["\""], from: index + 1)
+                case "-" where next == "-":
+                    copy(through: ["\n"], from: index + 2)
+                case "/" where next == "*":
+                    copy(through: ["*", "/"], from: index + 2)
+                case "$":
+                    if let next, next.properties.numericType != nil, next.isASCII,
+                       index == 0 || !Self.isIdentifierScalar(text[index - 1]) {
+                        var end = index + 1
+                        while end < text.count, text[end].isASCII, text[end].properties.numericType != nil { end += 1 }
+                        let number = Int(String(String.UnicodeScalarView(text[index + 1..<end])))!
+                        result.append(contentsOf: "$\(number + offset)".unicodeScalars)
+                        index = end
+                    } else if let tagEnd = Self.dollarQuoteTagEnd(text, from: index) {
+                        copy(through: Array(text[index...tagEnd]), from: tagEnd + 1)
+                    } else {
+                        result.append(character)
+                        index += 1
+                    }
+                default:
+                    result.append(character)
+                    index += 1
+                }
+            }
+            return String(result)
+        }
+
+        /// Letters, digits, `_` and `$`: the characters an identifier continues with.
+        private static func isIdentifierScalar(_ scalar: Unicode.Scalar) -> Bool {
+            scalar == "_" || scalar == "$" || scalar.properties.isAlphabetic || (scalar.isASCII && scalar.properties.numericType != nil)
+        }
+
+        /// The index of the closing `$` of a dollar-quote opening tag (`$$` or `$tag$`) at `start`.
+        private static func dollarQuoteTagEnd(_ text: [Unicode.Scalar], from start: Int) -> Int? {
+            if start > 0, Self.isIdentifierScalar(text[start - 1]) { return nil }
+            var position = start + 1
+            while position < text.count {
+                let scalar = text[position]
+                if scalar == "$" { return position }
+                let first = position == start + 1
+                guard scalar == "_" || scalar.properties.isAlphabetic || (!first && scalar.isASCII && scalar.properties.numericType != nil)
+                else { return nil }
+                position += 1
+            }
+            return nil
         }
     }
 }

@@ -20,9 +20,9 @@ struct ExplainContext: Sendable {
     var dimension: String?
     var key: String?
 
-    /// A local day of a timestamp column: `(ts AT TIME ZONE org.timezone)::date`.
+    /// A local day of a timestamp column: `salesops.local_day(ts, org.timezone)`.
     func day(_ column: String) -> Query {
-        "(\(unescaped: column) AT TIME ZONE \(self.timeZone))::date"
+        "salesops.local_day(\(unescaped: column), \(self.timeZone))"
     }
 
     /// Whether a local day of a timestamp column falls in P (ps ... e).
@@ -35,8 +35,8 @@ struct ExplainContext: Sendable {
     /// start of the day after `to`) only let the event-time indexes find the rows.
     func localDay(of column: String, from: LocalDate, to: LocalDate) -> Query {
         """
-        (\(unescaped: column) >= (\(from)::date::timestamp AT TIME ZONE \(self.timeZone))
-         AND \(unescaped: column) < ((\(to)::date + 1)::timestamp AT TIME ZONE \(self.timeZone))
+        (\(unescaped: column) >= salesops.day_start(\(from)::date, \(self.timeZone))
+         AND \(unescaped: column) < salesops.day_start(\(to)::date + 1, \(self.timeZone))
          AND \(self.day(column)) BETWEEN \(from)::date AND \(to)::date)
         """
     }

@@ -2,22 +2,23 @@ import Foundation
 import PostgresClient
 
 /// Explains a number: recomputes it from the raw tables record by record by its SPEC §5.2
-/// definition (`ExplainCatalogue`), and lists the records behind its numerator and
+/// definition (its `MetricSpec`), and lists the records behind its numerator and
 /// denominator, paged, with each side's total over all its records. When the data has not
 /// changed since the period was materialized, the totals equal the stored numerator and
 /// denominator (`KPIExplainAgreementTests` holds the two implementations to that).
 public struct KPIExplainer {
     let session: TenantSession
+    let catalogue: MetricCatalogue
 
-    public init(session: TenantSession) {
+    public init(session: TenantSession, catalogue: MetricCatalogue = .standard) {
         self.session = session
+        self.catalogue = catalogue
     }
 
     /// The metrics that can be explained at all (catalogue metrics, stage metrics, breakdowns).
     public static var explainableMetrics: [String] {
         var seen = Set<String>()
-        return (ExplainCatalogue.metrics + ExplainCatalogue.stageMetrics + ExplainCatalogue.breakdowns)
-            .map(\.metric).filter { seen.insert($0).inserted }
+        return MetricCatalogue.standard.specs.map(\.metric).filter { seen.insert($0).inserted }
     }
 
     /// Explains one number.
@@ -36,8 +37,8 @@ public struct KPIExplainer {
     }
 
     func explain(_ request: ExplainRequest, pageSize: Int) throws -> Explanation {
-        let definition = try Self.definition(for: request)
-        let reader = KPIReader(session: self.session)
+        let definition = try self.definition(for: request)
+        let reader = KPIReader(session: self.session, catalogue: self.catalogue)
         let period = try reader.materializedPeriod(request.period)
         guard definition.periodKinds.contains(period.kind) else {
             throw SalesOpsError.invalidInput("metric '\(request.metric)' has no \(period.kind) rows: it is kept for "
@@ -90,7 +91,7 @@ public struct KPIExplainer {
             inputs.append(ExplainInput(metric: input.metric, period: label, scope: request.scope.label, value: value))
         }
         let computed = definition.compute(ExplainTotals(sides: totals, inputs: inputValues))
-        return Explanation(metric: request.metric, aggregation: try self.aggregation(of: request.metric, target: definition.target),
+        return Explanation(metric: request.metric, aggregation: definition.aggregation.rawValue,
                            definition: definition.definition, period: period, stop: context.stop, scope: request.scope.label,
                            stage: request.stage, dimension: request.dimension, key: request.key, value: computed.value,
                            numerator: computed.numerator, denominator: computed.denominator,
@@ -99,24 +100,24 @@ public struct KPIExplainer {
     }
 
     /// The definition for a request: a stage metric needs a stage, a breakdown a dimension and key.
-    static func definition(for request: ExplainRequest) throws -> ExplainDefinition {
+    func definition(for request: ExplainRequest) throws -> MetricSpec {
         if let dimension = request.dimension {
             guard request.key != nil else { throw SalesOpsError.invalidInput("dimension '\(dimension)' needs a key") }
-            guard let definition = ExplainCatalogue.breakdowns.first(where: { $0.metric == request.metric && $0.dimensions[dimension] != nil }) else {
+            guard let definition = self.catalogue.specs(for: .breakdowns).first(where: { $0.metric == request.metric && $0.dimensions[dimension] != nil }) else {
                 throw SalesOpsError.invalidInput("metric '\(request.metric)' has no breakdown by '\(dimension)'")
             }
             return definition
         }
         guard request.key == nil else { throw SalesOpsError.invalidInput("key '\(request.key ?? "")' needs a dimension") }
-        if let definition = ExplainCatalogue.stageMetrics.first(where: { $0.metric == request.metric }) {
+        if let definition = self.catalogue.specs(for: .stages).first(where: { $0.metric == request.metric }) {
             guard request.stage != nil else {
                 throw SalesOpsError.invalidInput("stage metric '\(request.metric)' needs a stage (PIPELINE/STAGE)")
             }
             return definition
         }
         guard request.stage == nil else { throw SalesOpsError.invalidInput("metric '\(request.metric)' is not a stage metric") }
-        if let definition = ExplainCatalogue.metrics.first(where: { $0.metric == request.metric }) { return definition }
-        if ExplainCatalogue.breakdowns.contains(where: { $0.metric == request.metric }) {
+        if let definition = self.catalogue.specs(for: .metrics).first(where: { $0.metric == request.metric }) { return definition }
+        if self.catalogue.specs(for: .breakdowns).contains(where: { $0.metric == request.metric }) {
             throw SalesOpsError.invalidInput("metric '\(request.metric)' exists only as a breakdown: give a dimension and key")
         }
         throw SalesOpsError.invalidInput("metric '\(request.metric)' is not in the KPI catalogue")
@@ -129,19 +130,17 @@ public struct KPIExplainer {
                                      fiscalYearStartMonth: try org.decode("fiscal_year_start_month"), start: period.start, end: period.end,
                                      stop: min(period.end, period.asOf), periodKind: period.kind, scopeReps: nil,
                                      dimension: request.dimension, key: request.key)
-        let scopeID = try KPIReader(session: self.session).scopeID(of: request.scope)
+        let scopeID = try KPIReader(session: self.session, catalogue: self.catalogue).scopeID(of: request.scope)
         context.scopeID = scopeID
         switch request.scope {
         case .org: break
         case .rep: context.scopeReps = [scopeID]
         case .team:
             context.scopeReps = try self.session.connection.query("""
-                WITH RECURSIVE subtree (id) AS (
-                    SELECT \(scopeID)::bigint
-                    UNION
-                    SELECT t.id FROM salesops.teams t JOIN subtree s ON t.parent_id = s.id
-                )
-                SELECT r.id FROM salesops.reps r JOIN subtree s ON r.team_id = s.id ORDER BY r.id
+                SELECT r.id FROM salesops.reps r
+                JOIN salesops.team_subtree(\(self.session.orgID), \(scopeID)::bigint) s ON r.team_id = s.team_id
+                WHERE r.org_id = \(self.session.orgID)
+                ORDER BY r.id
                 """).rows.map { try $0.decode("id", as: Int64.self) }
         }
         if let stage = request.stage {
@@ -165,14 +164,8 @@ public struct KPIExplainer {
         return try row.decode("id")
     }
 
-    func aggregation(of metric: String, target: MetricFamily.Target) throws -> String {
-        if target == .breakdowns { return metric == "revenue" ? "sum" : (metric == "leads" ? "snapshot" : "count") }
-        return try self.session.connection.query("SELECT aggregation FROM salesops.metrics WHERE name = \(metric)")
-            .rows.first.map { try $0.decode("aggregation") } ?? "count"
-    }
-
     /// The materialized fact for the same number (all nil when there is no row).
-    func stored(_ request: ExplainRequest, definition: ExplainDefinition, period: ShownPeriod, context: ExplainContext) throws -> StoredNumber {
+    func stored(_ request: ExplainRequest, definition: MetricSpec, period: ShownPeriod, context: ExplainContext) throws -> StoredNumber {
         let connection = self.session.connection
         let row: Row?
         switch definition.target {

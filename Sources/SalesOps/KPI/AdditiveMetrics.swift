@@ -3,7 +3,7 @@ import PostgresClient
 /// The metrics that decompose into additive daily components: deals and revenue, leads, and
 /// activity counts (SPEC §5.2).
 ///
-/// Every event is counted on its local day (`(ts AT TIME ZONE org.timezone)::date`) and
+/// Every event is counted on its local day (`salesops.local_day(ts, org.timezone)`) and
 /// attributed to a rep. Each source is first reduced to named components per local day and rep
 /// (one aggregate per source), the sources are joined by day and rep into one row of every
 /// component, those rows are summed per period and scope, and each metric is a function of its
@@ -13,27 +13,18 @@ import PostgresClient
 /// Like every family, it reads the run's temporary tables (see `KPIMaterializer`) and writes
 /// `kpi_new_facts`.
 enum AdditiveMetrics {
-    static let family = MetricFamily(name: "additive", target: .metrics, metrics: metrics, query: query)
-
-    /// The metrics this family writes, in catalogue order.
-    static let metrics = [
-        "opportunities_created", "deals_won", "deals_lost", "revenue", "win_rate", "win_loss_ratio", "average_deal_size",
-        "average_contract_value", "sales_cycle_days", "expansion_revenue", "expansion_revenue_share", "new_leads", "mqls",
-        "sqls", "lead_conversions", "lead_conversion_rate", "mql_to_customer_rate", "sql_to_customer_rate",
-        "avg_response_minutes", "leads_followed_up_rate", "activities", "calls", "emails", "meetings", "demos",
-        "proposals_sent", "demo_to_close_rate", "meeting_acceptance_rate",
-    ]
+    static let family = MetricFamily(name: "additive", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH deals_created AS (
-            SELECT (d.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(d.created_at, \(org.timeZone)) AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
                    count(*) AS created
             FROM salesops.deals d, kpi_window w
             WHERE d.org_id = \(org.id) AND d.created_at >= w.low AND d.created_at < w.high
             GROUP BY 1, 2
         ), deals_closed AS (
-            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(d.closed_at, \(org.timeZone)) AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
                    count(*) FILTER (WHERE d.stage_kind = 'won') AS won,
                    count(*) FILTER (WHERE d.stage_kind = 'lost') AS lost,
                    coalesce(sum(d.amount) FILTER (WHERE d.stage_kind = 'won'), 0) AS revenue,
@@ -45,30 +36,30 @@ enum AdditiveMetrics {
             WHERE d.org_id = \(org.id) AND d.closed_at >= w.low AND d.closed_at < w.high
             GROUP BY 1, 2
         ), leads_created AS (
-            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(l.created_at, \(org.timeZone)) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
                    count(*) AS new_leads, count(l.first_response_at) AS responded,
                    coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0) AS response_minutes
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.created_at >= w.low AND l.created_at < w.high
             GROUP BY 1, 2
         ), leads_qualified AS (
-            SELECT (l.mql_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS mqls
+            SELECT salesops.local_day(l.mql_at, \(org.timeZone)) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS mqls
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.mql_at >= w.low AND l.mql_at < w.high
             GROUP BY 1, 2
         ), leads_accepted AS (
-            SELECT (l.sql_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS sqls
+            SELECT salesops.local_day(l.sql_at, \(org.timeZone)) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS sqls
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.sql_at >= w.low AND l.sql_at < w.high
             GROUP BY 1, 2
         ), leads_converted AS (
-            SELECT (l.converted_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(l.converted_at, \(org.timeZone)) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
                    count(*) AS conversions, count(l.mql_at) AS conversions_with_mql, count(l.sql_at) AS conversions_with_sql
             FROM salesops.leads l, kpi_window w
             WHERE l.org_id = \(org.id) AND l.converted_at >= w.low AND l.converted_at < w.high
             GROUP BY 1, 2
         ), activity_days AS (
-            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(x.rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(x.occurred_at, \(org.timeZone)) AS day, COALESCE(x.rep_id, 0) AS rep_id,
                    count(*) AS activities, count(*) FILTER (WHERE x.kind = 'call') AS calls,
                    count(*) FILTER (WHERE x.kind = 'email') AS emails, count(*) FILTER (WHERE x.kind = 'meeting') AS meetings,
                    count(*) FILTER (WHERE x.kind = 'demo') AS demos, count(*) FILTER (WHERE x.kind = 'proposal') AS proposals_sent,

@@ -7,14 +7,12 @@ import PostgresClient
 /// A null key is `(none)`. The lifecycle snapshot counts moves between stages and sums them
 /// up to each stop, so its cost follows the leads once, not once per stop.
 enum BreakdownMetrics {
-    static let family = MetricFamily(name: "breakdowns", target: .breakdowns, metrics: metrics, query: query)
-
-    static let metrics = ["revenue", "deals_won", "new_leads", "leads"]
+    static let family = MetricFamily(name: "breakdowns", target: .breakdowns, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH won AS (
-            SELECT (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day, d.owner_rep_id AS rep_id, d.amount, d.product, d.type,
+            SELECT salesops.local_day(d.closed_at, \(org.timeZone)) AS day, d.owner_rep_id AS rep_id, d.amount, d.product, d.type,
                    a.region, a.source
             FROM salesops.deals d
             CROSS JOIN kpi_window w
@@ -26,7 +24,7 @@ enum BreakdownMetrics {
             CROSS JOIN LATERAL (VALUES ('region', won.region), ('source', won.source), ('product', won.product),
                                        ('deal_type', won.type)) AS k (dimension, key)
         ), new_leads AS (
-            SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
+            SELECT salesops.local_day(l.created_at, \(org.timeZone)) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
                    coalesce(l.source, '(none)') AS key
             FROM salesops.leads l CROSS JOIN kpi_window w
             WHERE l.org_id = \(org.id) AND l.created_at >= w.low AND l.created_at < w.high
@@ -36,10 +34,10 @@ enum BreakdownMetrics {
             SELECT l.id, COALESCE(l.owner_rep_id, 0) AS rep_id, greatest(m.day, c.day) AS day, m.rank
             FROM salesops.leads l
             CROSS JOIN kpi_window w
-            CROSS JOIN LATERAL (SELECT (l.created_at AT TIME ZONE \(org.timeZone))::date AS day) c
-            CROSS JOIN LATERAL (VALUES (c.day, 0), ((l.mql_at AT TIME ZONE \(org.timeZone))::date, 1), ((l.sql_at AT TIME ZONE \(org.timeZone))::date, 2),
-                                       ((l.converted_at AT TIME ZONE \(org.timeZone))::date, 3),
-                                       ((l.disqualified_at AT TIME ZONE \(org.timeZone))::date, 4)) AS m (day, rank)
+            CROSS JOIN LATERAL (SELECT salesops.local_day(l.created_at, \(org.timeZone)) AS day) c
+            CROSS JOIN LATERAL (VALUES (c.day, 0), (salesops.local_day(l.mql_at, \(org.timeZone)), 1), (salesops.local_day(l.sql_at, \(org.timeZone)), 2),
+                                       (salesops.local_day(l.converted_at, \(org.timeZone)), 3),
+                                       (salesops.local_day(l.disqualified_at, \(org.timeZone)), 4)) AS m (day, rank)
             WHERE l.org_id = \(org.id) AND l.created_at < w.high AND m.day IS NOT NULL
         ), lead_stages AS (
             -- The stage each lead is in from each milestone day on, and the stage it was in before.

@@ -15,22 +15,17 @@ import PostgresClient
 /// (first wins, churns) join each event to the periods containing its day. Neither pairs
 /// every account with every period.
 enum CustomerMetrics {
-    static let family = MetricFamily(name: "customers", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = [
-        "new_customers", "referral_customers", "churned_customers", "customers_start", "customers_end", "churn_rate",
-        "retention_rate", "repeat_customer_rate", "average_revenue_per_account", "customer_lifetime_value",
-    ]
+    static let family = MetricFamily(name: "customers", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH won AS (
-            SELECT d.account_id, d.owner_rep_id AS deal_rep_id, d.amount, (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day
+            SELECT d.account_id, d.owner_rep_id AS deal_rep_id, d.amount, salesops.local_day(d.closed_at, \(org.timeZone)) AS day
             FROM salesops.deals d
             WHERE d.org_id = \(org.id) AND d.stage_kind = 'won'
         ), accounts AS (
             SELECT a.id AS account_id, COALESCE(a.owner_rep_id, 0) AS rep_id, a.referred_by_id IS NOT NULL AS referred,
-                   w.first_won_day, w.second_won_day, (a.churned_at AT TIME ZONE \(org.timeZone))::date AS churn_day
+                   w.first_won_day, w.second_won_day, salesops.local_day(a.churned_at, \(org.timeZone)) AS churn_day
             FROM salesops.accounts a
             JOIN (SELECT account_id, min(day) AS first_won_day, (array_agg(day ORDER BY day))[2] AS second_won_day
                   FROM won GROUP BY account_id) AS w ON w.account_id = a.id

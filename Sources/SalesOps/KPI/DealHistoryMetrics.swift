@@ -7,9 +7,7 @@ import PostgresClient
 /// - `revenue_growth_rate`: revenue of P against the previous period Q of the same kind, all
 ///   of Q when P is complete, else Q's first (e − ps + 1) days, capped at Q's end.
 enum DealHistoryMetrics {
-    static let family = MetricFamily(name: "deal history", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["revenue_growth_rate", "touches_per_won_deal"]
+    static let family = MetricFamily(name: "deal history", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
@@ -22,9 +20,9 @@ enum DealHistoryMetrics {
                     WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'
                     WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date AS start) AS previous
         ), won AS (
-            SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, (d.closed_at AT TIME ZONE \(org.timeZone))::date AS day
+            SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, salesops.local_day(d.closed_at, \(org.timeZone)) AS day
             FROM salesops.deals d
-            CROSS JOIN (SELECT (min(q_start)::timestamp AT TIME ZONE \(org.timeZone)) AS low, ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS high
+            CROSS JOIN (SELECT salesops.day_start(min(q_start), \(org.timeZone)) AS low, salesops.day_start(max(stop) + 1, \(org.timeZone)) AS high
                         FROM comparisons) AS bounds
             WHERE d.org_id = \(org.id) AND d.stage_kind = 'won' AND d.closed_at >= bounds.low AND d.closed_at < bounds.high
         ), growth AS (

@@ -7,9 +7,7 @@ import PostgresClient
 /// `pipeline_velocity` (every scope): open_opportunities × win_rate / 100 ×
 /// average_deal_size / sales_cycle_days, null when a part is null or the cycle is 0.
 enum DerivedMetrics {
-    static let family = MetricFamily(name: "derived", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["pipeline_velocity", "customer_acquisition_cost", "cost_per_lead", "romi", "clv_to_cac"]
+    static let family = MetricFamily(name: "derived", target: .metrics, query: query)
 
     static func query(_: FamilyInput) -> Query {
         """

@@ -22,15 +22,19 @@ public struct MaterializationReport: Sendable, Equatable, Codable {
 /// removed (facts are sparse).
 public struct KPIMaterializer {
     let connection: Connection
+    let catalogue: MetricCatalogue
 
-    /// - Parameter connection: a connection not inside a transaction.
-    public init(connection: Connection) {
+    /// - Parameters:
+    ///   - connection: a connection not inside a transaction.
+    ///   - catalogue: the metrics and the families that compute them.
+    public init(connection: Connection, catalogue: MetricCatalogue = .standard) {
         self.connection = connection
+        self.catalogue = catalogue
     }
 
     /// The org's local yesterday, the default last day of a window.
     public func localYesterday(of org: Org) throws -> LocalDate {
-        try self.connection.query("SELECT ((now() AT TIME ZONE \(org.timezone))::date - 1) AS day").rows[0].decode("day")
+        try self.connection.query("SELECT (salesops.local_day(now(), \(org.timezone)) - 1) AS day").rows[0].decode("day")
     }
 
     /// Computes every day in [from, to] and every week, month, fiscal quarter and fiscal year
@@ -86,8 +90,8 @@ public struct KPIMaterializer {
                 """)
             try connection.execute("""
                 CREATE TEMPORARY TABLE kpi_window ON COMMIT DROP AS
-                SELECT (min(period_start)::timestamp AT TIME ZONE \(org.timezone)) AS low,
-                       ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timezone)) AS high
+                SELECT salesops.day_start(min(period_start), \(org.timezone)) AS low,
+                       salesops.day_start(max(stop) + 1, \(org.timezone)) AS high
                 FROM kpi_periods
                 """)
             try connection.execute(Self.repScopes(orgID: org.id))
@@ -114,7 +118,7 @@ public struct KPIMaterializer {
                 ) ON COMMIT DROP;
                 """)
             let clock = ContinuousClock()
-            for family in Self.families {
+            for family in self.catalogue.families {
                 let started = clock.now
                 let rows = try connection.execute(family.query(FamilyInput(id: org.id, timeZone: org.timezone)))
                 connection.logger.debug("kpi: family computed", metadata: [
@@ -136,7 +140,7 @@ public struct KPIMaterializer {
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
             try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts")
-            try Self.checkMetricNames(on: connection)
+            try self.checkMetricNames(on: connection)
             var rowsWritten = 0
             for table in FactTable.all {
                 let started = clock.now
@@ -152,31 +156,13 @@ public struct KPIMaterializer {
         }
     }
 
-    /// The metric families, in the order they run. Each inserts into `kpi_new_facts`, reading
-    /// the run's temporary tables: `kpi_periods` (each period with `stop` = min(end, as-of)),
-    /// `kpi_day_periods` (each local day with every period it counts toward, for equality joins),
-    /// `kpi_window` (the instants `low` ..< `high` the periods span) and `kpi_rep_scopes` (each
-    /// rep with every scope it counts toward; rep 0, "no rep", counts toward the org only).
-    /// Each binds the org's id and time zone as it needs them. The derived family runs last: it
-    /// reads the others' facts.
-    static let families: [MetricFamily] = [
-        AdditiveMetrics.family, ProspectMetrics.family, DealHistoryMetrics.family, PipelineSnapshotMetrics.family,
-        CustomerMetrics.family, SurveyMetrics.family, SalesTeamMetrics.family, SpendMetrics.family, QuotaMetrics.family,
-        StageMetrics.family, BreakdownMetrics.family, DerivedMetrics.family,
-    ]
-
-    /// The metrics the engine materializes into `kpi.metric_facts`, in family order; a
-    /// catalogue metric not listed has no facts and is not shown (its missing rows would
-    /// otherwise read as 0).
-    public static let materializedMetrics = families.filter { $0.target == .metrics }.flatMap(\.metrics)
-
     /// Refuses a run whose facts name a metric no family declares, or one missing from the
     /// catalogue (a defect of the engine, not of the data): one set-based check instead of a
     /// foreign key per row.
-    static func checkMetricNames(on connection: Connection) throws {
+    func checkMetricNames(on connection: Connection) throws {
         let unknown = try connection.query("""
             SELECT DISTINCT n.metric FROM kpi_new_facts n
-            WHERE n.metric <> ALL(\(Self.materializedMetrics)::text[])
+            WHERE n.metric <> ALL(\(self.catalogue.materializedMetrics)::text[])
                OR NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
             ORDER BY 1
             """).rows.map { try $0.decode("metric", as: String.self) }
@@ -193,22 +179,18 @@ public struct KPIMaterializer {
     /// another session, say) before it fails with SQLSTATE 55P03.
     static let lockTimeout = "'30s'"
 
-    /// Every scope each rep counts toward: itself, its current team and that team's
-    /// ancestors, and the org. Rep 0 stands for unattributed items, which count toward the
-    /// org only.
+    /// Every scope each rep counts toward: itself, every team whose subtree holds its current
+    /// team, and the org. Rep 0 stands for unattributed items, which count toward the org only.
     static func repScopes(orgID: Int64) -> Query {
         """
         CREATE TEMPORARY TABLE kpi_rep_scopes ON COMMIT DROP AS
-        WITH RECURSIVE ancestry (rep_id, team_id) AS (
-            SELECT id, team_id FROM salesops.reps WHERE org_id = \(orgID) AND team_id IS NOT NULL
-            UNION
-            SELECT a.rep_id, t.parent_id
-            FROM ancestry a
-            JOIN salesops.teams t ON t.org_id = \(orgID) AND t.id = a.team_id
-            WHERE t.parent_id IS NOT NULL
-        )
         SELECT id AS rep_id, 'rep'::text AS scope_kind, id AS scope_id FROM salesops.reps WHERE org_id = \(orgID)
-        UNION ALL SELECT rep_id, 'team', team_id FROM ancestry
+        UNION ALL
+        SELECT r.id, 'team', t.id
+        FROM salesops.teams t
+        CROSS JOIN LATERAL salesops.team_subtree(\(orgID), t.id) s
+        JOIN salesops.reps r ON r.org_id = \(orgID) AND r.team_id = s.team_id
+        WHERE t.org_id = \(orgID)
         UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = \(orgID)
         UNION ALL SELECT 0, 'org', 0
         """

@@ -129,9 +129,9 @@ extension KPIReader {
         }
     }
 
-    /// The dimensions breakdowns are kept by (SPEC §5.2), from the explain catalogue's breakdowns.
+    /// The dimensions breakdowns are kept by (SPEC §5.2), from the breakdowns' specs.
     public static var breakdownDimensions: [String] {
-        Set(ExplainCatalogue.breakdowns.flatMap(\.dimensions.keys)).sorted()
+        Set(MetricCatalogue.standard.specs(for: .breakdowns).flatMap(\.dimensions.keys)).sorted()
     }
 
     /// The breakdowns of a materialized period and scope, of one dimension when given.
@@ -166,10 +166,8 @@ extension KPIReader {
         var team: Int64?
         if case .team = within { team = try self.scopeID(of: within) }
         return try self.session.connection.query("""
-            WITH RECURSIVE subtree (id) AS (
-                SELECT id FROM salesops.teams WHERE id = \(team)::bigint
-                UNION
-                SELECT t.id FROM salesops.teams t JOIN subtree s ON t.parent_id = s.id
+            WITH subtree (id) AS (
+                SELECT team_id FROM salesops.team_subtree(\(self.session.orgID), \(team)::bigint) WHERE \(team)::bigint IS NOT NULL
             ), scopes AS (
                 SELECT 'rep'::text AS kind, id, external_id, name FROM salesops.reps
                 WHERE \(team)::bigint IS NULL OR team_id IN (SELECT id FROM subtree)
@@ -199,7 +197,7 @@ extension KPIReader {
     }
 
     func requireMaterializedMetric(_ metric: String) throws {
-        guard KPIMaterializer.materializedMetrics.contains(metric) else {
+        guard self.catalogue.materializedMetrics.contains(metric) else {
             throw SalesOpsError.invalidInput("metric '\(metric)' is not a materialized metric of the KPI catalogue")
         }
     }

@@ -32,9 +32,11 @@ public struct ShownPeriod: Sendable, Equatable, Codable {
 /// Reads materialized KPI facts of one period and scope, with targets where they exist.
 public struct KPIReader {
     let session: TenantSession
+    let catalogue: MetricCatalogue
 
-    public init(session: TenantSession) {
+    public init(session: TenantSession, catalogue: MetricCatalogue = .standard) {
         self.session = session
+        self.catalogue = catalogue
     }
 
     /// The metrics of a period and scope, in the engine's order (grouped by metric family).
@@ -52,7 +54,7 @@ public struct KPIReader {
             if let unknown = metrics.first(where: { !known.contains($0) }) {
                 throw SalesOpsError.invalidInput("metric '\(unknown)' is not in the KPI catalogue")
             }
-            if let pending = metrics.first(where: { !KPIMaterializer.materializedMetrics.contains($0) }) {
+            if let pending = metrics.first(where: { !self.catalogue.materializedMetrics.contains($0) }) {
                 throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
             }
         }
@@ -69,9 +71,9 @@ public struct KPIReader {
             LEFT JOIN kpi.target_attainment a
               ON a.period_kind = \(kind) AND a.period_start = \(start) AND a.scope_kind = \(scope.kind)
              AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
-            WHERE m.name = ANY(\(KPIMaterializer.materializedMetrics)::text[])
+            WHERE m.name = ANY(\(self.catalogue.materializedMetrics)::text[])
               AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
-            ORDER BY array_position(\(KPIMaterializer.materializedMetrics)::text[], m.name)
+            ORDER BY array_position(\(self.catalogue.materializedMetrics)::text[], m.name)
             """).rows.map { row in
             MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
                           denominator: try row.decode("denominator"), target: try row.decode("target"),

@@ -1,12 +1,9 @@
 import PostgresClient
 
 /// One metric family: a set-based statement that computes its metrics into one of the run's
-/// new-fact tables. A family is declared once, in its own file, and everything else that
-/// names metrics is derived from the declarations: the materializer's run order, the
-/// reader's list of materialized metrics, and the check of each run's metric names.
-/// `MetricDeclarationTests` holds them against the catalogue (`salesops.metrics`) and the
-/// stage and breakdown tables' CHECK lists, and requires each family to write exactly the
-/// metrics it declares.
+/// new-fact tables. Which metrics a family writes is said by the metrics' specs
+/// (`MetricSpec.family`), not here; `MetricDeclarationTests` requires each family to write
+/// exactly the metrics whose specs name it.
 struct MetricFamily: Sendable {
     /// The fact table a family writes.
     enum Target: Sendable, Equatable {
@@ -18,11 +15,9 @@ struct MetricFamily: Sendable {
         case breakdowns
     }
 
-    /// A short name for logs.
+    /// The family's name, as the specs of its metrics give it.
     var name: String
     var target: Target
-    /// Every metric name the statement may write.
-    var metrics: [String]
     /// The statement for an org; it reads the run's temporary tables and binds only the
     /// inputs it uses.
     var query: @Sendable (FamilyInput) -> Query

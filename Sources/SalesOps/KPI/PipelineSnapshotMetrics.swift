@@ -14,16 +14,14 @@ import PostgresClient
 /// day after their last; a running sum of those changes per rep, read at each stop, is the
 /// snapshot there.
 enum PipelineSnapshotMetrics {
-    static let family = MetricFamily(name: "pipeline snapshots", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["open_opportunities", "open_pipeline_amount", "weighted_pipeline_amount"]
+    static let family = MetricFamily(name: "pipeline snapshots", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH bounds AS (
             SELECT min(stop) AS first_stop, max(stop) AS last_stop,
-                   ((min(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS first_stop_end,
-                   ((max(stop) + 1)::timestamp AT TIME ZONE \(org.timeZone)) AS last_stop_end
+                   salesops.day_start(min(stop) + 1, \(org.timeZone)) AS first_stop_end,
+                   salesops.day_start(max(stop) + 1, \(org.timeZone)) AS last_stop_end
             FROM kpi_periods
         ), candidates AS (
             SELECT d.id, d.owner_rep_id, d.amount, d.stage_id, d.created_at, d.closed_at
@@ -36,13 +34,13 @@ enum PipelineSnapshotMetrics {
         ), open_deals AS (
             -- The days each deal is open, [open_from, open_until), from the first stop on.
             SELECT c.id, c.owner_rep_id AS rep_id, c.amount, c.stage_id,
-                   greatest((c.created_at AT TIME ZONE \(org.timeZone))::date, b.first_stop) AS open_from,
-                   coalesce((c.closed_at AT TIME ZONE \(org.timeZone))::date, 'infinity') AS open_until
+                   greatest(salesops.local_day(c.created_at, \(org.timeZone)), b.first_stop) AS open_from,
+                   coalesce(salesops.local_day(c.closed_at, \(org.timeZone)), 'infinity') AS open_until
             FROM candidates c, bounds b
         ), changes AS (
-            SELECT x.deal_id, (x.changed_at AT TIME ZONE \(org.timeZone))::date AS day, x.from_stage_id, x.to_stage_id,
+            SELECT x.deal_id, salesops.local_day(x.changed_at, \(org.timeZone)) AS day, x.from_stage_id, x.to_stage_id,
                    row_number() OVER (PARTITION BY x.deal_id ORDER BY x.changed_at, x.id) AS nth,
-                   row_number() OVER (PARTITION BY x.deal_id, (x.changed_at AT TIME ZONE \(org.timeZone))::date
+                   row_number() OVER (PARTITION BY x.deal_id, salesops.local_day(x.changed_at, \(org.timeZone))
                                       ORDER BY x.changed_at DESC, x.id DESC) AS nth_from_day_end
             FROM salesops.deal_stage_changes x
             JOIN open_deals o ON o.id = x.deal_id

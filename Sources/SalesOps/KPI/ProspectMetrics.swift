@@ -4,16 +4,14 @@ import PostgresClient
 /// Activities): distinct prospects per scope, where a prospect is the activity's lead if set,
 /// else its account; activities with neither touch no prospect.
 enum ProspectMetrics {
-    static let family = MetricFamily(name: "prospects", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["prospects_contacted", "positive_reply_rate", "negative_reply_rate"]
+    static let family = MetricFamily(name: "prospects", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH touches AS (
             -- One row per local day, rep and prospect (a lead as 2 × id, an account as 2 × id + 1),
             -- with whether any of those activities got a positive or a negative reply.
-            SELECT (x.occurred_at AT TIME ZONE \(org.timeZone))::date AS day, x.rep_id,
+            SELECT salesops.local_day(x.occurred_at, \(org.timeZone)) AS day, x.rep_id,
                    CASE WHEN x.lead_id IS NOT NULL THEN x.lead_id * 2 ELSE x.account_id * 2 + 1 END AS prospect,
                    bool_or(x.outcome = 'positive_reply') AS positive, bool_or(x.outcome = 'negative_reply') AS negative
             FROM salesops.activities x

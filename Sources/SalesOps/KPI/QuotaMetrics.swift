@@ -4,9 +4,7 @@ import PostgresClient
 /// target for exactly this period, the share whose attainment (their revenue fact of this run,
 /// 0 when missing, over the target) is at least 100. Runs after the revenue facts exist.
 enum QuotaMetrics {
-    static let family = MetricFamily(name: "quotas", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["reps_at_quota_rate"]
+    static let family = MetricFamily(name: "quotas", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """

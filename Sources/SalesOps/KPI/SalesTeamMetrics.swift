@@ -4,18 +4,13 @@ import PostgresClient
 /// org scope; reps count toward their current team. A rep is active on day x when
 /// hired_on ≤ x and (left_on is null or left_on > x).
 enum SalesTeamMetrics {
-    static let family = MetricFamily(name: "sales team", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = [
-        "headcount_start", "headcount_end", "reps_left", "rep_turnover_rate", "rep_retention_rate",
-        "average_tenure_days", "ramp_up_days",
-    ]
+    static let family = MetricFamily(name: "sales team", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH reps AS (
             SELECT r.id, r.hired_on, r.left_on,
-                   (SELECT (min(x.occurred_at) AT TIME ZONE \(org.timeZone))::date FROM salesops.activities x
+                   (SELECT salesops.local_day(min(x.occurred_at), \(org.timeZone)) FROM salesops.activities x
                     WHERE x.org_id = \(org.id) AND x.rep_id = r.id) AS first_activity_day
             FROM salesops.reps r
             WHERE r.org_id = \(org.id)

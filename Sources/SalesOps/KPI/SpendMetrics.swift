@@ -3,9 +3,7 @@ import PostgresClient
 /// `marketing_spend` and `sales_spend` (SPEC §5.2, Spend): org scope, months, quarters and
 /// years only; a period's spend is that of its months starting on or before its stop day.
 enum SpendMetrics {
-    static let family = MetricFamily(name: "spend", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["marketing_spend", "sales_spend"]
+    static let family = MetricFamily(name: "spend", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """

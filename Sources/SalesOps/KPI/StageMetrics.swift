@@ -7,9 +7,7 @@ import PostgresClient
 /// `stage_avg_days` averages their length and `stage_conversion_rate` is the share whose next
 /// stage is won, or open with a higher position. Only deals with a change in the window are read.
 enum StageMetrics {
-    static let family = MetricFamily(name: "stages", target: .stages, metrics: metrics, query: query)
-
-    static let metrics = ["stage_entries", "stage_avg_days", "stage_conversion_rate"]
+    static let family = MetricFamily(name: "stages", target: .stages, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
@@ -18,7 +16,7 @@ enum StageMetrics {
             FROM salesops.deal_stage_changes c CROSS JOIN kpi_window w
             WHERE c.org_id = \(org.id) AND c.changed_at >= w.low AND c.changed_at < w.high
         ), stays AS (
-            SELECT c.to_stage_id AS stage_id, (c.changed_at AT TIME ZONE \(org.timeZone))::date AS entered_day, c.changed_at,
+            SELECT c.to_stage_id AS stage_id, salesops.local_day(c.changed_at, \(org.timeZone)) AS entered_day, c.changed_at,
                    lead(c.changed_at) OVER deal_history AS left_at,
                    lead(c.to_stage_id) OVER deal_history AS next_stage_id
             FROM salesops.deal_stage_changes c
@@ -26,7 +24,7 @@ enum StageMetrics {
             WHERE c.org_id = \(org.id)
             WINDOW deal_history AS (PARTITION BY c.deal_id ORDER BY c.changed_at, c.id)
         ), judged AS (
-            SELECT s.stage_id, s.entered_day, (s.left_at AT TIME ZONE \(org.timeZone))::date AS left_day,
+            SELECT s.stage_id, s.entered_day, salesops.local_day(s.left_at, \(org.timeZone)) AS left_day,
                    extract(epoch FROM s.left_at - s.changed_at) / 86400 AS days,
                    (n.kind = 'won' OR (n.kind = 'open' AND n.position > g.position)) AS advanced
             FROM stays s

@@ -6,14 +6,12 @@ import PostgresClient
 /// response's rep, and only at team and org scope. Promoters score 9–10, detractors 0–6;
 /// csat counts scores of 4 and 5 as satisfied.
 enum SurveyMetrics {
-    static let family = MetricFamily(name: "surveys", target: .metrics, metrics: metrics, query: query)
-
-    static let metrics = ["nps", "enps", "csat"]
+    static let family = MetricFamily(name: "surveys", target: .metrics, query: query)
 
     static func query(_ org: FamilyInput) -> Query {
         """
         WITH responses AS (
-            SELECT (v.responded_at AT TIME ZONE \(org.timeZone))::date AS day, v.kind, v.score,
+            SELECT salesops.local_day(v.responded_at, \(org.timeZone)) AS day, v.kind, v.score,
                    CASE WHEN v.kind = 'enps' THEN v.rep_id ELSE a.owner_rep_id END AS rep_id
             FROM salesops.survey_responses v
             CROSS JOIN kpi_window w

@@ -41,7 +41,19 @@ public struct TeamRepository {
 
     /// Every team, by external id.
     public func list() throws -> [Team] {
-        try self.session.connection.query("\(unescaped: Self.select) ORDER BY t.external_id").rows.map(Self.decode)
+        try self.session.connection.query("\(Self.select) WHERE t.org_id = \(self.session.orgID) ORDER BY t.external_id")
+            .rows.map(Self.decode)
+    }
+
+    /// Every team depth-first (siblings by name), each with its depth below the top level (0).
+    public func tree() throws -> [(team: Team, depth: Int)] {
+        try self.session.connection.query("""
+            SELECT t.id, t.external_id, t.name, p.external_id AS parent_external_id, t.kind, s.depth
+            FROM salesops.team_subtree(\(self.session.orgID), NULL) s
+            JOIN salesops.teams t ON t.org_id = \(self.session.orgID) AND t.id = s.team_id
+            LEFT JOIN salesops.teams p ON p.org_id = t.org_id AND p.id = t.parent_id
+            ORDER BY s.path, t.external_id
+            """).rows.map { (try Self.decode($0), try $0.decode("depth", as: Int.self)) }
     }
 
     /// Changes a team's name, parent or kind.
@@ -83,10 +95,10 @@ public struct TeamRepository {
     }
 
     private func get(id: Int64) throws -> Team {
-        try Self.decode(self.session.connection.query("\(unescaped: Self.select) WHERE t.id = \(id)").rows[0])
+        try Self.decode(self.session.connection.query("\(Self.select) WHERE t.org_id = \(self.session.orgID) AND t.id = \(id)").rows[0])
     }
 
-    static let select = """
+    static let select: Query = """
         SELECT t.id, t.external_id, t.name, p.external_id AS parent_external_id, t.kind
         FROM salesops.teams t
         LEFT JOIN salesops.teams p ON p.org_id = t.org_id AND p.id = t.parent_id

@@ -37,7 +37,7 @@ struct NightLedger {
                     CROSS JOIN LATERAL (
                         SELECT d::date AS night
                         FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
-                                             (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1,
+                                             salesops.local_day(\(now)::timestamptz, o.timezone) - 1,
                                              interval '1 day') AS d
                         WHERE NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
                                           WHERE s.org_id = o.id AND s.night = d::date AND s.status = 'succeeded')
@@ -113,7 +113,7 @@ struct NightLedger {
                 FROM (SELECT o.timezone, l.yesterday,
                              salesops.scheduler_night_due_at(l.yesterday, \(runAt.description)::time, o.timezone) AS today_run
                       FROM salesops.orgs o
-                      CROSS JOIN LATERAL (SELECT (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1 AS yesterday) l) t
+                      CROSS JOIN LATERAL (SELECT salesops.local_day(\(now)::timestamptz, o.timezone) - 1 AS yesterday) l) t
                 """).rows[0].decode("next_run", as: Date?.self)
         }
     }

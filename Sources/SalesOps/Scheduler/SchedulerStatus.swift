@@ -71,7 +71,7 @@ public struct SchedulerStatusReader {
                        (SELECT max(r.night) FROM salesops.scheduler_runs r
                         WHERE r.org_id = o.id AND r.status = 'succeeded') AS last_succeeded,
                        (SELECT count(*) FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
-                                                             (\(now)::timestamptz AT TIME ZONE o.timezone)::date - 1,
+                                                             salesops.local_day(\(now)::timestamptz, o.timezone) - 1,
                                                              interval '1 day') AS d
                         WHERE salesops.scheduler_night_due_at(d::date, \(runAt.description)::time, o.timezone) <= \(now)::timestamptz
                           AND NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs r

@@ -47,7 +47,7 @@ struct OrgRoutes {
         table.add(.get, "/v1/catalogue") { request, _ in
             let entries = try await self.access.inOrg(request) { session in
                 try session.connection.query("""
-                    SELECT name, aggregation, lower_is_better, name = ANY(\(KPIMaterializer.materializedMetrics)::text[]) AS materialized
+                    SELECT name, aggregation, lower_is_better, name = ANY(\(MetricCatalogue.standard.materializedMetrics)::text[]) AS materialized
                     FROM salesops.metrics ORDER BY name
                     """).rows.map { row in
                     CatalogueEntry(name: try row.decode("name"), aggregation: try row.decode("aggregation"),

@@ -86,16 +86,9 @@ struct DashboardFrame: Sendable {
 
     /// The org, its team tree depth-first, and its reps.
     static func scopes(_ session: TenantSession) throws -> [ScopeOption] {
-        let teams = try TeamRepository(session: session).list()
-        let children = Dictionary(grouping: teams, by: \.parentExternalID)
         var options = [ScopeOption(scope: .org, name: "Whole org", depth: 0)]
-        func visit(_ parent: String?, depth: Int) {
-            for team in (children[parent] ?? []).sorted(by: { $0.name < $1.name }) {
-                options.append(ScopeOption(scope: .team(team.externalID), name: team.name, depth: depth))
-                visit(team.externalID, depth: depth + 1)
-            }
-        }
-        visit(nil, depth: 1)
+        options += try TeamRepository(session: session).tree()
+            .map { ScopeOption(scope: .team($0.team.externalID), name: $0.team.name, depth: $0.depth + 1) }
         options += try RepRepository(session: session).list().sorted { $0.name < $1.name }
             .map { ScopeOption(scope: .rep($0.externalID), name: $0.name, depth: 1) }
         return options

@@ -19,7 +19,7 @@ struct LeaderboardPage: Sendable {
 
     func render() -> HTML {
         let format = self.frame.format
-        let metrics = KPIMaterializer.materializedMetrics.map { metric -> HTML in
+        let metrics = MetricCatalogue.standard.materializedMetrics.map { metric -> HTML in
             "<option value=\"\(metric)\"\(metric == self.metric ? HTML(" selected") : "")>\(ValueFormat.title(metric))</option>"
         }
         let chooser: HTML = """

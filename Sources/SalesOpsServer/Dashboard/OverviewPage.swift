@@ -11,8 +11,7 @@ struct OverviewPage: Sendable {
     var trends: [String: [SeriesPoint]]
 
     /// The cards, in order.
-    static let headline = ["revenue", "deals_won", "win_rate", "average_deal_size", "sales_cycle_days", "open_pipeline_amount",
-                           "new_leads", "new_customers"]
+    static var headline: [String] { MetricCatalogue.standard.overviewCards }
     /// Periods a trend shows.
     static let trendLength = 12
 

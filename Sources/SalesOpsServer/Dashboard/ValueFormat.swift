@@ -1,4 +1,5 @@
 import Foundation
+import SalesOps
 
 /// Numbers as managers read them: the org's currency with thousands separators for money,
 /// `%` on rates, days on durations, counts grouped by thousands.
@@ -6,34 +7,12 @@ struct ValueFormat: Sendable {
     /// ISO 4217 code of the org's currency.
     var currency: String
 
-    /// How a metric's values read.
-    enum Unit: Sendable {
-        case money, percent, days, minutes, count, ratio
-    }
-
-    static let moneyMetrics: Set<String> = [
-        "revenue", "average_deal_size", "average_contract_value", "expansion_revenue", "open_pipeline_amount",
-        "weighted_pipeline_amount", "pipeline_velocity", "average_revenue_per_account", "customer_lifetime_value",
-        "marketing_spend", "sales_spend", "customer_acquisition_cost", "cost_per_lead",
-    ]
-    static let dayMetrics: Set<String> = ["sales_cycle_days", "stage_avg_days", "average_tenure_days", "ramp_up_days"]
-    static let ratioMetrics: Set<String> = ["win_loss_ratio", "touches_per_won_deal", "clv_to_cac"]
-
-    static func unit(of metric: String) -> Unit {
-        if self.moneyMetrics.contains(metric) { return .money }
-        if self.dayMetrics.contains(metric) { return .days }
-        if metric == "avg_response_minutes" { return .minutes }
-        if self.ratioMetrics.contains(metric) { return .ratio }
-        if metric.hasSuffix("_rate") || metric.hasSuffix("_share") || ["nps", "csat", "enps", "romi"].contains(metric) { return .percent }
-        return .count
-    }
-
     static let symbols = ["USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥", "INR": "₹", "CHF": "CHF ", "CAD": "CA$", "AUD": "A$"]
 
     /// A metric's value for people; "–" for none.
     func format(_ value: Decimal?, metric: String) -> String {
         guard let value else { return "–" }
-        switch Self.unit(of: metric) {
+        switch MetricCatalogue.standard.unit(of: metric) {
         case .money: return self.money(value)
         case .percent: return Self.grouped(value, decimals: 1) + " %"
         case .days: return Self.grouped(value, decimals: 1) + " days"

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import PostgresClient
+@testable import PostgresClient
 import Synchronization
 import Testing
 import TestSupport
@@ -33,6 +33,26 @@ struct QueryTests {
         #expect(query.sql == "SELECT $1::int AS a, $2::int AS b, $3::int AS c")
         let row = try SharedDatabase.connect().query(query).rows[0]
         #expect(try row.decode("c", as: Int.self) == 3)
+    }
+
+    @Test("splicing renumbers placeholders only: $n inside literals, identifiers, dollar-quoted bodies and comments stays",
+          arguments: [
+              ("SELECT $1, '$1', E'\\'$1', \"a$1\", $$ $1 $$, $f$ $1 $f$, $2 -- $1\n, /* $1 */ $1",
+               "SELECT $4, '$1', E'\\'$1', \"a$1\", $$ $1 $$, $f$ $1 $f$, $5 -- $1\n, /* $1 */ $4"),
+              ("SELECT 'it''s $1', $1, x$1, \"q\"\"$1\"", "SELECT 'it''s $1', $4, x$1, \"q\"\"$1\""),
+              ("SELECT $10 + $1", "SELECT $13 + $4"),
+          ])
+    func renumberSkipsQuotedText(sql: String, expected: String) {
+        #expect(Query.StringInterpolation.renumber(sql, by: 3) == expected)
+    }
+
+    @Test("a spliced fragment with a dollar-quoted body runs with its own parameters renumbered")
+    func splicedDollarQuotedBodyRuns() throws {
+        let fragment: Query = "SELECT \(7)::int AS n, $$literal $1$$ AS body"
+        let query: Query = "SELECT \(1)::int AS a, f.* FROM (\(fragment)) f"
+        let row = try SharedDatabase.connect().query(query).rows[0]
+        #expect(try row.decode("n", as: Int.self) == 7)
+        #expect(try row.decode("body", as: String.self) == "literal $1")
     }
 
     @Test("arrays bind as PostgreSQL arrays with quoting")

@@ -11,10 +11,10 @@ struct MetricCatalogueCheckTests {
         try connection.withTransaction { connection in
             try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
             try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('win_rate')")
-            try KPIMaterializer.checkMetricNames(on: connection)
+            try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
             try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenu'), ('zz_unknown')")
             #expect {
-                try KPIMaterializer.checkMetricNames(on: connection)
+                try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
             } throws: { error in
                 guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
                 return names == ["revenu", "zz_unknown"]
@@ -29,7 +29,7 @@ struct MetricCatalogueCheckTests {
             try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
             try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('stage_entries')")
             #expect {
-                try KPIMaterializer.checkMetricNames(on: connection)
+                try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
             } throws: { error in
                 guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
                 return names == ["stage_entries"]

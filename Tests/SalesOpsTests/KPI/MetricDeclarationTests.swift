@@ -9,7 +9,7 @@ import TestSupport
 @Suite("Metric families: declared once, and the catalogue, the checks and the facts agree with the declarations")
 struct MetricDeclarationTests {
     static func declared(_ target: MetricFamily.Target) -> [String] {
-        KPIMaterializer.families.filter { $0.target == target }.flatMap(\.metrics)
+        MetricCatalogue.standard.families.filter { $0.target == target }.flatMap { MetricCatalogue.standard.metrics(of: $0) }
     }
 
     /// The names a CHECK (metric IN (...)) constraint of `table` allows.
@@ -32,7 +32,31 @@ struct MetricDeclarationTests {
         #expect(Set(metrics).count == metrics.count, "a metric is declared by two families")
         #expect(catalogue == Set(metrics + stages),
                 "only in the catalogue: \(catalogue.subtracting(metrics + stages).sorted()); only declared: \(Set(metrics + stages).subtracting(catalogue).sorted())")
-        #expect(KPIMaterializer.materializedMetrics == metrics)
+        #expect(MetricCatalogue.standard.materializedMetrics == metrics)
+    }
+
+    @Test("each catalogue row's aggregation and lower-is-better are its spec's; every spec names a family that writes its table")
+    func catalogueRowsMatchSpecs() throws {
+        let connection = try SharedDatabase.connect()
+        let rows = try connection.query("SELECT name, aggregation, lower_is_better FROM salesops.metrics ORDER BY name").rows
+        #expect(rows.count > 60)
+        let catalogue = MetricCatalogue.standard
+        for row in rows {
+            let name: String = try row.decode("name")
+            let spec = try #require(catalogue.spec(name), "no spec for catalogue metric \(name)")
+            #expect(spec.aggregation.rawValue == (try row.decode("aggregation", as: String.self)), "\(name): aggregation")
+            #expect(spec.lowerIsBetter == (try row.decode("lower_is_better", as: Bool.self)), "\(name): lower_is_better")
+            #expect(!spec.definition.isEmpty, "\(name): no definition")
+        }
+        for spec in catalogue.specs {
+            let family = catalogue.families.first { $0.name == spec.family }
+            #expect(family?.target == spec.target, "\(spec.metric): family '\(spec.family)' does not write its table")
+            #expect(catalogue.specs.filter { $0.metric == spec.metric && $0.target == spec.target && $0.dimensions.keys.sorted() == spec.dimensions.keys.sorted() }.count == 1,
+                    "\(spec.metric) is specified twice")
+        }
+        let cards = catalogue.overviewCards
+        #expect(cards.first == "revenue" && Set(cards).count == cards.count)
+        #expect(catalogue.specs.compactMap(\.overviewCard).sorted() == Array(1...cards.count), "overview card positions are 1...n without gaps")
     }
 
     @Test("the stage and breakdown fact tables' CHECK lists name exactly their families' metrics")
@@ -61,16 +85,17 @@ struct MetricDeclarationTests {
         let written = WrittenMetrics()
         var materializer = KPIMaterializer(connection: connection)
         materializer.afterFamily = { name in
-            let family = try #require(KPIMaterializer.families.first { $0.name == name })
+            let family = try #require(MetricCatalogue.standard.families.first { $0.name == name })
             let all = Set(try connection.query(Query(unescaped: "SELECT DISTINCT metric FROM \(tables[family.target]!)")).rows
                 .map { try $0.decode("metric", as: String.self) })
             written.record(family: name, target: family.target, all: all)
         }
         _ = try materializer.materialize(org: org, from: LocalDate("2025-10-21")!, to: LocalDate("2026-11-20")!)
-        for family in KPIMaterializer.families {
+        for family in MetricCatalogue.standard.families {
             let wrote = written.byFamily[family.name] ?? []
-            #expect(wrote == Set(family.metrics),
-                    "\(family.name): wrote but not declared \(wrote.subtracting(family.metrics).sorted()); declared but not written \(Set(family.metrics).subtracting(wrote).sorted())")
+            let declared = MetricCatalogue.standard.metrics(of: family)
+            #expect(wrote == Set(declared),
+                    "\(family.name): wrote but not declared \(wrote.subtracting(declared).sorted()); declared but not written \(Set(declared).subtracting(wrote).sorted())")
         }
     }
 }

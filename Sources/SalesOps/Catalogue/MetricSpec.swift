@@ -30,16 +30,30 @@ struct ExplainTotals: Sendable {
     func input(_ metric: String) -> Decimal? { self.inputs[metric] ?? nil }
 }
 
-/// How one metric is explained: its record sets, the numbers it takes from other metrics,
-/// and the formula that turns their totals into value, numerator and denominator (SPEC §5.2).
-struct ExplainDefinition: Sendable {
-    var metric: String
-    var definition: String
+/// Everything the product says about one metric, declared once: its name and the family that
+/// computes it, how it aggregates and which way is better (checked against `salesops.metrics`),
+/// the unit people read it in, its grain (the scopes and period kinds it has rows for), its
+/// definition, and how it is explained — the record sets it adds up, the numbers it takes from
+/// other metrics, and the formula that turns their totals into value, numerator and
+/// denominator (SPEC §5.2). The family's metric list, the materialized metric order, explain,
+/// the units of every output and the dashboard's cards all read these declarations
+/// (`MetricCatalogue`).
+public struct MetricSpec: Sendable {
+    public var metric: String
+    /// The name of the `MetricFamily` whose statement writes the metric.
+    var family: String
+    public var aggregation: MetricAggregation
+    public var unit: MetricUnit
+    /// Attainment is target / actual for these (less is better).
+    public var lowerIsBetter: Bool = false
+    /// The metric's place among the dashboard overview's cards (1 first); nil for no card.
+    public var overviewCard: Int? = nil
+    public var definition: String
     var target: MetricFamily.Target = .metrics
     /// The scope kinds the metric has rows for.
-    var scopes: Set<String> = ["org", "team", "rep"]
+    public var scopes: Set<String> = ["org", "team", "rep"]
     /// The period kinds the metric has rows for.
-    var periodKinds: Set<String> = ["day", "week", "month", "quarter", "year"]
+    public var periodKinds: Set<String> = ["day", "week", "month", "quarter", "year"]
     /// The breakdown dimensions it is explained by (breakdown definitions only).
     var dimensions: [String: String] = [:]
     var sides: [SideDefinition]
@@ -64,4 +78,26 @@ struct ExplainDefinition: Sendable {
 func divide(_ a: Decimal?, _ b: Decimal?) -> Decimal? {
     guard let a, let b, b != 0 else { return nil }
     return a / b
+}
+
+/// How a metric's values combine (the `aggregation` column of `salesops.metrics`).
+public enum MetricAggregation: String, Sendable, Codable, CaseIterable {
+    /// Additive over the days of a period.
+    case count, sum
+    /// A state at the period's end.
+    case snapshot
+    /// A numerator over a denominator.
+    case ratio
+    /// A sum over a count.
+    case average
+    /// Computed from other metrics, without numerator or denominator.
+    case derived
+
+    /// Whether a missing fact reads as 0 (counts, sums, snapshots) rather than as no value.
+    public var missingReadsAsZero: Bool { [.count, .sum, .snapshot].contains(self) }
+}
+
+/// The unit people read a metric's values in.
+public enum MetricUnit: String, Sendable, Codable, CaseIterable {
+    case money, percent, days, minutes, count, ratio
 }

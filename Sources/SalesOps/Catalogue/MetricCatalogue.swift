@@ -1,0 +1,68 @@
+/// The metrics the product knows, each declared once (`MetricSpec`), and the families that
+/// compute them in run order. The engine, the reader, explain, the API, the CLI and the
+/// dashboard read metric names, order, units and grain from here; tests hold it against the
+/// catalogue table (`salesops.metrics`) and against what the families really write.
+public struct MetricCatalogue: Sendable {
+    /// The families in the order they run. Each inserts into its new-fact table, reading the
+    /// run's temporary tables: `kpi_periods` (each period with `stop` = min(end, as-of)),
+    /// `kpi_day_periods` (each local day with every period it counts toward, for equality
+    /// joins), `kpi_window` (the instants `low` ..< `high` the periods span) and
+    /// `kpi_rep_scopes` (each rep with every scope it counts toward; rep 0, "no rep", counts
+    /// toward the org only). Each binds the org's id and time zone as it needs them. The
+    /// derived family runs last: it reads the others' facts.
+    var families: [MetricFamily]
+    /// Every spec: catalogue metrics, stage metrics and breakdowns.
+    var specs: [MetricSpec]
+
+    /// The product's catalogue.
+    public static let standard = MetricCatalogue(
+        families: [
+            AdditiveMetrics.family, ProspectMetrics.family, DealHistoryMetrics.family, PipelineSnapshotMetrics.family,
+            CustomerMetrics.family, SurveyMetrics.family, SalesTeamMetrics.family, SpendMetrics.family, QuotaMetrics.family,
+            StageMetrics.family, BreakdownMetrics.family, DerivedMetrics.family,
+        ],
+        specs: MetricSpecs.metrics + MetricSpecs.stageMetrics + MetricSpecs.breakdowns)
+
+    /// The specs a family writes, in declaration order.
+    func specs(of family: MetricFamily) -> [MetricSpec] {
+        self.specs.filter { $0.family == family.name && $0.target == family.target }
+    }
+
+    /// The metric names a family writes.
+    func metrics(of family: MetricFamily) -> [String] {
+        self.specs(of: family).map(\.metric)
+    }
+
+    /// The metrics materialized into `kpi.metric_facts`, in family order: the order `kpi show`,
+    /// the API and the leaderboard list them in. A catalogue metric not listed has no facts.
+    public var materializedMetrics: [String] {
+        self.families.filter { $0.target == .metrics }.flatMap { self.metrics(of: $0) }
+    }
+
+    /// The spec of a catalogue metric (`kpi.metric_facts`) or stage metric, nil for other names.
+    public func spec(_ metric: String) -> MetricSpec? {
+        self.specs.first { $0.metric == metric && $0.target != .breakdowns }
+    }
+
+    /// The specs of one fact table.
+    func specs(for target: MetricFamily.Target) -> [MetricSpec] {
+        self.specs.filter { $0.target == target }
+    }
+
+    /// The unit a metric's values read in; breakdown-only metrics (`leads`) are counts.
+    public func unit(of metric: String) -> MetricUnit {
+        (self.spec(metric) ?? self.specs.first { $0.metric == metric })?.unit ?? .count
+    }
+
+    /// The dashboard overview's cards, in order.
+    public var overviewCards: [String] {
+        self.specs.compactMap { spec in spec.overviewCard.map { (spec.metric, $0) } }.sorted { $0.1 < $1.1 }.map(\.0)
+    }
+
+    /// This catalogue with one more family and its specs (the family runs before the derived one).
+    func adding(_ family: MetricFamily, specs: [MetricSpec]) -> MetricCatalogue {
+        var families = self.families
+        families.insert(family, at: max(families.count - 1, 0))
+        return MetricCatalogue(families: families, specs: self.specs + specs)
+    }
+}
