@@ -36,8 +36,8 @@ struct OrgUpdate: ParsableCommand {
         try reportingErrors {
             let session = try Session.open(self.global)
             let org = try session.org(self.slug)
-            let updated = try session.connection.withOrg(org.id) { connection in
-                try OrgRepository(connection: connection).update(slug: self.slug, OrgChanges(
+            let updated = try session.connection.withTenant(org.id) { tenant in
+                try OrgRepository(session: tenant).update(slug: self.slug, OrgChanges(
                     name: self.name, timezone: self.timezone, currency: self.currency, fiscalYearStartMonth: self.fiscalYearStart))
             }
             if self.json { try Output.json(updated) } else { OrgShow.print(updated) }

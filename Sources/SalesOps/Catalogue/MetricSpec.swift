@@ -93,8 +93,6 @@ public enum MetricAggregation: String, Sendable, Codable, CaseIterable {
     /// Computed from other metrics, without numerator or denominator.
     case derived
 
-    /// Whether a missing fact reads as 0 (counts, sums, snapshots) rather than as no value.
-    public var missingReadsAsZero: Bool { [.count, .sum, .snapshot].contains(self) }
 }
 
 /// The unit people read a metric's values in.

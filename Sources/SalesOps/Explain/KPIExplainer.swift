@@ -157,7 +157,7 @@ public struct KPIExplainer {
         let pipeline = String(label[..<slash]), stage = String(label[label.index(after: slash)...])
         guard let row = try self.session.connection.query("""
             SELECT g.id FROM salesops.stages g JOIN salesops.pipelines p ON p.org_id = g.org_id AND p.id = g.pipeline_id
-            WHERE p.name = \(pipeline) AND g.name = \(stage)
+            WHERE g.org_id = \(self.session.orgID) AND p.name = \(pipeline) AND g.name = \(stage)
             """).singleRow() else {
             throw SalesOpsError.notFound("stage '\(stage)' of pipeline '\(pipeline)' does not exist")
         }
@@ -172,20 +172,20 @@ public struct KPIExplainer {
         case .metrics:
             row = try connection.query("""
                 SELECT value, numerator, denominator FROM kpi.metric_facts
-                WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(request.scope.kind.rawValue)
-                  AND scope_id = \(context.scopeID) AND metric = \(request.metric)
+                WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start)
+                  AND scope_kind = \(request.scope.kind.rawValue) AND scope_id = \(context.scopeID) AND metric = \(request.metric)
                 """).singleRow()
         case .stages:
             row = try connection.query("""
                 SELECT value, numerator, denominator FROM kpi.stage_facts
-                WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND stage_id = \(context.stageID ?? 0)
+                WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start) AND stage_id = \(context.stageID ?? 0)
                   AND metric = \(request.metric)
                 """).singleRow()
         case .breakdowns:
             row = try connection.query("""
                 SELECT value, NULL::numeric AS numerator, NULL::numeric AS denominator FROM kpi.breakdown_facts
-                WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(request.scope.kind.rawValue)
-                  AND scope_id = \(context.scopeID) AND dimension = \(request.dimension ?? "") AND key = \(request.key ?? "")
+                WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start)
+                  AND scope_kind = \(request.scope.kind.rawValue) AND scope_id = \(context.scopeID) AND dimension = \(request.dimension ?? "") AND key = \(request.key ?? "")
                   AND metric = \(request.metric)
                 """).singleRow()
         }

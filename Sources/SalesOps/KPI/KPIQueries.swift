@@ -83,21 +83,21 @@ extension KPIReader {
         let scopeID = try self.scopeID(of: scope)
         let targets: Query = includingTargets ? """
             LEFT JOIN kpi.target_attainment a
-              ON a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
+              ON a.org_id = \(self.session.orgID) AND a.period_kind = p.period_kind AND a.period_start = p.period_start AND a.scope_kind = \(scope.kind)
              AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
             """ : "LEFT JOIN (SELECT NULL::numeric AS target, NULL::numeric AS attainment_pct) AS a ON false"
         let low = (kind: kind, start: from), high = (kind: kind, start: to)
         let rows = try self.session.connection.query("""
             SELECT m.name AS metric, p.period_kind, p.period_start, p.period_end, p.as_of,
-                   CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
+                   kpi.reported_value(f.value, m.aggregation) AS value,
                    f.numerator, f.denominator, a.target, a.attainment_pct
             FROM kpi.materialized_periods p
             JOIN salesops.metrics m ON m.name = ANY(\(metrics)::text[])
             LEFT JOIN kpi.metric_facts f
-              ON f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
+              ON f.org_id = \(self.session.orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
             \(targets)
-            WHERE p.period_kind = \(low.kind) AND p.period_start BETWEEN \(low.start) AND \(high.start)
+            WHERE p.org_id = \(self.session.orgID) AND p.period_kind = \(low.kind) AND p.period_start BETWEEN \(low.start) AND \(high.start)
             ORDER BY m.name, p.period_start
             LIMIT \(Self.maximumSeriesLength * metrics.count + 1)
             """).rows
@@ -120,7 +120,7 @@ extension KPIReader {
     public func stageMetrics(period: ShownPeriod) throws -> [StageReading] {
         try self.session.connection.query("""
             SELECT pipeline, stage, metric, value, numerator, denominator FROM kpi.stage_metrics
-            WHERE period_kind = \(period.kind) AND period_start = \(period.start)
+            WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start)
             ORDER BY pipeline, stage, metric
             """).rows.map { row in
             StageReading(pipeline: try row.decode("pipeline"), stage: try row.decode("stage"), metric: try row.decode("metric"),
@@ -144,7 +144,7 @@ extension KPIReader {
         _ = try self.scopeID(of: scope)
         return try self.session.connection.query("""
             SELECT dimension, key, metric, value FROM kpi.breakdowns
-            WHERE period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(scope.kind)
+            WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start) AND scope_kind = \(scope.kind)
               AND scope_external_id IS NOT DISTINCT FROM \(scope.externalID)
               AND (\(dimension)::text IS NULL OR dimension = \(dimension))
             ORDER BY dimension, metric, value DESC, key
@@ -170,19 +170,20 @@ extension KPIReader {
                 SELECT team_id FROM salesops.team_subtree(\(self.session.orgID), \(team)::bigint) WHERE \(team)::bigint IS NOT NULL
             ), scopes AS (
                 SELECT 'rep'::text AS kind, id, external_id, name FROM salesops.reps
-                WHERE \(team)::bigint IS NULL OR team_id IN (SELECT id FROM subtree)
+                WHERE org_id = \(self.session.orgID) AND (\(team)::bigint IS NULL OR team_id IN (SELECT id FROM subtree))
                 UNION ALL
                 SELECT 'team', id, external_id, name FROM salesops.teams
-                WHERE \(team)::bigint IS NULL OR (id IN (SELECT id FROM subtree) AND id <> \(team)::bigint)
+                WHERE org_id = \(self.session.orgID)
+                  AND (\(team)::bigint IS NULL OR (id IN (SELECT id FROM subtree) AND id <> \(team)::bigint))
             )
             SELECT s.kind, s.external_id, s.name, f.value, a.target, a.attainment_pct
             FROM scopes s
             JOIN salesops.metrics m ON m.name = \(metric)
             LEFT JOIN kpi.metric_facts f
-              ON f.period_kind = \(period.kind) AND f.period_start = \(period.start) AND f.scope_kind = s.kind
+              ON f.org_id = \(self.session.orgID) AND f.period_kind = \(period.kind) AND f.period_start = \(period.start) AND f.scope_kind = s.kind
              AND f.scope_id = s.id AND f.metric = m.name
             LEFT JOIN kpi.target_attainment a
-              ON a.period_kind = \(period.kind) AND a.period_start = \(period.start) AND a.scope_kind = s.kind
+              ON a.org_id = \(self.session.orgID) AND a.period_kind = \(period.kind) AND a.period_start = \(period.start) AND a.scope_kind = s.kind
              AND a.scope_external_id = s.external_id AND a.metric = m.name
             WHERE s.kind = \(kind.rawValue) AND (f.value IS NOT NULL OR a.target IS NOT NULL)
             ORDER BY a.attainment_pct DESC NULLS LAST,

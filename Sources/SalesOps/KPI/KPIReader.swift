@@ -62,14 +62,14 @@ public struct KPIReader {
         let scopeID = try self.scopeID(of: scope)
         let readings = try connection.query("""
             SELECT m.name AS metric,
-                   CASE WHEN f.value IS NOT NULL THEN f.value WHEN m.aggregation IN ('count', 'sum', 'snapshot') THEN 0 END AS value,
+                   kpi.reported_value(f.value, m.aggregation) AS value,
                    f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
             FROM salesops.metrics m
             LEFT JOIN kpi.metric_facts f
-              ON f.period_kind = \(kind) AND f.period_start = \(start) AND f.scope_kind = \(scope.kind)
+              ON f.org_id = \(self.session.orgID) AND f.period_kind = \(kind) AND f.period_start = \(start) AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
             LEFT JOIN kpi.target_attainment a
-              ON a.period_kind = \(kind) AND a.period_start = \(start) AND a.scope_kind = \(scope.kind)
+              ON a.org_id = \(self.session.orgID) AND a.period_kind = \(kind) AND a.period_start = \(start) AND a.scope_kind = \(scope.kind)
              AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
             WHERE m.name = ANY(\(self.catalogue.materializedMetrics)::text[])
               AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
@@ -109,7 +109,8 @@ public struct KPIReader {
 
     func materialized(label: String, kind: String, start: LocalDate, end: LocalDate) throws -> ShownPeriod {
         guard let row = try self.session.connection.query("""
-            SELECT as_of, computed_at FROM kpi.materialized_periods WHERE period_kind = \(kind) AND period_start = \(start)
+            SELECT as_of, computed_at FROM kpi.materialized_periods
+            WHERE org_id = \(self.session.orgID) AND period_kind = \(kind) AND period_start = \(start)
             """).singleRow() else {
             throw SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
         }

@@ -11,7 +11,7 @@ public struct AccountRepository {
     /// The account with this external id.
     /// - Throws: `SalesOpsError.notFound` when there is none.
     public func get(externalID: String) throws -> Account {
-        guard let row = try self.session.connection.query("\(unescaped: Self.select) WHERE a.external_id = \(externalID)").singleRow()
+        guard let row = try self.session.connection.query("\(self.select) AND a.external_id = \(externalID)").singleRow()
         else { throw SalesOpsError.notFound("no account with external id '\(externalID)'") }
         return try Self.decode(row)
     }
@@ -19,8 +19,8 @@ public struct AccountRepository {
     /// Accounts by external id; only one owner's when given.
     public func list(ownerRepExternalID: String? = nil, limit: Int = 1000) throws -> [Account] {
         try self.session.connection.query("""
-            \(unescaped: Self.select)
-            WHERE \(ownerRepExternalID)::text IS NULL OR r.external_id = \(ownerRepExternalID)
+            \(self.select)
+              AND (\(ownerRepExternalID)::text IS NULL OR r.external_id = \(ownerRepExternalID))
             ORDER BY a.external_id LIMIT \(limit)
             """).rows.map(Self.decode)
     }
@@ -39,13 +39,17 @@ public struct AccountRepository {
         }
     }
 
-    static let select = """
+    /// The account columns of this org's accounts, open for `AND …` conditions.
+    var select: Query {
+        """
         SELECT a.id, a.external_id, a.name, r.external_id AS owner_rep_external_id, a.region, a.source,
                referrer.external_id AS referred_by_external_id, a.churned_at
         FROM salesops.accounts a
         LEFT JOIN salesops.reps r ON r.org_id = a.org_id AND r.id = a.owner_rep_id
         LEFT JOIN salesops.accounts referrer ON referrer.org_id = a.org_id AND referrer.id = a.referred_by_id
+        WHERE a.org_id = \(self.session.orgID)
         """
+    }
 
     static func decode(_ row: Row) throws -> Account {
         Account(id: try row.decode("id"), externalID: try row.decode("external_id"), name: try row.decode("name"),

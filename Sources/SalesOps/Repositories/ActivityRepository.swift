@@ -18,7 +18,7 @@ public struct ActivityRepository {
             LEFT JOIN salesops.leads l ON l.org_id = x.org_id AND l.id = x.lead_id
             LEFT JOIN salesops.accounts a ON a.org_id = x.org_id AND a.id = x.account_id
             LEFT JOIN salesops.deals d ON d.org_id = x.org_id AND d.id = x.deal_id
-            WHERE \(repExternalID)::text IS NULL OR r.external_id = \(repExternalID)
+            WHERE x.org_id = \(self.session.orgID) AND (\(repExternalID)::text IS NULL OR r.external_id = \(repExternalID))
             ORDER BY x.occurred_at DESC, x.external_id LIMIT \(limit)
             """).rows.map { row in
             Activity(id: try row.decode("id"), externalID: try row.decode("external_id"), repExternalID: try row.decode("rep_external_id"),

@@ -11,7 +11,7 @@ public struct DealRepository {
 
     /// The deal with this external id.
     public func get(externalID: String) throws -> Deal {
-        guard let row = try self.session.connection.query("\(unescaped: Self.select) WHERE d.external_id = \(externalID)")
+        guard let row = try self.session.connection.query("\(self.select) AND d.external_id = \(externalID)")
             .singleRow() else { throw SalesOpsError.notFound("no deal with external id '\(externalID)'") }
         return try Self.decode(row)
     }
@@ -19,8 +19,8 @@ public struct DealRepository {
     /// Deals, newest first; only those of one owner when given.
     public func list(ownerRepExternalID: String? = nil, limit: Int = 100) throws -> [Deal] {
         try self.session.connection.query("""
-            \(unescaped: Self.select)
-            WHERE \(ownerRepExternalID)::text IS NULL OR r.external_id = \(ownerRepExternalID)
+            \(self.select)
+              AND (\(ownerRepExternalID)::text IS NULL OR r.external_id = \(ownerRepExternalID))
             ORDER BY d.created_at DESC, d.external_id
             LIMIT \(limit)
             """).rows.map(Self.decode)
@@ -67,7 +67,7 @@ public struct DealRepository {
             JOIN salesops.deals d ON d.org_id = c.org_id AND d.id = c.deal_id
             LEFT JOIN salesops.stages f ON f.org_id = c.org_id AND f.id = c.from_stage_id
             JOIN salesops.stages t ON t.org_id = c.org_id AND t.id = c.to_stage_id
-            WHERE d.external_id = \(externalID)
+            WHERE c.org_id = \(self.session.orgID) AND d.external_id = \(externalID)
             ORDER BY c.changed_at, c.id
             """).rows.map { row in
             StageChange(dealExternalID: try row.decode("deal_external_id"), fromStage: try row.decode("from_stage"),
@@ -75,7 +75,9 @@ public struct DealRepository {
         }
     }
 
-    static let select = """
+    /// The deal columns of this org's deals, open for `AND …` conditions.
+    var select: Query {
+        """
         SELECT d.id, d.external_id, d.name, a.external_id AS account_external_id, r.external_id AS owner_rep_external_id,
                p.name AS pipeline, s.name AS stage, d.stage_kind, d.amount, d.type, d.product, d.contract_months,
                d.created_at, d.closed_at
@@ -84,7 +86,9 @@ public struct DealRepository {
         JOIN salesops.reps r ON r.org_id = d.org_id AND r.id = d.owner_rep_id
         JOIN salesops.pipelines p ON p.org_id = d.org_id AND p.id = d.pipeline_id
         JOIN salesops.stages s ON s.org_id = d.org_id AND s.id = d.stage_id
+        WHERE d.org_id = \(self.session.orgID)
         """
+    }
 
     static func decode(_ row: Row) throws -> Deal {
         Deal(id: try row.decode("id"), externalID: try row.decode("external_id"), name: try row.decode("name"),

@@ -11,14 +11,14 @@ public struct LeadRepository {
     /// The lead with this external id.
     /// - Throws: `SalesOpsError.notFound` when there is none.
     public func get(externalID: String) throws -> Lead {
-        guard let row = try self.session.connection.query("\(unescaped: Self.select) WHERE l.external_id = \(externalID)").singleRow()
+        guard let row = try self.session.connection.query("\(self.select) AND l.external_id = \(externalID)").singleRow()
         else { throw SalesOpsError.notFound("no lead with external id '\(externalID)'") }
         return try Self.decode(row)
     }
 
     /// Leads, newest first.
     public func list(limit: Int = 1000) throws -> [Lead] {
-        try self.session.connection.query("\(unescaped: Self.select) ORDER BY l.created_at DESC, l.external_id LIMIT \(limit)")
+        try self.session.connection.query("\(self.select) ORDER BY l.created_at DESC, l.external_id LIMIT \(limit)")
             .rows.map(Self.decode)
     }
 
@@ -30,13 +30,17 @@ public struct LeadRepository {
         }
     }
 
-    static let select = """
+    /// The lead columns of this org's leads, open for `AND …` conditions.
+    var select: Query {
+        """
         SELECT l.id, l.external_id, l.name, l.email, l.source, r.external_id AS owner_rep_external_id, l.created_at,
                l.mql_at, l.sql_at, l.first_response_at, l.converted_at, a.external_id AS account_external_id, l.disqualified_at
         FROM salesops.leads l
         LEFT JOIN salesops.reps r ON r.org_id = l.org_id AND r.id = l.owner_rep_id
         LEFT JOIN salesops.accounts a ON a.org_id = l.org_id AND a.id = l.account_id
+        WHERE l.org_id = \(self.session.orgID)
         """
+    }
 
     static func decode(_ row: Row) throws -> Lead {
         Lead(id: try row.decode("id"), externalID: try row.decode("external_id"), name: try row.decode("name"),

@@ -38,10 +38,19 @@ public struct OrgChanges: Sendable {
 public struct OrgRepository {
     let connection: Connection
 
-    /// - Parameter connection: a connection inside `withApplicationRole` or `withOrg`.
+    /// - Parameter connection: a connection inside `withApplicationRole` (reads and creation).
     public init(connection: Connection) {
         self.connection = connection
     }
+
+    /// The repository inside an org's session: `update` changes that org only.
+    public init(session: TenantSession) {
+        self.connection = session.connection
+        self.sessionOrgID = session.orgID
+    }
+
+    /// The org of the session this repository was opened in, if any.
+    private var sessionOrgID: Int64?
 
     static let constraintMessages = [
         "orgs_slug_key": "an org with this slug already exists",
@@ -86,9 +95,10 @@ public struct OrgRepository {
         try self.connection.query("SELECT \(unescaped: Self.columns) FROM salesops.orgs ORDER BY slug").rows.map(Self.decode)
     }
 
-    /// Applies `changes` to the org whose context is set.
-    /// - Throws: `.notFound` when the org is not the current one, `.invalidInput` for a bad value.
+    /// Applies `changes` to the session's org (a repository opened with `init(session:)`).
+    /// - Throws: `.notFound` when the org is not the session's, `.invalidInput` for a bad value.
     public func update(slug: String, _ changes: OrgChanges) throws -> Org {
+        guard let orgID = self.sessionOrgID else { throw SalesOpsError.notFound("org '\(slug)' is not the org in context") }
         let current = try self.get(slug: slug)
         try self.validate(slug: current.slug, name: changes.name ?? current.name, timezone: changes.timezone ?? current.timezone,
                           currency: changes.currency ?? current.currency,
@@ -100,7 +110,7 @@ public struct OrgRepository {
                     timezone = COALESCE(\(changes.timezone), timezone),
                     currency = COALESCE(\(changes.currency), currency),
                     fiscal_year_start_month = COALESCE(\(changes.fiscalYearStartMonth)::smallint, fiscal_year_start_month)
-                WHERE slug = \(slug)
+                WHERE id = \(orgID) AND slug = \(slug)
                 RETURNING \(unescaped: Self.columns)
                 """).singleRow()
             guard let row else { throw SalesOpsError.notFound("org '\(slug)' is not the org in context") }

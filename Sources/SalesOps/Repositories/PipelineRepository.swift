@@ -32,7 +32,7 @@ public struct PipelineRepository {
     /// Every pipeline with its stages.
     public func list() throws -> [Pipeline] {
         let stages = try self.stages(pipeline: nil)
-        return try self.session.connection.query("SELECT id, name FROM salesops.pipelines ORDER BY name").rows.map { row in
+        return try self.session.connection.query("SELECT id, name FROM salesops.pipelines WHERE org_id = \(self.session.orgID) ORDER BY name").rows.map { row in
             let name: String = try row.decode("name")
             return Pipeline(id: try row.decode("id"), name: name, stages: stages.filter { $0.pipeline == name })
         }
@@ -64,7 +64,7 @@ public struct PipelineRepository {
             SELECT s.id, p.name AS pipeline, s.name, s.position, s.kind, s.probability
             FROM salesops.stages s
             JOIN salesops.pipelines p ON p.org_id = s.org_id AND p.id = s.pipeline_id
-            WHERE \(pipeline)::text IS NULL OR p.name = \(pipeline)
+            WHERE s.org_id = \(self.session.orgID) AND (\(pipeline)::text IS NULL OR p.name = \(pipeline))
             ORDER BY p.name, s.position
             """).rows.map(Self.decodeStage)
     }

@@ -58,8 +58,8 @@ public struct RepRepository {
     public func list(teamExternalID: String? = nil) throws -> [Rep] {
         let teamID = try teamExternalID.map { try TeamRepository(session: self.session).id(of: $0) }
         return try self.session.connection.query("""
-            \(unescaped: Self.select)
-            WHERE \(teamID)::bigint IS NULL OR r.team_id = \(teamID)
+            \(self.select)
+              AND (\(teamID)::bigint IS NULL OR r.team_id = \(teamID))
             ORDER BY r.external_id
             """).rows.map(Self.decode)
     }
@@ -103,14 +103,18 @@ public struct RepRepository {
     }
 
     private func get(id: Int64) throws -> Rep {
-        try Self.decode(self.session.connection.query("\(unescaped: Self.select) WHERE r.id = \(id)").rows[0])
+        try Self.decode(self.session.connection.query("\(self.select) AND r.id = \(id)").rows[0])
     }
 
-    static let select = """
+    /// The rep columns of this org's reps, open for `AND …` conditions.
+    var select: Query {
+        """
         SELECT r.id, r.external_id, r.name, r.email, t.external_id AS team_external_id, r.role, r.hired_on, r.left_on
         FROM salesops.reps r
         LEFT JOIN salesops.teams t ON t.org_id = r.org_id AND t.id = r.team_id
+        WHERE r.org_id = \(self.session.orgID)
         """
+    }
 
     static func decode(_ row: Row) throws -> Rep {
         Rep(id: try row.decode("id"), externalID: try row.decode("external_id"), name: try row.decode("name"),

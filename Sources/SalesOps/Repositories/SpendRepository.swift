@@ -24,7 +24,10 @@ public struct SpendRepository {
 
     /// Spend by month, category and channel.
     public func list() throws -> [Spend] {
-        try self.session.connection.query("SELECT month, channel, category, amount FROM salesops.spend ORDER BY month, category, channel")
+        try self.session.connection.query("""
+            SELECT month, channel, category, amount FROM salesops.spend WHERE org_id = \(self.session.orgID)
+            ORDER BY month, category, channel
+            """)
             .rows.map { row in
                 Spend(month: try row.decode("month"), channel: try row.decode("channel"), category: try row.decode("category"),
                       amount: try row.decode("amount"))

@@ -17,7 +17,7 @@ public struct SurveyResponseRepository {
             FROM salesops.survey_responses v
             LEFT JOIN salesops.accounts a ON a.org_id = v.org_id AND a.id = v.account_id
             LEFT JOIN salesops.reps r ON r.org_id = v.org_id AND r.id = v.rep_id
-            WHERE \(kind)::text IS NULL OR v.kind = \(kind)
+            WHERE v.org_id = \(self.session.orgID) AND (\(kind)::text IS NULL OR v.kind = \(kind))
             ORDER BY v.responded_at DESC, v.external_id LIMIT \(limit)
             """).rows.map { row in
             SurveyResponse(id: try row.decode("id"), externalID: try row.decode("external_id"), kind: try row.decode("kind"),

@@ -77,9 +77,10 @@ public struct TargetRepository {
             LEFT JOIN salesops.teams tm ON tm.org_id = t.org_id AND tm.id = t.team_id
             LEFT JOIN salesops.reps r ON r.org_id = t.org_id AND r.id = t.rep_id
             LEFT JOIN LATERAL salesops.period_bounds(t.period, o.fiscal_year_start_month) b ON true
-            WHERE \(scope?.kind)::text IS NULL
-               OR (t.scope_kind = \(scope?.kind) AND t.team_id IS NOT DISTINCT FROM \(teamID)::bigint
-                   AND t.rep_id IS NOT DISTINCT FROM \(repID)::bigint)
+            WHERE t.org_id = \(self.session.orgID)
+              AND (\(scope?.kind)::text IS NULL
+                   OR (t.scope_kind = \(scope?.kind) AND t.team_id IS NOT DISTINCT FROM \(teamID)::bigint
+                       AND t.rep_id IS NOT DISTINCT FROM \(repID)::bigint))
             ORDER BY t.scope_kind, scope_external_id NULLS FIRST, t.metric, b.period_start
             """).rows.map { row in
             Target(id: try row.decode("id"), scopeKind: try row.decode("scope_kind"),

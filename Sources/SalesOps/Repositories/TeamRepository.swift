@@ -41,7 +41,7 @@ public struct TeamRepository {
 
     /// Every team, by external id.
     public func list() throws -> [Team] {
-        try self.session.connection.query("\(Self.select) WHERE t.org_id = \(self.session.orgID) ORDER BY t.external_id")
+        try self.session.connection.query("\(self.select) ORDER BY t.external_id")
             .rows.map(Self.decode)
     }
 
@@ -95,14 +95,18 @@ public struct TeamRepository {
     }
 
     private func get(id: Int64) throws -> Team {
-        try Self.decode(self.session.connection.query("\(Self.select) WHERE t.org_id = \(self.session.orgID) AND t.id = \(id)").rows[0])
+        try Self.decode(self.session.connection.query("\(self.select) AND t.id = \(id)").rows[0])
     }
 
-    static let select: Query = """
+    /// The team columns of this org's teams, open for `AND …` conditions.
+    var select: Query {
+        """
         SELECT t.id, t.external_id, t.name, p.external_id AS parent_external_id, t.kind
         FROM salesops.teams t
         LEFT JOIN salesops.teams p ON p.org_id = t.org_id AND p.id = t.parent_id
+        WHERE t.org_id = \(self.session.orgID)
         """
+    }
 
     static func decode(_ row: Row) throws -> Team {
         Team(id: try row.decode("id"), externalID: try row.decode("external_id"), name: try row.decode("name"),

@@ -61,6 +61,19 @@ public struct SchedulerStatusReader {
         self.connection = connection
     }
 
+    /// Per org slug, the seconds since its last succeeded night finished (orgs with none are
+    /// absent); read as the scheduler role, which sees every org's run records.
+    public func lastSucceededNightAges() throws -> [(slug: String, seconds: Double)] {
+        try self.connection.withSchedulerRole { connection in
+            try connection.query("""
+                SELECT o.slug, EXTRACT(EPOCH FROM now() - max(r.finished_at))::float8 AS age
+                FROM salesops.orgs o
+                JOIN salesops.scheduler_runs r ON r.org_id = o.id AND r.status = 'succeeded'
+                GROUP BY o.slug
+                """).rows.map { (try $0.decode("slug", as: String.self), try $0.decode("age", as: Double.self)) }
+        }
+    }
+
     /// Each org's standing at `now` with nights due from `runAt` local time; one org when
     /// `slug` is given.
     /// - Throws: `.notFound` when `slug` names no org.

@@ -19,7 +19,7 @@ extension Connection {
     ///   - body: the work.
     ///   - isolation: the transaction's isolation level; nil keeps the server's default.
     @discardableResult
-    public func withOrg<Result>(_ orgID: Int64, isolation: TransactionIsolation? = nil,
+    func withOrg<Result>(_ orgID: Int64, isolation: TransactionIsolation? = nil,
                                 _ body: (Connection) throws -> Result) throws -> Result {
         try self.withTransaction(isolation: isolation) { connection in
             try connection.execute("SET LOCAL ROLE \(unescaped: applicationRole)")

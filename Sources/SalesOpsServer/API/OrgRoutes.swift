@@ -15,7 +15,7 @@ struct OrgRoutes {
         var fiscalYearStartMonth: Int
     }
 
-    private struct CatalogueEntry: Encodable {
+    private struct CatalogueBody: Encodable {
         var name: String
         var aggregation: String
         var lowerIsBetter: Bool
@@ -35,23 +35,17 @@ struct OrgRoutes {
     func register(on table: inout RouteTable) {
         table.add(.get, "/v1/org") { request, _ in
             let org = try await self.access.inOrg(request) { session in
-                let row = try session.connection.query("""
-                    SELECT slug, name, timezone, currency, fiscal_year_start_month FROM salesops.orgs WHERE id = \(session.orgID)
-                    """).rows[0]
-                return OrgBody(slug: try row.decode("slug"), name: try row.decode("name"), timezone: try row.decode("timezone"),
-                               currency: try row.decode("currency"),
-                               fiscalYearStartMonth: try row.decode("fiscal_year_start_month"))
+                let org = try TenantOrgRecords(session: session).org()
+                return OrgBody(slug: org.slug, name: org.name, timezone: org.timezone, currency: org.currency,
+                               fiscalYearStartMonth: org.fiscalYearStartMonth)
             }
             return try JSONBody.response(org)
         }
         table.add(.get, "/v1/catalogue") { request, _ in
             let entries = try await self.access.inOrg(request) { session in
-                try session.connection.query("""
-                    SELECT name, aggregation, lower_is_better, name = ANY(\(MetricCatalogue.standard.materializedMetrics)::text[]) AS materialized
-                    FROM salesops.metrics ORDER BY name
-                    """).rows.map { row in
-                    CatalogueEntry(name: try row.decode("name"), aggregation: try row.decode("aggregation"),
-                                   lowerIsBetter: try row.decode("lower_is_better"), materialized: try row.decode("materialized"))
+                try TenantOrgRecords(session: session).catalogueEntries().map { entry in
+                    CatalogueBody(name: entry.name, aggregation: entry.aggregation, lowerIsBetter: entry.lowerIsBetter,
+                                  materialized: entry.materialized)
                 }
             }
             return try JSONBody.response(["metrics": entries])
@@ -59,13 +53,9 @@ struct OrgRoutes {
         table.add(.get, "/v1/scheduler/runs") { request, _ in
             let limit = try QueryParameters(request: request).integer("limit", default: 30, range: 1...500)
             let runs = try await self.access.inOrg(request) { session in
-                try session.connection.query("""
-                    SELECT night, status, attempts, started_at, finished_at, rows_written, next_attempt_at
-                    FROM salesops.scheduler_runs ORDER BY night DESC LIMIT \(limit)
-                    """).rows.map { row in
-                    RunBody(night: try row.decode("night"), status: try row.decode("status"), attempts: try row.decode("attempts"),
-                            startedAt: try row.decode("started_at"), finishedAt: try row.decode("finished_at"),
-                            rowsWritten: try row.decode("rows_written"), nextAttemptAt: try row.decode("next_attempt_at"))
+                try TenantOrgRecords(session: session).nightRuns(limit: limit).map { run in
+                    RunBody(night: run.night, status: run.status, attempts: run.attempts, startedAt: run.startedAt,
+                            finishedAt: run.finishedAt, rowsWritten: run.rowsWritten, nextAttemptAt: run.nextAttemptAt)
                 }
             }
             return try JSONBody.response(["runs": runs])

@@ -59,19 +59,7 @@ struct TenantAccess: Sendable {
                                  _ body: @escaping @Sendable (TenantSession) throws -> Result) async throws -> Result {
         let timeout = self.statementTimeout
         return try await self.authorized(request, role: role) { connection, principal in
-            try connection.withRequestTenant(principal.orgID, statementTimeout: timeout, body)
-        }
-    }
-}
-
-extension Connection {
-    /// Runs a request's work in one transaction of the org's context, its statements bounded
-    /// by `statementTimeout` (e.g. `10s`): the API's and the dashboard's.
-    func withRequestTenant<Result>(_ orgID: Int64, statementTimeout: String,
-                                   _ body: (TenantSession) throws -> Result) throws -> Result {
-        try self.withTenant(orgID) { session in
-            try session.connection.execute("SELECT set_config('statement_timeout', \(statementTimeout), true)")
-            return try body(session)
+            try connection.withTenant(principal.orgID, statementTimeout: timeout, body)
         }
     }
 }

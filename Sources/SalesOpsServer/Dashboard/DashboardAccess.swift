@@ -49,7 +49,7 @@ struct DashboardAccess: Sendable {
                 throw Problem(.forbidden, "changing targets needs an admin token; this session was opened with a reader token")
             }
             let viewer = Viewer(session: session, csrfToken: SessionSecret.csrfToken(for: secret))
-            return try connection.withRequestTenant(session.orgID, statementTimeout: timeout) { try body($0, viewer) }
+            return try connection.withTenant(session.orgID, statementTimeout: timeout) { try body($0, viewer) }
         }
     }
 

@@ -10,11 +10,8 @@ struct OrgFacts: Sendable {
     var fiscalYearStartMonth: Int
 
     static func load(_ session: TenantSession) throws -> OrgFacts {
-        let row = try session.connection.query("""
-            SELECT slug, name, currency, fiscal_year_start_month FROM salesops.orgs WHERE id = \(session.orgID)
-            """).rows[0]
-        return OrgFacts(slug: try row.decode("slug"), name: try row.decode("name"), currency: try row.decode("currency"),
-                        fiscalYearStartMonth: try row.decode("fiscal_year_start_month"))
+        let org = try TenantOrgRecords(session: session).org()
+        return OrgFacts(slug: org.slug, name: org.name, currency: org.currency, fiscalYearStartMonth: org.fiscalYearStartMonth)
     }
 }
 
@@ -66,22 +63,17 @@ struct DashboardFrame: Sendable {
         let reader = KPIReader(session: session)
         let period = try reader.materializedPeriod(try label ?? Self.latestMonth(session, org: org))
         _ = try reader.scopeID(of: scope)
-        let run = try session.connection.query("""
-            SELECT night, status, finished_at FROM salesops.scheduler_runs ORDER BY night DESC, started_at DESC LIMIT 1
-            """).singleRow()
+        let run = try TenantOrgRecords(session: session).nightRuns(limit: 1).first
         return DashboardFrame(org: org, viewer: viewer, tab: tab, period: period, scope: scope, scopes: try Self.scopes(session),
-                              lastRun: try run.map { LastRun(night: try $0.decode("night"), status: try $0.decode("status"),
-                                                             finishedAt: try $0.decode("finished_at")) })
+                              lastRun: run.map { LastRun(night: $0.night, status: $0.status, finishedAt: $0.finishedAt) })
     }
 
     /// The label of the latest materialized month, or a 404 when nothing is materialized.
     static func latestMonth(_ session: TenantSession, org: OrgFacts) throws -> String {
-        guard let row = try session.connection.query("""
-            SELECT period_start FROM kpi.materialized_periods WHERE period_kind = 'month' ORDER BY period_start DESC LIMIT 1
-            """).singleRow() else {
+        guard let start = try TenantOrgRecords(session: session).latestMaterializedMonth() else {
             throw SalesOpsError.notFound("no period has been materialized yet; the nightly run or 'salesctl kpi materialize' makes them")
         }
-        return PeriodLabel.of(kind: "month", start: try row.decode("period_start"), fiscalYearStartMonth: org.fiscalYearStartMonth)
+        return PeriodLabel.of(kind: "month", start: start, fiscalYearStartMonth: org.fiscalYearStartMonth)
     }
 
     /// The org, its team tree depth-first, and its reps.

@@ -46,17 +46,7 @@ public enum ServerMetrics {
     /// Sets, per org, the seconds since its last succeeded night finished (as the scheduler
     /// role, which sees every org's run records).
     static func recordNightAges(on connection: Connection) throws {
-        let rows = try connection.withSchedulerRole { connection in
-            try connection.query("""
-                SELECT o.slug, EXTRACT(EPOCH FROM now() - max(r.finished_at))::float8 AS age
-                FROM salesops.orgs o
-                JOIN salesops.scheduler_runs r ON r.org_id = o.id AND r.status = 'succeeded'
-                GROUP BY o.slug
-                """).rows
-        }
-        for row in rows {
-            let slug: String = try row.decode("slug")
-            let age: Double = try row.decode("age")
+        for (slug, age) in try SchedulerStatusReader(connection: connection).lastSucceededNightAges() {
             Self.registry.makeGauge(descriptor: Self.nightAge, labels: [("org", slug)]).set(age)
         }
     }

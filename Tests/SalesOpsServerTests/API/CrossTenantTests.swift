@@ -10,8 +10,6 @@ import TestSupport
 /// touching this test — it fails until the new parameter or body has a sample value.
 @Suite("No token of one org reads or changes anything of another org, on any route of the document")
 struct CrossTenantTests {
-    let fixture = APIFixture.shared
-
     static let parameterSamples: [String: [String]] = [
         "period": ["2026-11", "2026-11-20", "2026-Q4", "2026"],
         "from": ["2026-11-01"], "to": ["2026-11-20"],
@@ -47,11 +45,16 @@ struct CrossTenantTests {
         return uris
     }
 
-    @Test("every operation, called with org W's admin and reader tokens on org B's ids, returns none of B's values and changes nothing of B")
-    func noRouteCrossesOrgs() async throws {
-        let connection = try self.fixture.connect()
+    @Test("every operation, called with org W's admin and reader tokens on org B's ids, returns none of B's values and changes nothing of B",
+          arguments: FixtureKind.allCases)
+    func noRouteCrossesOrgs(_ kind: FixtureKind) async throws {
+        let fixture = APIFixture.of(kind)
+        let connection = try fixture.connect()
         defer { connection.close() }
-        let before = try TenantCatalog.fingerprint(connection, orgID: self.fixture.orgB.id)
+        if kind == .filtersAlone {
+            #expect(try APIFixture.tablesWithRowLevelSecurity(on: connection).isEmpty, "row-level security is off for this run")
+        }
+        let before = try TenantCatalog.fingerprint(connection, orgID: fixture.orgB.id)
         #expect(before.count >= 16)
         var calls = 0
         for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {
@@ -63,8 +66,8 @@ struct CrossTenantTests {
                 body = sample
             }
             for uri in try Self.uris(for: operation) {
-                for token in [self.fixture.adminW, self.fixture.readerW] {
-                    let response = try await self.fixture.request(method, uri, token: token, body: body)
+                for token in [fixture.adminW, fixture.readerW] {
+                    let response = try await fixture.request(method, uri, token: token, body: body)
                     calls += 1
                     #expect(response.status.code < 500, "\(operation.method) \(uri): \(response.status) \(response.body)")
                     #expect(!response.body.contains(APIFixture.markerOfB), "\(operation.method) \(uri) shows org B's names")
@@ -73,15 +76,16 @@ struct CrossTenantTests {
             }
         }
         #expect(calls > 60)
-        let after = try TenantCatalog.fingerprint(connection, orgID: self.fixture.orgB.id)
+        let after = try TenantCatalog.fingerprint(connection, orgID: fixture.orgB.id)
         #expect(after == before, "changed: \(after.keys.filter { after[$0] != before[$0] }.sorted())")
     }
 
-    @Test("org B's own reader does see its marked names (the check above can fail)")
-    func markersAreVisibleToTheirOwnOrg() async throws {
-        let teams = try await self.fixture.request(.get, "/v1/teams", token: self.fixture.readerB)
+    @Test("org B's own reader does see its marked names (the check above can fail)", arguments: FixtureKind.allCases)
+    func markersAreVisibleToTheirOwnOrg(_ kind: FixtureKind) async throws {
+        let fixture = APIFixture.of(kind)
+        let teams = try await fixture.request(.get, "/v1/teams", token: fixture.readerB)
         #expect(teams.body.contains(APIFixture.markerOfB))
-        let kpis = try await self.fixture.request(.get, "/v1/kpis?period=2026-11&metric=revenue", token: self.fixture.readerB)
+        let kpis = try await fixture.request(.get, "/v1/kpis?period=2026-11&metric=revenue", token: fixture.readerB)
         #expect(kpis.body.contains(APIFixture.targetOfB))
     }
 }

@@ -20,6 +20,24 @@ struct RouteContractTests {
         #expect(documented.subtracting(served).isEmpty, "in openapi.yaml but not served: \(documented.subtracting(served).sorted())")
     }
 
+    @Test("the README's route summary names exactly the document's operations")
+    func readmeSummaryMatchesTheDocument() throws {
+        let readme = try String(contentsOf: TestCluster.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "### The HTTP API").dropFirst().first?
+            .components(separatedBy: "\n- ").first)
+        let rows = section.split(separator: "\n").filter { $0.hasPrefix("| `") }.map { String($0.split(separator: "|")[0]) }
+        let named = try NSRegularExpression(pattern: "`(GET|PUT|POST|DELETE|PATCH) (/[^`?\\[ ]*)")
+            .matches(in: rows.joined(separator: "\n"), range: NSRange(rows.joined(separator: "\n").startIndex..., in: rows.joined(separator: "\n")))
+            .map { match -> String in
+                let text = rows.joined(separator: "\n")
+                return "\(text[Range(match.range(at: 1), in: text)!]) \(text[Range(match.range(at: 2), in: text)!])"
+            }
+        let documented = try OpenAPIDocument.load().operations.map { "\($0.method.uppercased()) \($0.path)" }
+        #expect(named.count >= 10)
+        #expect(Set(named) == Set(documented),
+                "only in the README: \(Set(named).subtracting(documented).sorted()); only in the document: \(Set(documented).subtracting(named).sorted())")
+    }
+
     @Test("every /v1 operation documents 401 and 503, and every write documents 403")
     func errorStatusesAreDocumented() throws {
         for operation in try OpenAPIDocument.load().operations where operation.path.hasPrefix("/v1/") {

@@ -73,10 +73,12 @@ struct DashboardPageTests {
         #expect(page.body.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &lt;b&gt;co&lt;/b&gt;"))
     }
 
-    @Test("a reader of org W reaches nothing of org B: every page and link, B's ids in every parameter")
-    func noPageCrossesOrgs() async throws {
-        var client = DashboardClient(fixture: self.fixture)
-        let first = try await client.logIn(self.fixture.readerW)
+    @Test("a reader of org W reaches nothing of org B: every page and link, B's ids in every parameter",
+          arguments: FixtureKind.allCases)
+    func noPageCrossesOrgs(_ kind: FixtureKind) async throws {
+        let fixture = APIFixture.of(kind)
+        var client = DashboardClient(fixture: fixture)
+        let first = try await client.logIn(fixture.readerW)
         #expect(first.status == .ok)
         // The ids are shared by all three orgs (the same demo files); only B's names and target are marked.
         var queue = ["/dashboard/overview", "/dashboard/leaderboard?period=2026-11&scope=team:dach&by=team",
@@ -100,8 +102,8 @@ struct DashboardPageTests {
         }
         #expect(pages >= 60, "crawled only \(pages) pages")
         // The same check shows B's names to B's own reader (it can fail).
-        var own = DashboardClient(fixture: self.fixture)
-        let ownPage = try await own.logIn(self.fixture.readerB)
+        var own = DashboardClient(fixture: fixture)
+        let ownPage = try await own.logIn(fixture.readerB)
         #expect(ownPage.body.contains(APIFixture.markerOfB))
         let ownOverview = try await own.get("/dashboard/overview?period=2026-11")
         #expect(ownOverview.body.contains(Self.targetOfBShown))

@@ -4,8 +4,9 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import PostgresClient
-import SalesOps
+@testable import SalesOps
 import SalesOpsServer
+import Testing
 import TestSupport
 
 /// Three orgs with the demo data and nights materialized through the scheduler, tokens of
@@ -35,7 +36,23 @@ final class APIFixture: Sendable {
         do { return try APIFixture() } catch { fatalError("cannot build the API fixture: \(error)") }
     }()
 
-    init(configuration: APIConfiguration = APIConfiguration()) throws {
+    /// The same orgs, data and tokens on a database whose tenant tables have row-level security
+    /// disabled: the org filters of the statements themselves are all that separates the orgs.
+    static let withoutRowLevelSecurity: APIFixture = {
+        do { return try APIFixture(rowLevelSecurity: false) } catch { fatalError("cannot build the API fixture: \(error)") }
+    }()
+
+    /// The fixture a cross-tenant test runs on.
+    static func of(_ kind: FixtureKind) -> APIFixture {
+        switch kind {
+        case .rowLevelSecurity: Self.shared
+        case .filtersAlone: Self.withoutRowLevelSecurity
+        }
+    }
+
+    /// - Parameter rowLevelSecurity: false disables row-level security on every table that has
+    ///   it once the data is in (the nights are materialized first, with it on).
+    init(configuration: APIConfiguration = APIConfiguration(), rowLevelSecurity: Bool = true) throws {
         self.database = try TestDatabase.migrated()
         let connection = try self.database.connect()
         defer { connection.close() }
@@ -73,6 +90,9 @@ final class APIFixture: Sendable {
         let revoked = try tokens.create(orgID: orgA.id, name: "revoked", role: .admin, expiresInDays: nil)
         _ = try tokens.revoke(orgID: orgA.id, id: revoked.token.id)
         self.revokedA = revoked.secret
+        if !rowLevelSecurity {
+            try Self.disableRowLevelSecurity(on: connection)
+        }
         self.orgA = orgA
         self.orgB = orgB
         self.orgW = orgW
@@ -80,10 +100,36 @@ final class APIFixture: Sendable {
                                 logger: TestCluster.logger)
     }
 
+    /// Tables whose rows row-level security guards (every such table of every schema).
+    static func tablesWithRowLevelSecurity(on connection: Connection) throws -> [String] {
+        try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind IN ('r', 'p') AND c.relrowsecurity ORDER BY 1
+            """).rows.map { try $0.decode("name", as: String.self) }
+    }
+
+    static func disableRowLevelSecurity(on connection: Connection) throws {
+        let tables = try Self.tablesWithRowLevelSecurity(on: connection)
+        precondition(tables.count >= 16, "expected the tenant tables to have row-level security: \(tables)")
+        for table in tables {
+            try connection.execute(Query(unescaped: "ALTER TABLE \(table) NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY"))
+        }
+    }
+
     /// A direct connection to the fixture's database (as the operator).
     func connect() throws -> Connection {
         try self.database.connect()
     }
+}
+
+/// Which guard a cross-tenant test runs under: both (the product) or the statements' org
+/// filters alone (row-level security disabled).
+enum FixtureKind: String, Sendable, CaseIterable, CustomTestStringConvertible {
+    case rowLevelSecurity = "org filters and row-level security"
+    case filtersAlone = "org filters alone, row-level security disabled"
+
+    var testDescription: String { self.rawValue }
 }
 
 /// A response read in full.

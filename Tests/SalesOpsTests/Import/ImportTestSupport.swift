@@ -1,6 +1,6 @@
 import Foundation
 import PostgresClient
-import SalesOps
+@testable import SalesOps
 import TestSupport
 
 /// Helpers for import tests: run an import from text, load the demo org, fingerprint data.

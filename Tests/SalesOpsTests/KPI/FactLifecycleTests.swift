@@ -1,5 +1,5 @@
 import PostgresClient
-import SalesOps
+@testable import SalesOps
 import Testing
 import TestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import PostgresClient
-import SalesOps
+@testable import SalesOps
 import Testing
 import TestSupport
 
