@@ -41,7 +41,9 @@ let package = Package(
                 "PostgresClient",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            // The metric families' statements, one SQL file each (see MetricFamily).
+            resources: [.copy("KPI/Families")]
         ),
         .target(
             name: "SalesOpsServer",

@@ -4,12 +4,9 @@
 /// catalogue table (`salesops.metrics`) and against what the families really write.
 public struct MetricCatalogue: Sendable {
     /// The families in the order they run. Each inserts into its new-fact table, reading the
-    /// run's temporary tables: `kpi_periods` (each period with `stop` = min(end, as-of)),
-    /// `kpi_day_periods` (each local day with every period it counts toward, for equality
-    /// joins), `kpi_window` (the instants `low` ..< `high` the periods span) and
-    /// `kpi_rep_scopes` (each rep with every scope it counts toward; rep 0, "no rep", counts
-    /// toward the org only). Each binds the org's id and time zone as it needs them. The
-    /// derived family runs last: it reads the others' facts.
+    /// run's temporary tables (`kpi.prepare_run`, sql/028: the covered periods, the window of
+    /// instants, each rep's scopes, each local day's periods). The derived family runs last: it
+    /// reads the others' facts.
     var families: [MetricFamily]
     /// Every spec: catalogue metrics, stage metrics and breakdowns.
     var specs: [MetricSpec]
@@ -17,9 +14,20 @@ public struct MetricCatalogue: Sendable {
     /// The product's catalogue.
     public static let standard = MetricCatalogue(
         families: [
-            AdditiveMetrics.family, ProspectMetrics.family, DealHistoryMetrics.family, PipelineSnapshotMetrics.family,
-            CustomerMetrics.family, SurveyMetrics.family, SalesTeamMetrics.family, SpendMetrics.family, QuotaMetrics.family,
-            StageMetrics.family, BreakdownMetrics.family, DerivedMetrics.family,
+            MetricFamily(name: "additive", target: .metrics, statement: "additive"),
+            MetricFamily(name: "prospects", target: .metrics, statement: "prospects"),
+            MetricFamily(name: "deal_history", target: .metrics, statement: "deal_history"),
+            MetricFamily(name: "pipeline_snapshots", target: .metrics, statement: "pipeline_snapshots"),
+            MetricFamily(name: "customers", target: .metrics, statement: "customers"),
+            MetricFamily(name: "surveys", target: .metrics, statement: "surveys"),
+            MetricFamily(name: "sales_team", target: .metrics, statement: "sales_team"),
+            MetricFamily(name: "spend", target: .metrics, statement: "spend"),
+            // Reads the revenue facts of this run.
+            MetricFamily(name: "quotas", target: .metrics, statement: "quotas"),
+            MetricFamily(name: "stages", target: .stages, statement: "stages"),
+            MetricFamily(name: "breakdowns", target: .breakdowns, statement: "breakdowns"),
+            // Reads every other family's facts of this run.
+            MetricFamily(name: "derived", target: .metrics, statement: "derived"),
         ],
         specs: MetricSpecs.metrics + MetricSpecs.stageMetrics + MetricSpecs.breakdowns)
 

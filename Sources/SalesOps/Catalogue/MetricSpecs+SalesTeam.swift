@@ -9,33 +9,33 @@ extension MetricSpecs {
     static func rampedInPeriod(_ c: ExplainContext) -> Query { "first_activity_day BETWEEN \(c.start)::date AND \(c.stop)::date" }
 
     static let teamMetrics: [MetricSpec] = [
-        MetricSpec(metric: "headcount_start", family: "sales team", aggregation: .snapshot, unit: .count, definition: "reps active on ps − 1", scopes: teamScopes,
+        MetricSpec(metric: "headcount_start", family: "sales_team", aggregation: .snapshot, unit: .count, definition: "reps active on ps − 1", scopes: teamScopes,
                    sides: [Sides.reps("reps", "reps active on ps − 1", activeAtStart)], compute: MetricSpec.total("reps")),
-        MetricSpec(metric: "headcount_end", family: "sales team", aggregation: .snapshot, unit: .count, definition: "reps active on e", scopes: teamScopes,
+        MetricSpec(metric: "headcount_end", family: "sales_team", aggregation: .snapshot, unit: .count, definition: "reps active on e", scopes: teamScopes,
                    sides: [Sides.reps("reps", "reps active on e", activeAtStop)], compute: MetricSpec.total("reps")),
-        MetricSpec(metric: "reps_left", family: "sales team", aggregation: .count, unit: .count, definition: "reps whose left_on is in P", scopes: teamScopes,
+        MetricSpec(metric: "reps_left", family: "sales_team", aggregation: .count, unit: .count, definition: "reps whose left_on is in P", scopes: teamScopes,
                    sides: [Sides.reps("reps", "reps who left in P", leftInPeriod)], compute: MetricSpec.total("reps")),
-        MetricSpec(metric: "rep_turnover_rate", family: "sales team", aggregation: .ratio, unit: .percent, lowerIsBetter: true, definition: "100 × reps active on ps − 1 who left in P / headcount_start",
+        MetricSpec(metric: "rep_turnover_rate", family: "sales_team", aggregation: .ratio, unit: .percent, lowerIsBetter: true, definition: "100 × reps active on ps − 1 who left in P / headcount_start",
                    scopes: teamScopes,
                    sides: [Sides.reps("numerator", "reps active on ps − 1 who left in P") { c in
                                "\(activeAtStart(c)) AND \(leftInPeriod(c))"
                            },
                            Sides.reps("denominator", "reps active on ps − 1", activeAtStart)],
                    compute: MetricSpec.ratio("numerator", "denominator", percent: true)),
-        MetricSpec(metric: "rep_retention_rate", family: "sales team", aggregation: .ratio, unit: .percent, definition: "100 × reps active on ps − 1 and on e / headcount_start",
+        MetricSpec(metric: "rep_retention_rate", family: "sales_team", aggregation: .ratio, unit: .percent, definition: "100 × reps active on ps − 1 and on e / headcount_start",
                    scopes: teamScopes,
                    sides: [Sides.reps("numerator", "reps active on ps − 1 and on e") { c in
                                "\(activeAtStart(c)) AND \(activeAtStop(c))"
                            },
                            Sides.reps("denominator", "reps active on ps − 1", activeAtStart)],
                    compute: MetricSpec.ratio("numerator", "denominator", percent: true)),
-        MetricSpec(metric: "average_tenure_days", family: "sales team", aggregation: .average, unit: .days, definition: "over reps active on e, average of (e − hired_on) in days",
+        MetricSpec(metric: "average_tenure_days", family: "sales_team", aggregation: .average, unit: .days, definition: "over reps active on e, average of (e − hired_on) in days",
                    scopes: teamScopes,
                    sides: [Sides.reps("numerator", "days from hire to e of reps active on e",
                                       weight: { c in "\(c.stop)::date - hired_on" }, sum: true, activeAtStop),
                            Sides.reps("denominator", "reps active on e", activeAtStop)],
                    compute: MetricSpec.ratio("numerator", "denominator", percent: false)),
-        MetricSpec(metric: "ramp_up_days", family: "sales team", aggregation: .average, unit: .days,
+        MetricSpec(metric: "ramp_up_days", family: "sales_team", aggregation: .average, unit: .days,
                    definition: "over reps whose first activity falls in P, average of (that day − hired_on) in days",
                    scopes: teamScopes,
                    sides: [Sides.reps("numerator", "days from hire to first activity", weight: { _ in "first_activity_day - hired_on" },

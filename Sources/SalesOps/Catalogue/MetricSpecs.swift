@@ -51,7 +51,7 @@ enum MetricSpecs {
                                      also: "d.type IN ('upsell', 'cross_sell')"),
                            Sides.won("denominator", weight: "d.amount")],
                    compute: MetricSpec.ratio("numerator", "denominator", percent: true)),
-        MetricSpec(metric: "revenue_growth_rate", family: "deal history", aggregation: .ratio, unit: .percent,
+        MetricSpec(metric: "revenue_growth_rate", family: "deal_history", aggregation: .ratio, unit: .percent,
                    definition: "100 × (revenue(P) − revenue(Q)) / revenue(Q); Q the previous period (to the same day when P is not complete)",
                    sides: [Sides.won("revenue_p", weight: "d.amount"),
                            Sides.deals("revenue_q", "won deals closed in Q", weight: "d.amount") { c in
@@ -62,13 +62,13 @@ enum MetricSpecs {
             let current = t["revenue_p"], previous = t["revenue_q"]
             return StoredNumber(value: divide(100 * (current - previous), previous), numerator: current - previous, denominator: previous)
         },
-        MetricSpec(metric: "open_opportunities", family: "pipeline snapshots", aggregation: .snapshot, unit: .count, definition: "deals open at the end of e",
+        MetricSpec(metric: "open_opportunities", family: "pipeline_snapshots", aggregation: .snapshot, unit: .count, definition: "deals open at the end of e",
                    sides: [Sides.open("open", "deals created by e and not closed by e", weight: "1")],
                    compute: MetricSpec.total("open")),
-        MetricSpec(metric: "open_pipeline_amount", family: "pipeline snapshots", aggregation: .snapshot, unit: .money, overviewCard: 6, definition: "sum of amount of deals open at the end of e",
+        MetricSpec(metric: "open_pipeline_amount", family: "pipeline_snapshots", aggregation: .snapshot, unit: .money, overviewCard: 6, definition: "sum of amount of deals open at the end of e",
                    sides: [Sides.open("amount", "deals created by e and not closed by e", weight: "d.amount")],
                    compute: MetricSpec.total("amount")),
-        MetricSpec(metric: "weighted_pipeline_amount", family: "pipeline snapshots", aggregation: .snapshot, unit: .money,
+        MetricSpec(metric: "weighted_pipeline_amount", family: "pipeline_snapshots", aggregation: .snapshot, unit: .money,
                    definition: "over deals open at e, sum of amount × probability(stage at e) / 100",
                    sides: [Sides.open("weighted", "deals open at e, weighted by their stage's probability then",
                                       weight: "d.amount * held.probability / 100")],
@@ -81,7 +81,7 @@ enum MetricSpecs {
                   let size = t.input("average_deal_size") else { return StoredNumber(value: nil, numerator: nil, denominator: nil) }
             return StoredNumber(value: (t.input("open_opportunities") ?? 0) * rate / 100 * size / cycle, numerator: nil, denominator: nil)
         },
-        MetricSpec(metric: "touches_per_won_deal", family: "deal history", aggregation: .average, unit: .ratio,
+        MetricSpec(metric: "touches_per_won_deal", family: "deal_history", aggregation: .average, unit: .ratio,
                    definition: "activities linked to deals won in P, by the close, over those deals (attributed like the deals)",
                    sides: [Sides.activities("numerator", "activities of deals won in P occurring by their close",
                                             attribution: "d.owner_rep_id", duringPeriod: false) { c in

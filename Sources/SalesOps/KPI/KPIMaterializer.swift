@@ -83,40 +83,8 @@ public struct KPIMaterializer {
             // a temporary failure) instead of hanging it.
             try connection.execute("SET LOCAL lock_timeout = \(unescaped: Self.lockTimeout)")
             try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
-            try connection.execute("""
-                CREATE TEMPORARY TABLE kpi_periods ON COMMIT DROP AS
-                SELECT period_kind, period_start, period_end, LEAST(period_end, \(to)::date) AS stop
-                FROM kpi.periods_covering(\(from)::date, \(to)::date, \(org.fiscalYearStartMonth)::integer)
-                """)
-            try connection.execute("""
-                CREATE TEMPORARY TABLE kpi_window ON COMMIT DROP AS
-                SELECT salesops.day_start(min(period_start), \(org.timezone)) AS low,
-                       salesops.day_start(max(stop) + 1, \(org.timezone)) AS high
-                FROM kpi_periods
-                """)
-            try connection.execute(Self.repScopes(orgID: org.id))
-            try connection.execute("""
-                CREATE TEMPORARY TABLE kpi_day_periods ON COMMIT DROP AS
-                SELECT day::date AS day, p.period_kind, p.period_start
-                FROM kpi_periods p CROSS JOIN generate_series(p.period_start, p.stop, interval '1 day') AS day
-                """)
-            // Autovacuum never analyzes temporary tables; without statistics the planner
-            // misjudges every join against them.
-            try connection.execute("ANALYZE kpi_periods, kpi_day_periods, kpi_window, kpi_rep_scopes")
-            try connection.executeScript("""
-                CREATE TEMPORARY TABLE kpi_new_facts (
-                    period_kind text, period_start date, scope_kind text, scope_id bigint, metric text,
-                    value numeric, numerator numeric, denominator numeric
-                ) ON COMMIT DROP;
-                CREATE TEMPORARY TABLE kpi_new_stage_facts (
-                    period_kind text, period_start date, stage_id bigint, metric text,
-                    value numeric, numerator numeric, denominator numeric
-                ) ON COMMIT DROP;
-                CREATE TEMPORARY TABLE kpi_new_breakdown_facts (
-                    period_kind text, period_start date, scope_kind text, scope_id bigint, dimension text, key text,
-                    metric text, value numeric
-                ) ON COMMIT DROP;
-                """)
+            // The run's temporary tables (sql/028 says what each holds).
+            try connection.execute("SELECT kpi.prepare_run(\(org.id), \(from)::date, \(to)::date)")
             let clock = ContinuousClock()
             for family in self.catalogue.families {
                 let started = clock.now
@@ -178,33 +146,19 @@ public struct KPIMaterializer {
     /// How long a run waits for any lock other than its org's own (a table lock taken by
     /// another session, say) before it fails with SQLSTATE 55P03.
     static let lockTimeout = "'30s'"
-
-    /// Every scope each rep counts toward: itself, every team whose subtree holds its current
-    /// team, and the org. Rep 0 stands for unattributed items, which count toward the org only.
-    static func repScopes(orgID: Int64) -> Query {
-        """
-        CREATE TEMPORARY TABLE kpi_rep_scopes ON COMMIT DROP AS
-        SELECT id AS rep_id, 'rep'::text AS scope_kind, id AS scope_id FROM salesops.reps WHERE org_id = \(orgID)
-        UNION ALL
-        SELECT r.id, 'team', t.id
-        FROM salesops.teams t
-        CROSS JOIN LATERAL salesops.team_subtree(\(orgID), t.id) s
-        JOIN salesops.reps r ON r.org_id = \(orgID) AND r.team_id = s.team_id
-        WHERE t.org_id = \(orgID)
-        UNION ALL SELECT id, 'org', 0 FROM salesops.reps WHERE org_id = \(orgID)
-        UNION ALL SELECT 0, 'org', 0
-        """
-    }
 }
 
 /// Defects of the KPI engine itself (exit 70), as opposed to bad input.
 public enum KPIEngineError: Error, Sendable, CustomStringConvertible {
     /// Computed facts name metrics the catalogue (`salesops.metrics`) does not have.
     case unknownMetrics([String])
+    /// The build lacks a family's statement file.
+    case missingStatement(String)
 
     public var description: String {
         switch self {
         case let .unknownMetrics(names): "the KPI engine computed metrics its families do not declare or the catalogue lacks: \(names.joined(separator: ", "))"
+        case let .missingStatement(name): "the KPI engine's statement Families/\(name).sql is missing from this build"
         }
     }
 }

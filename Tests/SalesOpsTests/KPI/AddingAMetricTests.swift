@@ -21,7 +21,8 @@ struct AddingAMetricTests {
                 Sides.activities("numerator", "meetings in P with outcome no_show") { _ in "x.kind = 'meeting' AND x.outcome = 'no_show'" }],
         compute: MetricSpec.ratio("numerator", "denominator", percent: true))
 
-    /// 3. The family's statement (here a family of its own; in the product, a few lines of an existing one).
+    /// 3. The family's statement (here a family of its own, inline; in the product, a few lines
+    /// of an existing family's `.sql` file).
     static let family = MetricFamily(name: "no-shows", target: .metrics) { org in
         """
         WITH meetings AS (
@@ -97,7 +98,7 @@ struct AddingAMetricTests {
         let paths = try NSRegularExpression(pattern: "`((?:sql|Sources)/[^`]+)`")
             .matches(in: list, range: NSRange(list.startIndex..., in: list))
             .map { String(list[Range($0.range(at: 1), in: list)!]) }
-        #expect(Set(paths) == ["sql/NNN_*.sql", "Sources/SalesOps/Catalogue/MetricSpecs.swift", "Sources/SalesOps/KPI/AdditiveMetrics.swift"],
+        #expect(Set(paths) == ["sql/NNN_*.sql", "Sources/SalesOps/Catalogue/MetricSpecs.swift", "Sources/SalesOps/KPI/Families/additive.sql"],
                 "\(paths)")
         for path in paths where !path.contains("NNN") {
             #expect(FileManager.default.fileExists(atPath: URL(fileURLWithPath: #filePath).deletingLastPathComponent()

@@ -59,6 +59,18 @@ struct MetricDeclarationTests {
         #expect(catalogue.specs.compactMap(\.overviewCard).sorted() == Array(1...cards.count), "overview card positions are 1...n without gaps")
     }
 
+    @Test("every family's statement file is in the build, and every statement file of the build is a family's")
+    func statementFilesMatchFamilies() throws {
+        let files = try FamilyStatements.names()
+        let named = MetricCatalogue.standard.families.compactMap(\.statement)
+        #expect(named.count == MetricCatalogue.standard.families.count, "every product family reads its statement from a file")
+        #expect(files == named.sorted())
+        for name in named {
+            let text = try FamilyStatements.text(name)
+            #expect(text.contains("INSERT INTO kpi_new"), "\(name).sql inserts into a new-fact table")
+        }
+    }
+
     @Test("the stage and breakdown fact tables' CHECK lists name exactly their families' metrics")
     func checkListsMatchDeclarations() throws {
         let connection = try SharedDatabase.connect()

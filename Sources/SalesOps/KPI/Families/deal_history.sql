@@ -1,0 +1,52 @@
+-- The deal_history family (metrics facts).
+--
+-- Deal metrics that look beyond one period's events (SPEC §5.2, Deals and revenue; Activities):
+--
+-- - `touches_per_won_deal`: activities linked to deals won in P and occurring by the close,
+-- over those deals.
+-- - `revenue_growth_rate`: revenue of P against the previous period Q of the same kind, all
+-- of Q when P is complete, else Q's first (e − ps + 1) days, capped at Q's end.
+--
+-- $1 = the org's id, $2 = its IANA time zone. It reads the run's temporary tables
+-- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
+--   PREPARE deal_history(bigint, text) AS <this statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE deal_history(<org id>, '<time zone>');
+WITH comparisons AS (
+    SELECT p.period_kind, p.period_start, p.stop, previous.start AS q_start,
+           CASE WHEN p.stop = p.period_end THEN p.period_start - 1
+                ELSE LEAST(previous.start + (p.stop - p.period_start), p.period_start - 1) END AS q_stop
+    FROM kpi_periods p
+    CROSS JOIN LATERAL (SELECT (p.period_start - CASE p.period_kind
+            WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'
+            WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date AS start) AS previous
+), won AS (
+    SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, salesops.local_day(d.closed_at, $2) AS day
+    FROM salesops.deals d
+    CROSS JOIN (SELECT salesops.day_start(min(q_start), $2) AS low, salesops.day_start(max(stop) + 1, $2) AS high
+                FROM comparisons) AS bounds
+    WHERE d.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= bounds.low AND d.closed_at < bounds.high
+), growth AS (
+    SELECT c.period_kind, c.period_start, s.scope_kind, s.scope_id,
+           coalesce(sum(w.amount) FILTER (WHERE w.day BETWEEN c.period_start AND c.stop), 0) AS current,
+           coalesce(sum(w.amount) FILTER (WHERE w.day BETWEEN c.q_start AND c.q_stop), 0) AS previous
+    FROM comparisons c
+    JOIN won w ON w.day BETWEEN c.q_start AND c.stop
+    JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
+    GROUP BY 1, 2, 3, 4
+), touched AS (
+    SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+           sum((SELECT count(*) FROM salesops.activities x
+                WHERE x.org_id = $1 AND x.deal_id = w.id AND x.occurred_at <= w.closed_at)) AS touches,
+           count(*) AS won
+    FROM won w
+    JOIN kpi_day_periods p ON p.day = w.day
+    JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
+    GROUP BY 1, 2, 3, 4
+)
+INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT period_kind, period_start, scope_kind, scope_id, 'revenue_growth_rate',
+       100 * (current - previous) / NULLIF(previous, 0), current - previous, previous
+FROM growth
+WHERE current <> 0 OR previous <> 0
+UNION ALL
+SELECT period_kind, period_start, scope_kind, scope_id, 'touches_per_won_deal', touches::numeric / won, touches, won
+FROM touched

@@ -1,0 +1,29 @@
+-- The quotas family (metrics facts).
+--
+-- `reps_at_quota_rate` (SPEC §5.2, Quotas), team and org scopes: of the reps with a `revenue`
+-- target for exactly this period, the share whose attainment (their revenue fact of this run,
+-- 0 when missing, over the target) is at least 100. Runs after the revenue facts exist.
+--
+-- $1 = the org's id, $2 = its IANA time zone. It reads the run's temporary tables
+-- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
+--   PREPARE quotas(bigint, text) AS <this statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE quotas(<org id>, '<time zone>');
+WITH rep_targets AS (
+    SELECT t.rep_id, b.period_kind, b.period_start, t.value AS target
+    FROM salesops.targets t
+    JOIN salesops.orgs o ON o.id = t.org_id
+    CROSS JOIN LATERAL salesops.period_bounds(t.period, o.fiscal_year_start_month) AS b
+    WHERE t.org_id = $1 AND t.scope_kind = 'rep' AND t.metric = 'revenue'
+), judged AS (
+    SELECT r.period_kind, r.period_start, r.rep_id,
+           coalesce(100 * coalesce(f.value, 0) / NULLIF(r.target, 0) >= 100, false) AS at_quota
+    FROM rep_targets r
+    JOIN kpi_periods p USING (period_kind, period_start)
+    LEFT JOIN kpi_new_facts f ON f.period_kind = r.period_kind AND f.period_start = r.period_start
+     AND f.scope_kind = 'rep' AND f.scope_id = r.rep_id AND f.metric = 'revenue'
+)
+INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT j.period_kind, j.period_start, s.scope_kind, s.scope_id, 'reps_at_quota_rate',
+       100 * count(*) FILTER (WHERE j.at_quota)::numeric / count(*), count(*) FILTER (WHERE j.at_quota), count(*)
+FROM judged j
+JOIN kpi_rep_scopes s ON s.rep_id = j.rep_id AND s.scope_kind <> 'rep'
+GROUP BY 1, 2, 3, 4
