@@ -44,7 +44,7 @@ extension MetricSpecs {
                    compute: MetricSpec.ratio("numerator", "denominator", percent: false)),
         MetricSpec(metric: "reps_at_quota_rate", family: "quotas", aggregation: .ratio, unit: .percent,
                    definition: "100 × reps with a revenue target for this period at ≥ 100 % attainment / reps with such a target",
-                   scopes: teamScopes,
+                   scopes: teamScopes, periodKinds: targetPeriodKinds,
                    sides: [Sides.repTargets("numerator", "reps at or above their revenue target", where: "attainment_pct >= 100"),
                            Sides.repTargets("denominator", "reps with a revenue target for this period", where: "true")],
                    compute: MetricSpec.ratio("numerator", "denominator", percent: true)),

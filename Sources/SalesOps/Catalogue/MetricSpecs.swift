@@ -7,6 +7,8 @@ enum MetricSpecs {
     static let days: Query = "extract(epoch FROM d.closed_at - d.created_at) / 86400"
     static let customerMonths: Set<String> = ["month", "quarter", "year"]
     static let teamScopes: Set<String> = ["org", "team"]
+    /// The period kinds a target can be set for (SPEC §4's labels; days have none).
+    static let targetPeriodKinds: Set<String> = ["week", "month", "quarter", "year"]
 
     /// The metric definitions (`kpi.metric_facts`).
     static let metrics: [MetricSpec] = dealMetrics + leadMetrics + activityMetrics + customerMetrics + spendMetrics

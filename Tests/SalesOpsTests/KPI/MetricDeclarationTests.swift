@@ -109,6 +109,30 @@ struct MetricDeclarationTests {
             #expect(wrote == Set(declared),
                     "\(family.name): wrote but not declared \(wrote.subtracting(declared).sorted()); declared but not written \(Set(declared).subtracting(wrote).sorted())")
         }
+        // Each metric's stored grain is its spec's: rows only at the scope and period kinds
+        // the spec names, and (13 months of a 12-rep org) at every one of them — but for the
+        // quota rate, whose rows follow the reps' targets (the generated org sets months only).
+        let followsTargets: Set<String> = ["reps_at_quota_rate"]
+        let grains = try connection.withTenant(org.id) { session in
+            try session.connection.query("""
+                SELECT metric, string_agg(DISTINCT scope_kind, ',') AS scopes, string_agg(DISTINCT period_kind, ',') AS kinds
+                FROM kpi.metric_facts WHERE org_id = \(org.id) GROUP BY metric
+                """).rows.map { row in
+                (try row.decode("metric", as: String.self),
+                 Set(try row.decode("scopes", as: String.self).split(separator: ",").map(String.init)),
+                 Set(try row.decode("kinds", as: String.self).split(separator: ",").map(String.init)))
+            }
+        }
+        #expect(grains.count == MetricCatalogue.standard.materializedMetrics.count)
+        for (metric, scopes, kinds) in grains {
+            let spec = try #require(MetricCatalogue.standard.spec(metric))
+            #expect(scopes == spec.scopes, "\(metric): rows at scopes \(scopes.sorted()), spec says \(spec.scopes.sorted())")
+            if followsTargets.contains(metric) {
+                #expect(kinds.isSubset(of: spec.periodKinds) && !kinds.isEmpty, "\(metric): rows at period kinds \(kinds.sorted())")
+            } else {
+                #expect(kinds == spec.periodKinds, "\(metric): rows at period kinds \(kinds.sorted()), spec says \(spec.periodKinds.sorted())")
+            }
+        }
     }
 }
 
