@@ -14,7 +14,14 @@ Seeds N orgs (R reps each, D days of history up to 2026-11-22), then measures:
   4. the full backfill against one aggregate pass over the raw tables (count and sum per org
      and day over deals, activities, leads and stage changes), and against only storing its
      facts (inserting them, already computed, into empty tables with the same keys);
-  5. salesctl's peak memory (max RSS) during the backfill.
+  5. salesctl's peak memory (max RSS) during the backfill;
+  6. the fact store's bytes per stored value (tables + indexes + TOAST, over the three fact
+     tables), next to the same values in the layout of sql/008–014 (`LEGACY_LAYOUT`, pinned
+     here and filled from the SPEC §6 views, so it measures that layout whatever the live one is).
+
+With --json the last line of stdout is one JSON object: read_ratio, nightly_s, backfill_s,
+aggregate_s, store_s, backfill_vs_floor (backfill / (aggregate + store)), history_ratio,
+bytes_per_value, bytes_per_value_before, peak_rss_mib.
 
 Densities: `demo` seeds everything through `salesctl demo seed` (the import path; about 100
 deals and 330 activities per rep over two years); `issue` seeds the org's structure that way
@@ -24,6 +31,7 @@ full scale is `--orgs 10 --reps 200 --density issue`.
 """
 import argparse
 import datetime
+import json
 import os
 import shutil
 import subprocess
@@ -60,12 +68,58 @@ def psql_seconds(url, sql, repeat=1):
     return (time.perf_counter() - start) / repeat
 
 
+# The fact layout of sql/008–014 (text keys on every row, one primary key per table), the
+# "before" of the bytes-per-value comparison. Filled from the views, which keep their columns
+# whatever the stored layout is.
+LEGACY_LAYOUT = """
+CREATE TABLE bench_legacy_metric_facts (
+    org_id bigint NOT NULL, period_kind text NOT NULL, period_start date NOT NULL, scope_kind text NOT NULL,
+    scope_id bigint NOT NULL, metric text NOT NULL, value numeric, numerator numeric, denominator numeric,
+    PRIMARY KEY (org_id, period_kind, period_start, scope_kind, scope_id, metric));
+CREATE TABLE bench_legacy_stage_facts (
+    org_id bigint NOT NULL, period_kind text NOT NULL, period_start date NOT NULL, stage_id bigint NOT NULL,
+    metric text NOT NULL, value numeric, numerator numeric, denominator numeric,
+    PRIMARY KEY (org_id, period_kind, period_start, stage_id, metric));
+CREATE TABLE bench_legacy_breakdown_facts (
+    org_id bigint NOT NULL, period_kind text NOT NULL, period_start date NOT NULL, scope_kind text NOT NULL,
+    scope_id bigint NOT NULL, dimension text NOT NULL, key text NOT NULL, metric text NOT NULL, value numeric NOT NULL,
+    PRIMARY KEY (org_id, period_kind, period_start, scope_kind, scope_id, dimension, key, metric));
+INSERT INTO bench_legacy_metric_facts
+SELECT org_id, period_kind, period_start, scope_kind, coalesce(scope_id, 0), metric, value, numerator, denominator
+FROM kpi.metric_values ORDER BY 1, 2, 3, 4, 5, 6;
+INSERT INTO bench_legacy_stage_facts
+SELECT v.org_id, v.period_kind, v.period_start, s.id, v.metric, v.value, v.numerator, v.denominator
+FROM kpi.stage_metrics v
+JOIN salesops.pipelines pl ON pl.org_id = v.org_id AND pl.name = v.pipeline
+JOIN salesops.stages s ON s.org_id = v.org_id AND s.pipeline_id = pl.id AND s.name = v.stage ORDER BY 1, 2, 3, 4, 5;
+INSERT INTO bench_legacy_breakdown_facts
+SELECT v.org_id, v.period_kind, v.period_start, v.scope_kind,
+       coalesce(t.id, r.id, 0), v.dimension, v.key, v.metric, v.value
+FROM kpi.breakdowns v
+LEFT JOIN salesops.teams t ON v.scope_kind = 'team' AND t.org_id = v.org_id AND t.external_id = v.scope_external_id
+LEFT JOIN salesops.reps r ON v.scope_kind = 'rep' AND r.org_id = v.org_id AND r.external_id = v.scope_external_id
+ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
+"""
+
+# The stored fact relations of the live layout (every table of schema kpi whose name ends in _facts).
+LIVE_FACT_BYTES = """
+SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'kpi' AND c.relkind IN ('r', 'p') AND c.relname LIKE '%\\_facts'
+"""
+
+
+def psql_value(url, sql):
+    return subprocess.run(["psql", url, "-qAt", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True, capture_output=True,
+                          text=True).stdout.strip()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--orgs", type=int, default=10)
     parser.add_argument("--reps", type=int, default=20)
     parser.add_argument("--days", type=int, default=730)
     parser.add_argument("--density", choices=["demo", "issue"], default="demo")
+    parser.add_argument("--json", action="store_true", help="end with one line of JSON")
     args = parser.parse_args()
 
     salesctl = release_salesctl()
@@ -116,6 +170,18 @@ def main():
             for t in ("metric_facts", "breakdown_facts", "stage_facts")))
         subprocess.run(["psql", url, "-qc", "DROP TABLE kpi.copy_metric_facts, kpi.copy_breakdown_facts, kpi.copy_stage_facts"],
                        check=True)
+        # Bytes per stored value: the live layout against the legacy one, same values, same run.
+        subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
+        live_bytes = int(psql_value(url, LIVE_FACT_BYTES))
+        subprocess.run(["psql", url, "-q", "-v", "ON_ERROR_STOP=1", "-c", LEGACY_LAYOUT, "-c", "VACUUM ANALYZE bench_legacy_metric_facts, "
+                        "bench_legacy_stage_facts, bench_legacy_breakdown_facts"], check=True)
+        legacy_rows = int(psql_value(url, "SELECT (SELECT count(*) FROM bench_legacy_metric_facts) + (SELECT count(*) FROM "
+                                          "bench_legacy_stage_facts) + (SELECT count(*) FROM bench_legacy_breakdown_facts)"))
+        assert legacy_rows == facts, f"the legacy copy holds {legacy_rows} values, the store {facts}"
+        legacy_bytes = int(psql_value(url, "SELECT sum(pg_total_relation_size(c)) FROM unnest(ARRAY['bench_legacy_metric_facts', "
+                                           "'bench_legacy_stage_facts', 'bench_legacy_breakdown_facts']::regclass[]) c"))
+        subprocess.run(["psql", url, "-qc", "DROP TABLE bench_legacy_metric_facts, bench_legacy_stage_facts, "
+                        "bench_legacy_breakdown_facts"], check=True)
         settle(url)
         nightly, _, _ = timed([salesctl, "kpi", "materialize", "--all", "--to", str(LAST_DAY)], env)
         aggregate = psql_seconds(url, """
@@ -156,6 +222,17 @@ def main():
         print(f"   storing the backfill's {facts} facts alone {store_only:8.2f} s -> backfill is {backfill / store_only:6.1f}x that,"
               f" the store alone {store_only / aggregate:6.1f}x the aggregate pass")
         print(f"5. salesctl peak RSS during the backfill: {backfill_peak:.0f} MiB (target < 200 MiB)")
+        print(f"6. bytes per stored value      {live_bytes / facts:8.1f}     vs legacy layout {legacy_bytes / facts:8.1f}     -> "
+              f"{live_bytes / legacy_bytes:6.2f}x (target <= 0.33x)")
+        if args.json:
+            print(json.dumps({
+                "read_ratio": round(live / read, 2), "nightly_s": round(nightly, 3), "backfill_s": round(backfill, 3),
+                "aggregate_s": round(aggregate, 3), "store_s": round(store_only, 3),
+                "backfill_vs_floor": round(backfill / (aggregate + store_only), 2),
+                "history_ratio": round(history[4] / history[1], 3),
+                "bytes_per_value": round(live_bytes / facts, 1), "bytes_per_value_before": round(legacy_bytes / facts, 1),
+                "peak_rss_mib": round(backfill_peak, 1),
+            }))
     finally:
         subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "stop", cluster], check=False)
         shutil.rmtree(work, ignore_errors=True)
