@@ -47,7 +47,9 @@ struct FamilyInput: Sendable {
     var timeZone: String
 }
 
-/// The family statements, read once from the module's resources.
+/// The family statements, read once from the module's resources: the bundle
+/// `salesops_SalesOps.resources` next to the executable (where a release build puts it, and
+/// where an installation must copy it with `salesctl`), else the one in the build folder.
 enum FamilyStatements {
     /// The text of `Families/<name>.sql`.
     /// - Throws: `KPIEngineError.missingStatement` when the build lacks the file.
