@@ -108,8 +108,8 @@ def main():
         for name, result in zip(order, results):
             plan = result["Plan"]
             rows = plan.get("Actual Rows", 0)
-            if plan.get("Node Type") == "ModifyTable":
-                rows = sum(p.get("Actual Rows", 0) for p in plan.get("Plans", []))
+            if plan.get("Node Type") == "ModifyTable":  # the rows fed to the INSERT, not those of its CTEs
+                rows = sum(p.get("Actual Rows", 0) for p in plan.get("Plans", []) if p.get("Parent Relationship") == "Outer")
             print(f"{name:<20} {result['Execution Time']:>10.0f} {100 * result['Execution Time'] / total:>6.1f}% {rows:>10} "
                   f"{plan.get('Shared Hit Blocks', 0):>10} {plan.get('Shared Read Blocks', 0):>8} "
                   f"{plan.get('Temp Written Blocks', 0):>8}")

@@ -24,13 +24,27 @@ WITH comparisons AS (
     CROSS JOIN (SELECT salesops.day_start(min(q_start), $2) AS low, salesops.day_start(max(stop) + 1, $2) AS high
                 FROM comparisons) AS bounds
     WHERE d.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= bounds.low AND d.closed_at < bounds.high
-), growth AS (
-    SELECT c.period_kind, c.period_start, s.scope_kind, s.scope_id,
-           coalesce(sum(w.amount) FILTER (WHERE w.day BETWEEN c.period_start AND c.stop), 0) AS current,
-           coalesce(sum(w.amount) FILTER (WHERE w.day BETWEEN c.q_start AND c.q_stop), 0) AS previous
-    FROM comparisons c
-    JOIN won w ON w.day BETWEEN c.q_start AND c.stop
+), daily AS (
+    -- Won revenue per scope and local day.
+    SELECT w.day, s.scope_kind, s.scope_id, sum(w.amount) AS amount
+    FROM won w
     JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
+    GROUP BY 1, 2, 3
+), stretches AS (
+    -- Each period's days up to its stop (P) and the days of its comparison stretch (Q), one row
+    -- per day, so revenue joins them by equality instead of by range (a few thousand rows
+    -- however long the history; the range join compared every won deal with every period).
+    SELECT c.period_kind, c.period_start, day::date AS day, true AS in_period
+    FROM comparisons c CROSS JOIN generate_series(c.period_start, c.stop, interval '1 day') AS day
+    UNION ALL
+    SELECT c.period_kind, c.period_start, day::date, false
+    FROM comparisons c CROSS JOIN generate_series(c.q_start, c.q_stop, interval '1 day') AS day
+), growth AS (
+    SELECT t.period_kind, t.period_start, d.scope_kind, d.scope_id,
+           coalesce(sum(d.amount) FILTER (WHERE t.in_period), 0) AS current,
+           coalesce(sum(d.amount) FILTER (WHERE NOT t.in_period), 0) AS previous
+    FROM stretches t
+    JOIN daily d ON d.day = t.day
     GROUP BY 1, 2, 3, 4
 ), touched AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
