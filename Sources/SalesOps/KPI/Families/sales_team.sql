@@ -7,7 +7,8 @@
 -- $1 = the org's id, $2 = its IANA time zone. It reads the run's temporary tables
 -- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
 --   PREPARE sales_team(bigint, text) AS <this statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE sales_team(<org id>, '<time zone>');
-WITH reps AS (
+WITH reps AS MATERIALIZED (
+    -- Once per rep: inlined, the first-activity lookup ran once per rep, period and scope.
     SELECT r.id, r.hired_on, r.left_on,
            (SELECT salesops.local_day(min(x.occurred_at), $2) FROM salesops.activities x
             WHERE x.org_id = $1 AND x.rep_id = r.id) AS first_activity_day
