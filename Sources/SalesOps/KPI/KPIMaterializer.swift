@@ -81,7 +81,7 @@ public struct KPIMaterializer {
             try connection.execute("UPDATE salesops_meta.org_locks SET materialized_at = clock_timestamp() WHERE org_id = \(org.id)")
             // Every other lock is bounded: a lock held elsewhere fails the run (SQLSTATE 55P03,
             // a temporary failure) instead of hanging it.
-            try connection.execute("SET LOCAL lock_timeout = \(unescaped: Self.lockTimeout)")
+            try connection.execute("SELECT set_config('lock_timeout', \(self.lockTimeoutMilliseconds)::text, true)")
             try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
             // The run's temporary tables (sql/028 says what each holds).
             try connection.execute("SELECT kpi.prepare_run(\(org.id), \(from)::date, \(to)::date)")
@@ -145,7 +145,12 @@ public struct KPIMaterializer {
 
     /// How long a run waits for any lock other than its org's own (a table lock taken by
     /// another session, say) before it fails with SQLSTATE 55P03.
-    static let lockTimeout = "'30s'"
+    public var lockTimeout: Duration = .seconds(30)
+
+    var lockTimeoutMilliseconds: Int64 {
+        let (seconds, attoseconds) = self.lockTimeout.components
+        return max(1, seconds * 1000 + attoseconds / 1_000_000_000_000_000)
+    }
 }
 
 /// Defects of the KPI engine itself (exit 70), as opposed to bad input.
