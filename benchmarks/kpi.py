@@ -101,11 +101,16 @@ LEFT JOIN salesops.reps r ON v.scope_kind = 'rep' AND r.org_id = v.org_id AND r.
 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8;
 """
 
-# The stored fact relations of the live layout (every table of schema kpi whose name ends in _facts).
-LIVE_FACT_BYTES = """
-SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE n.nspname = 'kpi' AND c.relkind IN ('r', 'p') AND c.relname LIKE '%\\_facts'
+# The stored fact tables of the live layout: every table of schema kpi whose name holds "fact"
+# (sql/029: metric_fact_sets, stage_facts, breakdown_fact_sets).
+LIVE_FACT_TABLES = """
+SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = 'kpi' AND c.relkind IN ('r', 'p') AND c.relname LIKE '%fact%' ORDER BY 1
 """
+LIVE_FACT_BYTES = f"SELECT sum(pg_total_relation_size(('kpi.' || relname)::regclass)) FROM ({LIVE_FACT_TABLES}) t"
+# Stored values, whatever the layout: the rows of the row-shaped views.
+STORED_VALUES = ("SELECT (SELECT count(*) FROM kpi.metric_fact_rows) + (SELECT count(*) FROM kpi.breakdown_fact_rows)"
+                 " + (SELECT count(*) FROM kpi.stage_fact_rows)")
 
 
 def psql_value(url, sql):
@@ -162,14 +167,12 @@ def main():
         settle(url)
         # The floor under any backfill that stores these facts: inserting them, already computed,
         # into empty tables with the same keys.
-        facts = int(subprocess.run(["psql", url, "-qAt", "-c", "SELECT (SELECT count(*) FROM kpi.metric_facts) + "
-                                    "(SELECT count(*) FROM kpi.breakdown_facts) + (SELECT count(*) FROM kpi.stage_facts)"],
-                                   check=True, capture_output=True, text=True).stdout.strip())
+        facts = int(psql_value(url, STORED_VALUES))
+        stored_tables = psql_value(url, LIVE_FACT_TABLES).split()
         store_only = psql_seconds(url, "".join(
             f"CREATE TABLE kpi.copy_{t} (LIKE kpi.{t} INCLUDING INDEXES); INSERT INTO kpi.copy_{t} SELECT * FROM kpi.{t};"
-            for t in ("metric_facts", "breakdown_facts", "stage_facts")))
-        subprocess.run(["psql", url, "-qc", "DROP TABLE kpi.copy_metric_facts, kpi.copy_breakdown_facts, kpi.copy_stage_facts"],
-                       check=True)
+            for t in stored_tables))
+        subprocess.run(["psql", url, "-qc", "DROP TABLE " + ", ".join(f"kpi.copy_{t}" for t in stored_tables)], check=True)
         # Bytes per stored value: the live layout against the legacy one, same values, same run.
         subprocess.run(["psql", url, "-qc", "VACUUM ANALYZE"], check=True)
         live_bytes = int(psql_value(url, LIVE_FACT_BYTES))

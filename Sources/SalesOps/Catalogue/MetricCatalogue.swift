@@ -41,13 +41,13 @@ public struct MetricCatalogue: Sendable {
         self.specs(of: family).map(\.metric)
     }
 
-    /// The metrics materialized into `kpi.metric_facts`, in family order: the order `kpi show`,
+    /// The metrics materialized into `kpi.metric_fact_rows`, in family order: the order `kpi show`,
     /// the API and the leaderboard list them in. A catalogue metric not listed has no facts.
     public var materializedMetrics: [String] {
         self.families.filter { $0.target == .metrics }.flatMap { self.metrics(of: $0) }
     }
 
-    /// The spec of a catalogue metric (`kpi.metric_facts`) or stage metric, nil for other names.
+    /// The spec of a catalogue metric (`kpi.metric_fact_rows`) or stage metric, nil for other names.
     public func spec(_ metric: String) -> MetricSpec? {
         self.specs.first { $0.metric == metric && $0.target != .breakdowns }
     }

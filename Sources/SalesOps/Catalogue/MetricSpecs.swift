@@ -10,7 +10,7 @@ enum MetricSpecs {
     /// The period kinds a target can be set for (SPEC §4's labels; days have none).
     static let targetPeriodKinds: Set<String> = ["week", "month", "quarter", "year"]
 
-    /// The metric definitions (`kpi.metric_facts`).
+    /// The metric definitions (`kpi.metric_fact_rows`).
     static let metrics: [MetricSpec] = dealMetrics + leadMetrics + activityMetrics + customerMetrics + spendMetrics
         + surveyMetrics + teamMetrics
 

@@ -171,19 +171,19 @@ public struct KPIExplainer {
         switch definition.target {
         case .metrics:
             row = try connection.query("""
-                SELECT value, numerator, denominator FROM kpi.metric_facts
+                SELECT value, numerator, denominator FROM kpi.metric_fact_rows
                 WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start)
                   AND scope_kind = \(request.scope.kind.rawValue) AND scope_id = \(context.scopeID) AND metric = \(request.metric)
                 """).singleRow()
         case .stages:
             row = try connection.query("""
-                SELECT value, numerator, denominator FROM kpi.stage_facts
+                SELECT value, numerator, denominator FROM kpi.stage_fact_rows
                 WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start) AND stage_id = \(context.stageID ?? 0)
                   AND metric = \(request.metric)
                 """).singleRow()
         case .breakdowns:
             row = try connection.query("""
-                SELECT value, NULL::numeric AS numerator, NULL::numeric AS denominator FROM kpi.breakdown_facts
+                SELECT value, NULL::numeric AS numerator, NULL::numeric AS denominator FROM kpi.breakdown_fact_rows
                 WHERE org_id = \(self.session.orgID) AND period_kind = \(period.kind) AND period_start = \(period.start)
                   AND scope_kind = \(request.scope.kind.rawValue) AND scope_id = \(context.scopeID) AND dimension = \(request.dimension ?? "") AND key = \(request.key ?? "")
                   AND metric = \(request.metric)

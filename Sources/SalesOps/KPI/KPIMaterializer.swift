@@ -7,7 +7,8 @@ public struct MaterializationReport: Sendable, Equatable, Codable {
     public var to: LocalDate
     /// Periods covered (days, weeks, months, fiscal quarters and years).
     public var periods: Int
-    /// Fact rows inserted, changed or removed; 0 when nothing changed.
+    /// Stored fact rows inserted, changed or removed (a stored row holds the values of one period
+    /// and scope, sql/029); 0 when nothing changed.
     public var rowsWritten: Int
 }
 
@@ -109,14 +110,12 @@ public struct KPIMaterializer {
                 """)
             try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts")
             try self.checkMetricNames(on: connection)
-            var rowsWritten = 0
-            for table in FactTable.all {
-                let started = clock.now
-                let written = try table.replaceCoveredPeriods(orgID: org.id, on: connection)
-                rowsWritten += written
+            var started = clock.now
+            let rowsWritten = try FactStore().replaceCoveredPeriods(orgID: org.id, on: connection) { table, written in
                 connection.logger.debug("kpi: facts replaced", metadata: [
-                    "org": "\(org.slug)", "table": "\(table.table)", "rows": "\(written)", "elapsed": "\(clock.now - started)",
+                    "org": "\(org.slug)", "table": "\(table)", "rows": "\(written)", "elapsed": "\(clock.now - started)",
                 ])
+                started = clock.now
             }
             let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
             try beforeCommit?(connection, report)

@@ -93,7 +93,7 @@ extension KPIReader {
                    f.numerator, f.denominator, a.target, a.attainment_pct
             FROM kpi.materialized_periods p
             JOIN salesops.metrics m ON m.name = ANY(\(metrics)::text[])
-            LEFT JOIN kpi.metric_facts f
+            LEFT JOIN kpi.metric_fact_rows f
               ON f.org_id = \(self.session.orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
             \(targets)
@@ -179,7 +179,7 @@ extension KPIReader {
             SELECT s.kind, s.external_id, s.name, f.value, a.target, a.attainment_pct
             FROM scopes s
             JOIN salesops.metrics m ON m.name = \(metric)
-            LEFT JOIN kpi.metric_facts f
+            LEFT JOIN kpi.metric_fact_rows f
               ON f.org_id = \(self.session.orgID) AND f.period_kind = \(period.kind) AND f.period_start = \(period.start) AND f.scope_kind = s.kind
              AND f.scope_id = s.id AND f.metric = m.name
             LEFT JOIN kpi.target_attainment a

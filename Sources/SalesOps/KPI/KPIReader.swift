@@ -65,7 +65,7 @@ public struct KPIReader {
                    kpi.reported_value(f.value, m.aggregation) AS value,
                    f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
             FROM salesops.metrics m
-            LEFT JOIN kpi.metric_facts f
+            LEFT JOIN kpi.metric_fact_rows f
               ON f.org_id = \(self.session.orgID) AND f.period_kind = \(kind) AND f.period_start = \(start) AND f.scope_kind = \(scope.kind)
              AND f.scope_id = \(scopeID) AND f.metric = m.name
             LEFT JOIN kpi.target_attainment a

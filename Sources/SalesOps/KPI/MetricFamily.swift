@@ -11,11 +11,11 @@ import Synchronization
 struct MetricFamily: Sendable {
     /// The fact table a family writes.
     enum Target: Sendable, Equatable {
-        /// `kpi_new_facts` → `kpi.metric_facts`: metrics of the catalogue, by period and scope.
+        /// `kpi_new_facts` → `kpi.metric_fact_rows`: metrics of the catalogue, by period and scope.
         case metrics
-        /// `kpi_new_stage_facts` → `kpi.stage_facts`: per stage, org scope.
+        /// `kpi_new_stage_facts` → `kpi.stage_fact_rows`: per stage, org scope.
         case stages
-        /// `kpi_new_breakdown_facts` → `kpi.breakdown_facts`: per dimension key.
+        /// `kpi_new_breakdown_facts` → `kpi.breakdown_fact_rows`: per dimension key.
         case breakdowns
     }
 

@@ -5,7 +5,7 @@ import Testing
 import TestSupport
 
 /// Crashes, restarts and signals, with real processes. A night is held mid-run by a test
-/// session that locks `kpi.metric_facts`: the night computes its facts, then waits at its
+/// session that locks `kpi.metric_fact_sets`: the night computes its facts, then waits at its
 /// first write until the test lets go.
 @Suite("Scheduler: crashes, database restarts and signals")
 struct SchedulerCrashTests {
@@ -24,7 +24,7 @@ struct SchedulerCrashTests {
     static func blockFactWrites(_ fixture: SchedulerFixture) throws -> Connection {
         let blocker = try fixture.database.connect()
         try blocker.execute("BEGIN")
-        try blocker.execute("LOCK TABLE kpi.metric_facts IN SHARE MODE")
+        try blocker.execute("LOCK TABLE kpi.metric_fact_sets IN SHARE MODE")
         return blocker
     }
 
@@ -124,7 +124,7 @@ struct SchedulerCrashTests {
         try fixture.makeOrg("healthy", timezone: "UTC", createdLocally: "2026-03-20 06:00", seededUntil: "2026-03-19", seed: 2)
         // Every fact write of the broken org violates a constraint (not a transient failure).
         try fixture.connection.execute(Query(unescaped: """
-            ALTER TABLE kpi.metric_facts ADD CONSTRAINT refuse_broken CHECK (org_id <> \(broken.id)) NOT VALID
+            ALTER TABLE kpi.metric_fact_sets ADD CONSTRAINT refuse_broken CHECK (org_id <> \(broken.id)) NOT VALID
             """))
         let outcome = try fixture.runOnce(at: Self.now)
         #expect(outcome.status == 65, "exit \(outcome.status): \(outcome.stderr)")

@@ -70,9 +70,9 @@ struct SchedulerFixture {
     func factsDigest(of org: Org) throws -> String {
         try self.connection.withTenant(org.id) { session in
             try session.connection.query("""
-                SELECT md5(coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.metric_facts f), '')
-                        || coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.stage_facts f), '')
-                        || coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.breakdown_facts f), '')) AS digest
+                SELECT md5(coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.metric_fact_rows f), '')
+                        || coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.stage_fact_rows f), '')
+                        || coalesce((SELECT string_agg(f::text, '|' ORDER BY f::text) FROM kpi.breakdown_fact_rows f), '')) AS digest
                 """).rows[0].decode("digest")
         }
     }
@@ -80,7 +80,7 @@ struct SchedulerFixture {
     /// How many metric facts the org has.
     func factCount(of org: Org) throws -> Int {
         try self.connection.withTenant(org.id) { session in
-            try session.connection.query("SELECT count(*) AS n FROM kpi.metric_facts").rows[0].decode("n")
+            try session.connection.query("SELECT count(*) AS n FROM kpi.metric_fact_rows").rows[0].decode("n")
         }
     }
 

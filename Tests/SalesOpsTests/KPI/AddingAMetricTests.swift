@@ -11,7 +11,7 @@ import TestSupport
 @Suite("Adding a metric takes the README's three pieces and nothing else")
 struct AddingAMetricTests {
     /// 1. The catalogue migration's row.
-    static let catalogueRow = "INSERT INTO salesops.metrics (name, aggregation, lower_is_better) VALUES ('meeting_no_show_rate', 'ratio', true)"
+    static let catalogueRow = "INSERT INTO salesops.metrics (id, name, aggregation, lower_is_better) SELECT max(id) + 1, 'meeting_no_show_rate', 'ratio', true FROM salesops.metrics"
 
     /// 2. The spec.
     static let spec = MetricSpec(

@@ -16,8 +16,8 @@ struct FactLifecycleTests {
         func facts(_ kpi: KPIFixture) throws -> Int {
             try kpi.connection.withOrg(kpi.org.id) { connection in
                 try connection.query("""
-                    SELECT (SELECT count(*) FROM kpi.metric_facts) + (SELECT count(*) FROM kpi.stage_facts)
-                         + (SELECT count(*) FROM kpi.breakdown_facts) + (SELECT count(*) FROM kpi.materialized_periods) AS n
+                    SELECT (SELECT count(*) FROM kpi.metric_fact_sets) + (SELECT count(*) FROM kpi.stage_facts)
+                         + (SELECT count(*) FROM kpi.breakdown_fact_sets) + (SELECT count(*) FROM kpi.materialized_periods) AS n
                     """).rows[0].decode("n")
             }
         }
@@ -31,25 +31,28 @@ struct FactLifecycleTests {
         #expect(try facts(staying) == stayingBefore)
     }
 
-    @Test("after data changes, a rerun updates changed facts, adds and removes rows, and leaves unchanged rows untouched")
+    @Test("after data changes, a rerun updates changed facts, adds and removes values, and leaves unchanged stored rows untouched")
     func rerunWritesOnlyChanges() throws {
         let kpi = try KPIFixture(timezone: "UTC")
         try kpi.deals([
             "d-1,r-us,Won,1000,2026-11-02T08:00:00Z,2026-11-02T10:00:00Z,upsell",
             "d-2,r-us,Won,500,2026-11-02T09:00:00Z,2026-11-02T11:00:00Z",
+            "d-3,r-dach,Won,300,2026-11-02T09:00:00Z,2026-11-02T11:00:00Z",
         ])
         try kpi.materialize("2026-11-02", "2026-11-02")
-        func version(_ metric: String) throws -> String? {
+        /// The stored row of a rep's day (sql/029: one row holds the values of a period and scope).
+        func version(_ rep: String) throws -> String? {
             try kpi.connection.withOrg(kpi.org.id) { connection in
                 try connection.query("""
-                    SELECT xmin::text AS version FROM kpi.metric_facts
-                    WHERE metric = \(metric) AND period_kind = 'day' AND period_start = '2026-11-02' AND scope_kind = 'org'
+                    SELECT f.xmin::text AS version FROM kpi.metric_fact_sets f JOIN salesops.reps r ON r.id = f.scope_id
+                    WHERE r.external_id = \(rep) AND f.period_kind = 'day' AND f.period_start = '2026-11-02' AND f.scope_kind = 'rep'
                     """).singleRow()?.decode("version")
             }
         }
-        let createdVersion = try version("opportunities_created")
-        #expect(try kpi.value("expansion_revenue", "day", "2026-11-02") == 1000)
-        #expect(try kpi.value("deals_lost", "day", "2026-11-02") == nil)
+        let untouchedVersion = try #require(try version("r-dach"))
+        let changedVersion = try #require(try version("r-us"))
+        #expect(try kpi.value("expansion_revenue", "day", "2026-11-02", scope: "rep", id: "r-us") == 1000)
+        #expect(try kpi.value("deals_lost", "day", "2026-11-02", scope: "rep", id: "r-us") == nil)
 
         // d-1 is lost after all, d-2 was worth more.
         try kpi.deals([
@@ -57,14 +60,16 @@ struct FactLifecycleTests {
             "d-2,r-us,Won,700,2026-11-02T09:00:00Z,2026-11-02T11:00:00Z",
         ])
         let rerun = try kpi.materialize("2026-11-02", "2026-11-02")
-        #expect(try kpi.value("revenue", "day", "2026-11-02") == 700)
-        #expect(try kpi.value("deals_won", "day", "2026-11-02") == 1)
-        #expect(try kpi.value("win_rate", "day", "2026-11-02") == 50)
-        #expect(try kpi.value("deals_lost", "day", "2026-11-02") == 1)
-        #expect(try kpi.fact("expansion_revenue", "day", "2026-11-02") == nil)
-        // Two deals created either way: the row is not rewritten.
-        #expect(try kpi.value("opportunities_created", "day", "2026-11-02") == 2)
-        #expect(try version("opportunities_created") == createdVersion)
+        #expect(try kpi.value("revenue", "day", "2026-11-02", scope: "rep", id: "r-us") == 700)
+        #expect(try kpi.value("deals_won", "day", "2026-11-02", scope: "rep", id: "r-us") == 1)
+        #expect(try kpi.value("win_rate", "day", "2026-11-02", scope: "rep", id: "r-us") == 50)
+        #expect(try kpi.value("deals_lost", "day", "2026-11-02", scope: "rep", id: "r-us") == 1)
+        #expect(try kpi.fact("expansion_revenue", "day", "2026-11-02", scope: "rep", id: "r-us") == nil)
+        #expect(try kpi.value("opportunities_created", "day", "2026-11-02", scope: "rep", id: "r-us") == 2)
+        #expect(try kpi.value("revenue", "day", "2026-11-02") == 1000)
+        // r-dach's day did not change: its stored row is not rewritten; r-us's is.
+        #expect(try version("r-dach") == untouchedVersion)
+        #expect(try version("r-us") != changedVersion)
         #expect(rerun.rowsWritten > 0)
         #expect(try kpi.materialize("2026-11-02", "2026-11-02").rowsWritten == 0)
     }

@@ -34,7 +34,7 @@ struct LifecycleSnapshotTests {
                     WHERE p.as_of = DATE '2026-10-31'
                     GROUP BY 1, 2, 3, 4, 5
                 ), actual AS (
-                    SELECT period_kind, period_start, scope_kind, scope_id, key, value FROM kpi.breakdown_facts
+                    SELECT period_kind, period_start, scope_kind, scope_id, key, value FROM kpi.breakdown_fact_rows
                     WHERE dimension = 'lifecycle_stage' AND scope_kind IN ('org', 'rep')
                 )
                 SELECT count(*) AS n, (SELECT count(*) FROM expected) AS expected_rows

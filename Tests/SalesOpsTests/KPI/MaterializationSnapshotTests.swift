@@ -12,9 +12,9 @@ struct MaterializationSnapshotTests {
 
     static func deals(_ connection: Connection, org: Org) throws -> (wins: Decimal?, byProduct: Decimal?) {
         let row = try connection.query("""
-            SELECT (SELECT value FROM kpi.metric_facts WHERE org_id = \(org.id) AND period_kind = 'month'
+            SELECT (SELECT value FROM kpi.metric_fact_rows WHERE org_id = \(org.id) AND period_kind = 'month'
                       AND period_start = '2026-10-01' AND scope_kind = 'org' AND metric = 'deals_won') AS wins,
-                   (SELECT sum(value) FROM kpi.breakdown_facts WHERE org_id = \(org.id) AND period_kind = 'month'
+                   (SELECT sum(value) FROM kpi.breakdown_fact_rows WHERE org_id = \(org.id) AND period_kind = 'month'
                       AND period_start = '2026-10-01' AND scope_kind = 'org' AND metric = 'deals_won'
                       AND dimension = 'product') AS by_product
             """).rows[0]

@@ -41,7 +41,7 @@ struct SnapshotDefinitionTests {
                     UNION ALL SELECT id, 'org', 0 FROM salesops.reps UNION ALL SELECT 0, 'org', 0
                 ), expected AS (\(expected)
                 ), actual AS (
-                    SELECT period_kind, period_start, scope_kind, scope_id, metric, value FROM kpi.metric_facts
+                    SELECT period_kind, period_start, scope_kind, scope_id, metric, value FROM kpi.metric_fact_rows
                     WHERE scope_kind IN ('org', 'rep') AND metric = ANY($1)
                 )
                 SELECT count(*) AS n, (SELECT count(*) FROM expected) AS expected_rows

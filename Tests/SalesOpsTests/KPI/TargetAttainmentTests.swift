@@ -24,9 +24,13 @@ struct TargetAttainmentTests {
                 VALUES (\(org.id), 'month', '2026-11-01', '2026-11-30', '2026-11-15', now())
                 """)
             try connection.execute("""
-                INSERT INTO kpi.metric_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-                VALUES (\(org.id), 'month', '2026-11-01', 'org', 0, 'revenue', 60000, NULL, NULL),
-                       (\(org.id), 'month', '2026-11-01', 'org', 0, 'sales_cycle_days', 40, 400, 10)
+                INSERT INTO kpi.metric_fact_sets (org_id, period_kind, period_start, scope_kind, scope_id,
+                                                  metric_ids, value_array, numerator_array, denominator_array)
+                SELECT \(org.id), 'month', '2026-11-01', 'org', 0, array_agg(m.id ORDER BY m.id),
+                       array_agg(v.value ORDER BY m.id), array_agg(v.numerator ORDER BY m.id), array_agg(v.denominator ORDER BY m.id)
+                FROM (VALUES ('revenue', 60000, NULL::numeric, NULL::numeric), ('sales_cycle_days', 40, 400, 10))
+                     AS v (metric, value, numerator, denominator)
+                JOIN salesops.metrics m ON m.name = v.metric
                 """)
         }
         return (connection, org)

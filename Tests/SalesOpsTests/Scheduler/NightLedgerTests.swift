@@ -38,7 +38,7 @@ struct NightLedgerTests {
 
         func digest() throws -> String {
             try self.connection.withTenant(self.org.id) { session in
-                try session.connection.query("SELECT md5(coalesce(string_agg(f::text, '|' ORDER BY f::text), '')) AS d FROM kpi.metric_facts f")
+                try session.connection.query("SELECT md5(coalesce(string_agg(f::text, '|' ORDER BY f::text), '')) AS d FROM kpi.metric_fact_rows f")
                     .rows[0].decode("d")
             }
         }

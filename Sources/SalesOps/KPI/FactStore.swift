@@ -1,0 +1,119 @@
+import PostgresClient
+
+/// The owner of the stored fact layout (sql/029): the one type that writes stored facts.
+///
+/// A run's families compute facts row by row into temporary tables (`kpi_new_facts`, …, one
+/// row per value). The store keeps the values of one period and scope together — one row of
+/// parallel arrays per (org, period, scope) in `kpi.metric_fact_sets` and
+/// `kpi.breakdown_fact_sets`; stage facts keep a row per value. Everything else reads the
+/// row-shaped views `kpi.metric_fact_rows`, `kpi.breakdown_fact_rows` and
+/// `kpi.stage_fact_rows`, so a layout change touches this type, one migration and those views.
+///
+/// Replacing the covered periods writes only what changed: stored rows of those periods that
+/// are no longer computed are deleted (facts are sparse), new rows inserted, and rows whose
+/// values differ updated (`IS NOT DISTINCT FROM`), so a rerun over unchanged data writes nothing.
+struct FactStore: Sendable {
+    /// One stored table and how a run's rows become its rows.
+    struct StoredTable: Sendable {
+        /// The stored table, e.g. `kpi.metric_fact_sets`.
+        var table: String
+        /// The run's temporary table holding the stored table's key and value columns, without `org_id`.
+        var newRows: String
+        /// Creates `newRows` from the families' output; nil when the families write it as stored.
+        var grouping: String?
+        var keyColumns: [String]
+        var valueColumns: [String]
+    }
+
+    /// The stored tables in the order a run replaces them.
+    static let tables = [
+        StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: """
+            SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id,
+                   array_agg(m.id ORDER BY m.id) AS metric_ids, array_agg(n.value ORDER BY m.id) AS value_array,
+                   CASE WHEN bool_or(n.numerator IS NOT NULL) THEN array_agg(n.numerator ORDER BY m.id) END AS numerator_array,
+                   CASE WHEN bool_or(n.denominator IS NOT NULL) THEN array_agg(n.denominator ORDER BY m.id) END AS denominator_array
+            FROM kpi_new_facts n
+            JOIN salesops.metrics m ON m.name = n.metric
+            GROUP BY 1, 2, 3, 4
+            """,
+            keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
+            valueColumns: ["metric_ids", "value_array", "numerator_array", "denominator_array"]),
+        StoredTable(table: "kpi.stage_facts", newRows: "kpi_new_stage_facts", grouping: nil,
+                    keyColumns: ["period_kind", "period_start", "stage_id", "metric"],
+                    valueColumns: ["value", "numerator", "denominator"]),
+        StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: """
+            SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id,
+                   array_agg(s.id ORDER BY s.id, n.key) AS series_ids, array_agg(n.key ORDER BY s.id, n.key) AS keys,
+                   array_agg(n.value ORDER BY s.id, n.key) AS value_array
+            FROM kpi_new_breakdown_facts n
+            JOIN kpi.breakdown_series s ON s.dimension = n.dimension AND s.metric = n.metric
+            GROUP BY 1, 2, 3, 4
+            """,
+            keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
+            valueColumns: ["series_ids", "keys", "value_array"]),
+    ]
+
+    /// Makes the stored facts of the run's covered periods (`kpi_periods`) equal the run's new
+    /// facts, table by table. Must run under the org's materialization lock.
+    /// - Parameter replaced: called after each table with its name and the rows it wrote.
+    /// - Returns: stored rows deleted, inserted or updated.
+    func replaceCoveredPeriods(orgID: Int64, on connection: Connection,
+                               replaced: (String, Int) -> Void = { _, _ in }) throws -> Int {
+        var written = 0
+        for table in Self.tables {
+            let rows = try self.replace(table, orgID: orgID, on: connection)
+            replaced(table.table, rows)
+            written += rows
+        }
+        return written
+    }
+
+    /// Deletes stored rows no longer computed, updates rows whose values differ, inserts missing
+    /// rows in key order (which keeps the primary key's insertions local). Without a competing
+    /// writer (the org's lock) it needs no upsert.
+    private func replace(_ stored: StoredTable, orgID: Int64, on connection: Connection) throws -> Int {
+        let keys = stored.keyColumns.joined(separator: ", ")
+        let values = stored.valueColumns.joined(separator: ", ")
+        let sameKey = stored.keyColumns.map { "n.\($0) = f.\($0)" }.joined(separator: " AND ")
+        let table = stored.table, newRows = stored.newRows
+        if let grouping = stored.grouping {
+            try connection.execute("CREATE TEMPORARY TABLE \(unescaped: newRows) ON COMMIT DROP AS \(unescaped: grouping)")
+            try connection.execute("ANALYZE \(unescaped: newRows)")
+        }
+        // These statements touch every fact of the covered periods. The fact tables keep no
+        // planner statistics on the columns readers reach (sql/023), so the planner cannot see
+        // that and, left alone, picks nested loops that rescan the new rows for every stored
+        // row; hash and merge joins are right for them whatever the estimates say.
+        try connection.execute("SET LOCAL enable_nestloop = off")
+        defer { _ = try? connection.execute("RESET enable_nestloop") }
+        let removed = try connection.execute("""
+            DELETE FROM \(unescaped: table) f USING kpi_periods p
+            WHERE f.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newRows) n WHERE \(unescaped: sameKey))
+            """)
+        // One anti-join finds the new and changed rows; on a rerun over unchanged data, none.
+        let changes = "\(newRows)_changes"
+        let sameValues = stored.valueColumns.map { "f.\($0) IS NOT DISTINCT FROM n.\($0)" }.joined(separator: " AND ")
+        let assignments = stored.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", ")
+        let written = try connection.execute("""
+            CREATE TEMPORARY TABLE \(unescaped: changes) ON COMMIT DROP AS
+            SELECT * FROM \(unescaped: newRows) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
+                              WHERE f.org_id = \(orgID) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
+            """)
+        guard written > 0 else { return removed }
+        try connection.execute("ANALYZE \(unescaped: changes)")
+        try connection.execute("""
+            UPDATE \(unescaped: table) f SET \(unescaped: assignments)
+            FROM \(unescaped: changes) n
+            WHERE f.org_id = \(orgID) AND \(unescaped: sameKey)
+            """)
+        try connection.execute("""
+            INSERT INTO \(unescaped: table) (org_id, \(unescaped: keys), \(unescaped: values))
+            SELECT \(orgID), \(unescaped: keys), \(unescaped: values) FROM \(unescaped: changes) n
+            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(orgID) AND \(unescaped: sameKey))
+            ORDER BY \(unescaped: keys)
+            """)
+        return removed + written
+    }
+}
