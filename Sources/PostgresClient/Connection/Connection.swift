@@ -11,6 +11,8 @@ public final class Connection {
     let handle: OpaquePointer
     private let noticeReceiver: NoticeReceiver
     private var isClosed = false
+    /// Whether statements go through libpq's pipeline (`withPipeline`).
+    var isPipelined = false
     /// The logger notices and statements are reported to.
     public let logger: Logger
 
@@ -95,6 +97,9 @@ public final class Connection {
     /// Runs SQL text that may hold several statements and no parameters (schema files).
     public func executeScript(_ sql: String) throws {
         try self.ensureOpen(query: sql)
+        guard !self.isPipelined else {
+            throw PostgresError(kind: .unexpectedResult, message: "a script cannot run inside a pipeline", query: sql)
+        }
         guard let pointer = PQexec(self.handle, sql) else { throw self.lostError(query: sql) }
         let result = ResultHandle(pointer)
         guard result.status == PGRES_COMMAND_OK || result.status == PGRES_TUPLES_OK else {
@@ -109,12 +114,18 @@ public final class Connection {
                                 sqlState: "22021", query: query.sql)
         }
         let types = query.bindings.map { Oid($0.type.oid) }
-        let pointer: OpaquePointer? = withCStrings(query.bindings.map(\.text)) { values in
-            PQexecParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0)
-        }
+        let pointer: OpaquePointer? = self.isPipelined
+            ? try self.executePipelined(query)
+            : withCStrings(query.bindings.map(\.text)) { values in
+                PQexecParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0)
+            }
         guard let pointer else { throw self.lostError(query: query.sql) }
         let result = ResultHandle(pointer)
         guard statuses.contains(result.status) else {
+            if result.status == PGRES_PIPELINE_ABORTED {
+                throw PostgresError(kind: .server, message: "an earlier statement of the pipeline failed", sqlState: "25P02",
+                                    query: query.sql)
+            }
             if result.status == PGRES_FATAL_ERROR || result.status == PGRES_NONFATAL_ERROR {
                 throw result.serverError(query: query.sql, connectionLost: PQstatus(self.handle) != CONNECTION_OK)
             }

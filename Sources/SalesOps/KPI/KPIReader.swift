@@ -39,42 +39,70 @@ public struct KPIReader {
         self.catalogue = catalogue
     }
 
-    /// The metrics of a period and scope, in the engine's order (grouped by metric family).
+    /// The metrics of a period and scope, in the engine's order (grouped by metric family),
+    /// in one statement: the period's bounds on the org's calendar, its materialization, the
+    /// scope and the facts with their targets.
     /// - Parameters:
     ///   - period: `2026`, `2026-Q3`, `2026-11`, `2026-W47` or a day `2026-11-05`.
     ///   - metrics: only these metrics when not empty.
     /// - Throws: `.invalidInput` for an unknown period or metric; `.notFound` when the period
-    ///   has not been materialized.
+    ///   has not been materialized or the scope does not exist.
     public func read(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReading]) {
-        let connection = self.session.connection
-        let (kind, start, end) = try self.bounds(of: label)
-        if !metrics.isEmpty {
-            let known = Set(try connection.query("SELECT name FROM salesops.metrics WHERE name = ANY(\(metrics))").rows
-                .map { try $0.decode("name", as: String.self) })
-            if let unknown = metrics.first(where: { !known.contains($0) }) {
-                throw SalesOpsError.invalidInput("metric '\(unknown)' is not in the KPI catalogue")
-            }
-            if let pending = metrics.first(where: { !self.catalogue.materializedMetrics.contains($0) }) {
-                throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
-            }
+        guard PeriodLabel.isWellFormed(label) else { throw Self.badPeriod(label) }
+        if let unknown = metrics.first(where: { self.catalogue.spec($0) == nil }) {
+            throw SalesOpsError.invalidInput("metric '\(unknown)' is not in the KPI catalogue")
         }
-        let period = try self.materialized(label: label, kind: kind, start: start, end: end)
-        let scopeID = try self.scopeID(of: scope)
-        let readings = try connection.query("""
-            SELECT m.name AS metric,
-                   kpi.reported_value(f.value, m.aggregation) AS value,
-                   f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
-            FROM salesops.metrics m
-            LEFT JOIN kpi.metric_fact_rows f
-              ON f.org_id = \(self.session.orgID) AND f.period_kind = \(kind) AND f.period_start = \(start) AND f.scope_kind = \(scope.kind)
-             AND f.scope_id = \(scopeID) AND f.metric = m.name
-            LEFT JOIN kpi.target_attainment a
-              ON a.org_id = \(self.session.orgID) AND a.period_kind = \(kind) AND a.period_start = \(start) AND a.scope_kind = \(scope.kind)
-             AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
-            WHERE m.name = ANY(\(self.catalogue.materializedMetrics)::text[])
-              AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
-            ORDER BY array_position(\(self.catalogue.materializedMetrics)::text[], m.name)
-            """).rows.map { row in
+        if let pending = metrics.first(where: { !self.catalogue.materializedMetrics.contains($0) }) {
+            throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
+        }
+        let org = self.session.orgID, day = LocalDate(label)
+        let rows = try self.session.connection.query("""
+            WITH period AS (
+                SELECT b.period_kind, b.period_start, b.period_end
+                FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
+                WHERE o.id = \(org) AND \(day)::date IS NULL
+                UNION ALL
+                SELECT 'day', \(day)::date, \(day)::date WHERE \(day)::date IS NOT NULL
+            ), head AS (
+                SELECT p.period_kind, p.period_start, p.period_end, mp.as_of, mp.computed_at,
+                       CASE \(scope.kind)::text
+                           WHEN 'org' THEN 0::bigint
+                           WHEN 'team' THEN (SELECT t.id FROM salesops.teams t WHERE t.org_id = \(org) AND t.external_id = \(scope.externalID))
+                           ELSE (SELECT r.id FROM salesops.reps r WHERE r.org_id = \(org) AND r.external_id = \(scope.externalID))
+                       END AS scope_id
+                FROM period p
+                LEFT JOIN kpi.materialized_periods mp
+                  ON mp.org_id = \(org) AND mp.period_kind = p.period_kind AND mp.period_start = p.period_start
+            )
+            SELECT h.period_kind, h.period_start, h.period_end, h.as_of, h.computed_at, h.scope_id, r.*
+            FROM head h
+            LEFT JOIN LATERAL (
+                SELECT m.name AS metric,
+                       kpi.reported_value(f.value, m.aggregation) AS value,
+                       f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct,
+                       array_position(\(self.catalogue.materializedMetrics)::text[], m.name) AS position
+                FROM salesops.metrics m
+                LEFT JOIN kpi.metric_fact_rows f
+                  ON f.org_id = \(org) AND f.period_kind = h.period_kind AND f.period_start = h.period_start
+                 AND f.scope_kind = \(scope.kind) AND f.scope_id = h.scope_id AND f.metric = m.name
+                LEFT JOIN kpi.target_attainment a
+                  ON a.org_id = \(org) AND a.period_kind = h.period_kind AND a.period_start = h.period_start
+                 AND a.scope_kind = \(scope.kind) AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
+                WHERE h.as_of IS NOT NULL AND h.scope_id IS NOT NULL
+                  AND m.name = ANY(\(self.catalogue.materializedMetrics)::text[])
+                  AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
+            ) r ON true
+            ORDER BY r.position
+            """).rows
+        guard let head = rows.first else { throw Self.badPeriod(label) }
+        let kind: String = try head.decode("period_kind")
+        guard let asOf = try head.decode("as_of", as: LocalDate?.self) else { throw Self.notMaterialized(label) }
+        guard try head.decode("scope_id", as: Int64?.self) != nil else {
+            throw SalesOpsError.notFound("no \(scope.kind.rawValue) with external id '\(scope.externalID ?? "")'")
+        }
+        let period = ShownPeriod(label: label, kind: kind, start: try head.decode("period_start"), end: try head.decode("period_end"),
+                                 asOf: asOf, computedAt: try head.decode("computed_at"))
+        let readings = try rows.filter { try $0.decode("metric", as: String?.self) != nil }.map { row in
             MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
                           denominator: try row.decode("denominator"), target: try row.decode("target"),
                           attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
@@ -83,20 +111,24 @@ public struct KPIReader {
         return (period, readings)
     }
 
+    static func badPeriod(_ label: String) -> SalesOpsError {
+        SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
+    }
+
+    static func notMaterialized(_ label: String) -> SalesOpsError {
+        SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
+    }
+
     /// The kind and bounds of a period label (a day, or a label of SPEC §4 on the org's fiscal calendar).
     /// - Throws: `.invalidInput` when the label is not a period.
     public func bounds(of label: String) throws -> (kind: String, start: LocalDate, end: LocalDate) {
-        guard PeriodLabel.isWellFormed(label) else {
-            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
-        }
+        guard PeriodLabel.isWellFormed(label) else { throw Self.badPeriod(label) }
         if let day = LocalDate(label) { return ("day", day, day) }
         guard let bounds = try self.session.connection.query("""
             SELECT b.period_kind, b.period_start, b.period_end
             FROM salesops.orgs o CROSS JOIN LATERAL salesops.period_bounds(\(label), o.fiscal_year_start_month) b
             WHERE o.id = \(self.session.orgID)
-            """).singleRow() else {
-            throw SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
-        }
+            """).singleRow() else { throw Self.badPeriod(label) }
         return (try bounds.decode("period_kind"), try bounds.decode("period_start"), try bounds.decode("period_end"))
     }
 
@@ -111,9 +143,7 @@ public struct KPIReader {
         guard let row = try self.session.connection.query("""
             SELECT as_of, computed_at FROM kpi.materialized_periods
             WHERE org_id = \(self.session.orgID) AND period_kind = \(kind) AND period_start = \(start)
-            """).singleRow() else {
-            throw SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
-        }
+            """).singleRow() else { throw Self.notMaterialized(label) }
         return ShownPeriod(label: label, kind: kind, start: start, end: end, asOf: try row.decode("as_of"),
                            computedAt: try row.decode("computed_at"))
     }

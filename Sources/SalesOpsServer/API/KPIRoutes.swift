@@ -4,8 +4,10 @@ import Hummingbird
 import SalesOps
 
 /// KPI reads: a period's metrics, a metric's series, stage metrics, breakdowns and the
-/// leaderboard. Each carries `Last-Modified` (when the facts were computed) and an `ETag`
-/// of its body, and answers a matching `If-None-Match` with 304.
+/// leaderboard. Their `ETag` names the org's read version (raised by every materialization
+/// and every change a read reflects) and the request, so a matching `If-None-Match` is
+/// answered 304 from the token check's statement alone, without the read. Explain reads the
+/// raw records as well: its tag is a digest of its body.
 struct KPIRoutes {
     let access: TenantAccess
 
@@ -43,21 +45,19 @@ struct KPIRoutes {
         table.add(.get, "/v1/kpis") { request, _ in
             let query = QueryParameters(request: request)
             let period = try query.period(), scope = try query.scope(), metrics = try query.all("metric")
-            let (shown, readings) = try await self.access.inOrg(request) { session in
-                try KPIReader(session: session).read(period: period, scope: scope, metrics: metrics)
-            }
-            return try Self.cacheable(KPIPage(scope: scope.label, period: shown, metrics: readings),
-                                      modified: shown.computedAt, request: request)
+            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
+                let (shown, readings) = try KPIReader(session: session).read(period: period, scope: scope, metrics: metrics)
+                return KPIPage(scope: scope.label, period: shown, metrics: readings)
+            })
         }
         table.add(.get, "/v1/kpis/series") { request, _ in
             let query = QueryParameters(request: request)
             let metric = try query.required("metric"), scope = try query.scope()
             let from = try query.period("from"), to = try query.period("to")
-            let points = try await self.access.inOrg(request) { session in
-                try KPIReader(session: session).series(metric: metric, from: from, to: to, scope: scope)
-            }
-            return try Self.cacheable(SeriesPage(metric: metric, scope: scope.label, points: points),
-                                      modified: nil, request: request)
+            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
+                SeriesPage(metric: metric, scope: scope.label,
+                           points: try KPIReader(session: session).series(metric: metric, from: from, to: to, scope: scope))
+            })
         }
         table.add(.get, "/v1/kpis/explain") { request, _ in
             let explanation = try await self.access.inOrg(request) { session in
@@ -67,23 +67,21 @@ struct KPIRoutes {
         }
         table.add(.get, "/v1/stage-metrics") { request, _ in
             let period = try QueryParameters(request: request).period()
-            let page = try await self.access.inOrg(request) { session in
+            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
                 let reader = KPIReader(session: session)
                 let shown = try reader.materializedPeriod(period)
                 return StagePage(period: shown, stages: try reader.stageMetrics(period: shown))
-            }
-            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+            })
         }
         table.add(.get, "/v1/breakdowns") { request, _ in
             let query = QueryParameters(request: request)
             let period = try query.period(), scope = try query.scope(), dimension = try query.optional("dimension")
-            let page = try await self.access.inOrg(request) { session in
+            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
                 let reader = KPIReader(session: session)
                 let shown = try reader.materializedPeriod(period)
                 return BreakdownPage(scope: scope.label, period: shown,
                                      breakdowns: try reader.breakdowns(period: shown, scope: scope, dimension: dimension))
-            }
-            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+            })
         }
         table.add(.get, "/v1/leaderboard") { request, _ in
             let query = QueryParameters(request: request)
@@ -93,13 +91,12 @@ struct KPIRoutes {
                 throw Problem(.badRequest, "query parameter 'by' must be rep or team")
             }
             let limit = try query.integer("limit", default: 50, range: 1...500)
-            let page = try await self.access.inOrg(request) { session in
+            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
                 let reader = KPIReader(session: session)
                 let shown = try reader.materializedPeriod(period)
                 return LeaderboardPage(metric: metric, by: by, period: shown,
                                        entries: try reader.leaderboard(period: shown, metric: metric, of: kind, limit: limit))
-            }
-            return try Self.cacheable(page, modified: page.period.computedAt, request: request)
+            })
         }
     }
 
@@ -113,6 +110,41 @@ struct KPIRoutes {
                        offset: try query.integer("offset", default: 0, range: 0...ExplainRequest.maximumOffset))
     }
 
+    /// What tells one representation of the KPI reads from the next: the catalogue's
+    /// materialized metrics (a deployment that changes them changes every answer).
+    static let representation: String = {
+        let digest = SHA256.hash(data: Data(("kpi-reads-1|" + MetricCatalogue.standard.materializedMetrics.joined(separator: ",")).utf8))
+        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+    }()
+
+    /// The entity tag of a KPI read request at an org read version: the version, and a digest
+    /// of the representation, the org and the request's path and query.
+    static func validator(_ request: Request) -> @Sendable (ReadVersion) -> String {
+        let target = Self.representation + "|" + request.uri.path + "?" + (request.uri.query ?? "")
+        return { version in
+            let digest = SHA256.hash(data: Data("\(version.orgID)|\(target)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            return "\"r\(version.version)-\(digest)\""
+        }
+    }
+
+    /// The response to a conditional read: 304 with the validators, or the JSON body with them.
+    static func respond(_ outcome: ConditionalRead<some Encodable & Sendable>) throws -> Response {
+        switch outcome {
+        case .notModified(let tag, let changedAt):
+            return Response(status: .notModified, headers: Self.validatorHeaders(tag: tag, changedAt: changedAt))
+        case .fresh(let value, let tag, let changedAt):
+            var headers = Self.validatorHeaders(tag: tag, changedAt: changedAt)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONBody.encoder.encode(value))))
+        }
+    }
+
+    static func validatorHeaders(tag: String, changedAt: Date) -> HTTPFields {
+        var headers: HTTPFields = [.eTag: tag, .cacheControl: "private, no-cache"]
+        if changedAt > .distantPast { headers[.lastModified] = HTTPDate.format(changedAt) }
+        return headers
+    }
+
     /// A JSON response with a strong `ETag` of its body (and `Last-Modified` when known), or
     /// 304 when the client's `If-None-Match` names that tag.
     static func cacheable(_ value: some Encodable, modified: Date?, request: Request) throws -> Response {
@@ -120,8 +152,7 @@ struct KPIRoutes {
         let tag = "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
         var headers: HTTPFields = [.eTag: tag, .cacheControl: "private, no-cache"]
         if let modified { headers[.lastModified] = HTTPDate.format(modified) }
-        if let match = request.headers[.ifNoneMatch],
-           match == "*" || match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == tag }) {
+        if let match = request.headers[.ifNoneMatch], EntityTag.list(match, matches: tag) {
             return Response(status: .notModified, headers: headers)
         }
         headers[.contentType] = "application/json"

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import PostgresClient
 import SalesOps
@@ -30,6 +31,42 @@ struct TenantAccess: Sendable {
         return String(parts[1])
     }
 
+    /// The verdict of a token check as the request's error, nil for a valid token.
+    static func refusal(_ check: TokenCheck) -> Problem? {
+        switch check {
+        case .valid: nil
+        case .invalid: Problem(.unauthorized, "the token is not valid")
+        case .expired: Problem(.unauthorized, "the token has expired")
+        case .revoked: Problem(.unauthorized, "the token has been revoked")
+        }
+    }
+
+    /// Runs a reader's read in the request's org: one statement checks the token and enters
+    /// the org (read-only, bounded by the statement timeout), then — unless the client's
+    /// `If-None-Match` already names `validator(version)` — `body` reads, in the same
+    /// pipelined transaction.
+    /// - Parameter validator: the entity tag of this request's answer at an org read version.
+    func conditionalRead<Result: Sendable>(_ request: Request, validator: @escaping @Sendable (ReadVersion) -> String,
+                                           _ body: @escaping @Sendable (TenantSession) throws -> Result) async throws -> ConditionalRead<Result> {
+        let token = try Self.bearerToken(request)
+        let owners = self.owners, timeout = self.statementTimeout
+        let presented = request.headers[.ifNoneMatch]
+        return try await self.executor.run(as: owners.owner(of: token)) { connection in
+            try connection.withReadRequest(token: token, statementTimeout: timeout) { opened in
+                if let refusal = Self.refusal(opened.check) { throw refusal }
+                guard case .valid(let orgID, _, _) = opened.check, let session = opened.session, let version = opened.version else {
+                    throw Problem(.unauthorized, "the token is not valid")
+                }
+                owners.remember(token, orgID: orgID)
+                let tag = validator(version)
+                if let presented, EntityTag.list(presented, matches: tag) {
+                    return .notModified(tag: tag, changedAt: version.changedAt)
+                }
+                return .fresh(try body(session), tag: tag, changedAt: version.changedAt)
+            }
+        }
+    }
+
     /// Runs `body` with a connection once the request's token is valid and its role allowed.
     /// The body starts outside any transaction.
     func authorized<Result: Sendable>(_ request: Request, role required: TokenRole,
@@ -38,15 +75,10 @@ struct TenantAccess: Sendable {
         let owners = self.owners
         return try await self.executor.run(as: owners.owner(of: token)) { connection in
             let check = try connection.withApplicationRole { try TokenRepository(connection: $0).check(token) }
-            let principal: Principal
-            switch check {
-            case .valid(let orgID, let role, _):
-                principal = Principal(orgID: orgID, role: role)
-                owners.remember(token, orgID: orgID)
-            case .invalid: throw Problem(.unauthorized, "the token is not valid")
-            case .expired: throw Problem(.unauthorized, "the token has expired")
-            case .revoked: throw Problem(.unauthorized, "the token has been revoked")
-            }
+            if let refusal = Self.refusal(check) { throw refusal }
+            guard case .valid(let orgID, let role, _) = check else { throw Problem(.unauthorized, "the token is not valid") }
+            let principal = Principal(orgID: orgID, role: role)
+            owners.remember(token, orgID: orgID)
             if required == .admin && principal.role != .admin {
                 throw Problem(.forbidden, "this request needs an admin token; this one is a reader token")
             }
@@ -61,5 +93,24 @@ struct TenantAccess: Sendable {
         return try await self.authorized(request, role: role) { connection, principal in
             try connection.withTenant(principal.orgID, statementTimeout: timeout, body)
         }
+    }
+}
+
+/// The outcome of a conditional read: the client's copy is current, or a fresh answer.
+enum ConditionalRead<Value: Sendable>: Sendable {
+    case notModified(tag: String, changedAt: Date)
+    case fresh(Value, tag: String, changedAt: Date)
+}
+
+/// Entity tags of `If-None-Match` (RFC 9110 §13.1.2: weak comparison).
+enum EntityTag {
+    /// Whether an `If-None-Match` value (`*` or a list of tags) names `tag`.
+    static func list(_ header: String, matches tag: String) -> Bool {
+        let bare = { (candidate: Substring) -> Substring in
+            let trimmed = candidate.trimmingCharacters(in: .whitespaces)
+            return Substring(trimmed.hasPrefix("W/") ? String(trimmed.dropFirst(2)) : trimmed)
+        }
+        return header.trimmingCharacters(in: .whitespaces) == "*"
+            || header.split(separator: ",").contains { bare($0) == bare(Substring(tag)) }
     }
 }

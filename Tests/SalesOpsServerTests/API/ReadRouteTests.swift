@@ -46,16 +46,17 @@ struct ReadRouteTests {
 
     @Test("KPI reads carry ETag and Last-Modified and answer a matching If-None-Match with 304")
     func conditionalReads() async throws {
+        let reader = try self.fixture.makeOwnOrg().reader  // an org no concurrent test changes
         for uri in ["/v1/kpis?period=2026-11", "/v1/stage-metrics?period=2026-11", "/v1/breakdowns?period=2026-11",
                     "/v1/leaderboard?period=2026-11&metric=revenue", "/v1/kpis/series?metric=revenue&from=2026-11-01&to=2026-11-05"] {
-            let first = try await self.fixture.request(.get, uri, token: self.fixture.readerA)
+            let first = try await self.fixture.request(.get, uri, token: reader)
             #expect(first.status == .ok, "\(uri)")
             let tag = try #require(first.headers[.eTag], "\(uri)")
             if !uri.contains("series") { #expect(first.headers[.lastModified]?.hasSuffix("GMT") == true, "\(uri)") }
-            let again = try await self.fixture.request(.get, uri, token: self.fixture.readerA, headers: [.ifNoneMatch: tag])
+            let again = try await self.fixture.request(.get, uri, token: reader, headers: [.ifNoneMatch: tag])
             #expect(again.status == .notModified, "\(uri)")
             #expect(again.body.isEmpty)
-            let other = try await self.fixture.request(.get, uri, token: self.fixture.readerA, headers: [.ifNoneMatch: "\"stale\""])
+            let other = try await self.fixture.request(.get, uri, token: reader, headers: [.ifNoneMatch: "\"stale\""])
             #expect(other.status == .ok, "\(uri)")
         }
     }

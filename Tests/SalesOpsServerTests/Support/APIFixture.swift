@@ -60,12 +60,7 @@ final class APIFixture: Sendable {
         let orgB = try SharedDatabase.makeOrg(on: connection)
         let orgW = try SharedDatabase.makeOrg(on: connection)
         for org in [orgA, orgB, orgW] {
-            for kind in ImportKind.allCases {
-                let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
-                _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!,
-                                                             fileName: file)
-            }
-            try connection.execute("UPDATE salesops.orgs SET created_at = '2026-11-20T12:00:00Z' WHERE id = \(org.id)")
+            try Self.importDemo(into: org, on: connection)
         }
         try connection.withOrg(orgB.id) { connection in
             try connection.execute("UPDATE salesops.teams SET name = \(Self.markerOfB) || ' ' || name")
@@ -115,6 +110,30 @@ final class APIFixture: Sendable {
         for table in tables {
             try connection.execute(Query(unescaped: "ALTER TABLE \(table) NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY"))
         }
+    }
+
+    /// Imports the demo files into `org`, created on the demo's last day.
+    static func importDemo(into org: Org, on connection: Connection) throws {
+        for kind in ImportKind.allCases {
+            let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind.rawValue).csv").path
+            _ = try Importer(connection: connection).run(kind, orgID: org.id, handle: FileHandle(forReadingAtPath: file)!,
+                                                         fileName: file)
+        }
+        try connection.execute("UPDATE salesops.orgs SET created_at = '2026-11-20T12:00:00Z' WHERE id = \(org.id)")
+    }
+
+    /// An org of the calling test's own in the fixture's database — the demo data, 1–20
+    /// November 2026 materialized, a reader and an admin token — for a test that needs an
+    /// org no concurrent test changes.
+    func makeOwnOrg() throws -> (org: Org, reader: String, admin: String) {
+        let connection = try self.connect()
+        defer { connection.close() }
+        let org = try SharedDatabase.makeOrg(on: connection)
+        try Self.importDemo(into: org, on: connection)
+        _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-11-01")!, to: LocalDate("2026-11-20")!)
+        let tokens = TokenRepository(connection: connection)
+        return (org, try tokens.create(orgID: org.id, name: "reader", role: .reader, expiresInDays: nil).secret,
+                try tokens.create(orgID: org.id, name: "admin", role: .admin, expiresInDays: nil).secret)
     }
 
     /// A direct connection to the fixture's database (as the operator).
