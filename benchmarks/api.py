@@ -1,21 +1,28 @@
 #!/usr/bin/env python3
 """HTTP API benchmark, in one run on one private cluster (ratios, not absolute times).
 
-    benchmarks/api.py [--reps R] [--days D] [--seconds S] [--db-threads T]
+    benchmarks/api.py [--reps R] [--days D] [--seconds S] [--db-threads T] [--json]
 
 Seeds one org (R reps, D days up to 2026-11-20), materializes November and starts a release
 `salesctl serve`. It then records, with `log_statement = all`, the exact statements the
-server sends for one `GET /v1/kpis?period=2026-11` (the token check and the org's
-transaction with the KPI read), and turns them into a pgbench script: the same SQL through
-the same login, role and org context. At 16 and 64 connections it runs wrk against the
-endpoint and pgbench with that script (extended protocol, like the server's libpq calls)
-and reports requests per second of both and their ratio, wrk's p50/p99 latency and errors
-(non-2xx and socket errors), pgbench's average latency, and the server's peak RSS.
+server sends for one `GET /v1/kpis?period=2026-11` (the token check that enters the org,
+and the KPI read, in one pipelined implicit transaction), and turns them into a pgbench
+script: the same SQL through the same login, in one pipeline. At 16 and 64 connections it
+runs wrk against the endpoint and pgbench with that script (prepared statements, like the
+server, whose connections keep their statements prepared) and reports requests per second of both and their ratio, wrk's
+p50/p99 latency and errors (non-2xx and socket errors) and pgbench's average latency; then
+wrk with the answer's ETag in If-None-Match (every answer a 304) against the full read, and
+the server's peak RSS. With --json the last line of stdout is
+{"kpis_vs_pgbench", "not_modified_vs_kpis", "statements_per_request", "peak_rss_mib"}:
+the lower ratio of the two connection counts, and a 304's time per request over a full
+read's.
 
 wrk, pgbench, the server and PostgreSQL share the machine's cores, so only the ratios of
 one run mean anything.
 """
 import argparse
+import http.client
+import json
 import os
 import re
 import shutil
@@ -81,19 +88,30 @@ def log_statements(cluster, url, request):
         if detail and statements:
             for number, value in re.findall(r"\$(\d+) = (NULL|'(?:[^']|'')*')", detail.group(1)):
                 statements[-1][1][int(number)] = value
-    script = []
+    # The parameters stay parameters: pgbench variables (-D), which pgbench binds like the
+    # server does (so both run the same prepared statements and plans); NULLs stay literal.
+    script, variables = [], {}
     for sql, parameters in statements:
         if "pg_reload_conf" in sql or "ALTER SYSTEM" in sql:
             continue
         for number in sorted(parameters, reverse=True):
-            sql = re.sub(r"\$%d(?!\d)" % number, lambda _: parameters[number], sql)
+            value = parameters[number]
+            if value == "NULL":
+                sql = re.sub(r"\$%d(?!\d)" % number, "NULL", sql)
+                continue
+            name = "s%dp%d" % (len(script) + 1, number)
+            variables[name] = value[1:-1].replace("''", "'")
+            sql = re.sub(r"\$%d(?!\d)" % number, ":" + name, sql)
         script.append(" ".join(line.strip() for line in sql.splitlines()) + ";")
-    return script
+    return script, variables
 
 
-def wrk(url, connections, seconds, token):
-    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "%ds" % seconds, "--latency",
-                          "-H", "Authorization: Bearer " + token, url], check=True, capture_output=True, text=True).stdout
+def wrk(url, connections, seconds, token, if_none_match=None):
+    headers = ["-H", "Authorization: Bearer " + token]
+    if if_none_match:
+        headers += ["-H", "If-None-Match: " + if_none_match]
+    out = subprocess.run(["wrk", "-t", "2", "-c", str(connections), "-d", "%ds" % seconds, "--latency", *headers, url],
+                         check=True, capture_output=True, text=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     def latency(percent):
         value, unit = re.search(r"\s%s%%\s+([\d.]+)(us|ms|s)" % percent, out).groups()
@@ -106,8 +124,9 @@ def wrk(url, connections, seconds, token):
     return rps, latency(50), latency(99), errors
 
 
-def pgbench(url, script_path, connections, seconds):
-    out = subprocess.run(["pgbench", "-n", "-M", "extended", "-c", str(connections), "-j", "2", "-T", str(seconds),
+def pgbench(url, script_path, variables, connections, seconds):
+    defines = [argument for name, value in variables.items() for argument in ("-D", "%s=%s" % (name, value))]
+    out = subprocess.run(["pgbench", "-n", "-M", "prepared", "-c", str(connections), "-j", "2", "-T", str(seconds), *defines,
                           "-f", script_path, url], check=True, capture_output=True, text=True).stdout
     tps = float(re.search(r"tps = ([\d.]+) \(without initial connection time\)", out).group(1))
     latency = float(re.search(r"latency average = ([\d.]+) ms", out).group(1))
@@ -121,6 +140,7 @@ def main():
     parser.add_argument("--days", type=int, default=120)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--db-threads", type=int, default=16)
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON on the last line")
     args = parser.parse_args()
 
     salesctl = release_salesctl()
@@ -146,32 +166,53 @@ def main():
 
         port = free_port()
         server = subprocess.Popen([salesctl, "serve", "--port", str(port), "--metrics-port", "0", "--db-threads", str(args.db_threads),
-                                   "--queue-limit", "256", "--queue-wait-ms", "5000", "--log-level", "error"], env=env)
+                                   "--queue-limit", "256", "--queue-wait-ms", "5000", "--log-level", "error",
+                                   # One org is the whole load here: lift the per-org shares (fairness.py measures them).
+                                   "--org-threads", str(args.db_threads), "--org-queue-limit", "256", "--org-rate", "100000"], env=env)
         endpoint = "http://127.0.0.1:%d%s" % (port, PATH)
         wait_until_healthy("http://127.0.0.1:%d" % port)
 
         def one_request():
             request = urllib.request.Request(endpoint, headers={"Authorization": "Bearer " + token})
-            assert urllib.request.urlopen(request, timeout=10).status == 200
-        one_request()  # the first request connects a database thread; record a steady one
-        script = log_statements(cluster, url, one_request)
+            response = urllib.request.urlopen(request, timeout=10)
+            assert response.status == 200
+            return response.headers["ETag"]
+        tag = one_request()  # the first request connects a database thread; record a steady one
+        script, variables = log_statements(cluster, url, one_request)
         script_path = os.path.join(work, "kpi_read.sql")
         with open(script_path, "w") as f:
-            f.write("\n".join(script) + "\n")
+            # The server sends its statements in one pipeline (one implicit transaction).
+            f.write("\\startpipeline\n" + "\n".join(script) + "\n\\endpipeline\n")
         print("pgbench script: %d statements recorded from one request (%s)" % (len(script), script_path), file=sys.stderr)
 
         print("GET %s — %d reps, %d days; server: %d database threads; %d s per run" % (PATH, args.reps, args.days,
                                                                                    args.db_threads, args.seconds))
         print("%-5s | %10s %8s %8s %6s | %10s %8s %6s | %s" % ("conns", "wrk req/s", "p50 ms", "p99 ms", "errors",
                                                            "pgbench/s", "avg ms", "failed", "ratio"))
+        ratios = []
+        full_rps = None
         for connections in (16, 64):
             rps, p50, p99, errors = wrk(endpoint, connections, args.seconds, token)
-            tps, latency, failed = pgbench(url, script_path, connections, args.seconds)
+            tps, latency, failed = pgbench(url, script_path, variables, connections, args.seconds)
             print("%-5d | %10.0f %8.2f %8.2f %6d | %10.0f %8.2f %6d | %.2fx" % (connections, rps, p50, p99, errors, tps, latency,
                                                                              failed, rps / tps))
+            ratios.append(rps / tps)
+            full_rps = full_rps or rps
+        conditional = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        conditional.request("GET", PATH, headers={"Authorization": "Bearer " + token, "If-None-Match": tag})
+        assert conditional.getresponse().status == 304, "a request with the current ETag must be answered 304"
+        conditional.close()
+        # wrk counts 304 as a success (2xx or 3xx); every answer here is one.
+        not_modified_rps, p50, p99, errors = wrk(endpoint, 16, args.seconds, token, if_none_match=tag)
+        print("If-None-Match %s at 16 connections: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %d errors (full read: %.0f req/s)"
+              % (tag, not_modified_rps, p50, p99, errors, full_rps))
         with open("/proc/%d/status" % server.pid) as status:
             peak = int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1)) / 1024.0
         print("server peak RSS: %.1f MiB" % peak)
+        if args.json:
+            print(json.dumps({"kpis_vs_pgbench": round(min(ratios), 3),
+                              "not_modified_vs_kpis": round(full_rps / not_modified_rps, 3),
+                              "statements_per_request": len(script), "peak_rss_mib": round(peak, 1)}))
     finally:
         if server:
             server.terminate()

@@ -55,11 +55,8 @@ extension Connection {
     }
 
     /// Sends one statement of a pipeline and waits for its result (the caller owns it).
-    func executePipelined(_ query: Query) throws -> OpaquePointer {
-        let types = query.bindings.map { Oid($0.type.oid) }
-        let sent = withCStrings(query.bindings.map(\.text)) { values in
-            PQsendQueryParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0) == 1
-        }
+    func executePipelined(_ query: Query, values: [UnsafePointer<CChar>?], types: [Oid]) throws -> OpaquePointer {
+        let sent = PQsendQueryParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0) == 1
         guard sent, PQsendFlushRequest(self.handle) == 1, PQflush(self.handle) == 0 else {
             throw self.lostError(query: query.sql)
         }

@@ -13,6 +13,8 @@ public final class Connection {
     private var isClosed = false
     /// Whether statements go through libpq's pipeline (`withPipeline`).
     var isPipelined = false
+    /// Prepared statements kept on this connection (`cacheStatements`), nil when off.
+    var statementCache: StatementCache?
     /// The logger notices and statements are reported to.
     public let logger: Logger
 
@@ -114,11 +116,12 @@ public final class Connection {
                                 sqlState: "22021", query: query.sql)
         }
         let types = query.bindings.map { Oid($0.type.oid) }
-        let pointer: OpaquePointer? = self.isPipelined
-            ? try self.executePipelined(query)
-            : withCStrings(query.bindings.map(\.text)) { values in
-                PQexecParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0)
-            }
+        let pointer: OpaquePointer? = try withCStrings(query.bindings.map(\.text)) { values in
+            if let cached = try self.executeCached(query, values: values, types: types) { return cached }
+            return self.isPipelined
+                ? try self.executePipelined(query, values: values, types: types)
+                : PQexecParams(self.handle, query.sql, Int32(query.bindings.count), types, values, nil, nil, 0)
+        }
         guard let pointer else { throw self.lostError(query: query.sql) }
         let result = ResultHandle(pointer)
         guard statuses.contains(result.status) else {

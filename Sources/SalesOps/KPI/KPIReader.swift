@@ -63,7 +63,7 @@ public struct KPIReader {
                 WHERE o.id = \(org) AND \(day)::date IS NULL
                 UNION ALL
                 SELECT 'day', \(day)::date, \(day)::date WHERE \(day)::date IS NOT NULL
-            ), head AS (
+            ), head AS MATERIALIZED (
                 SELECT p.period_kind, p.period_start, p.period_end, mp.as_of, mp.computed_at,
                        CASE \(scope.kind)::text
                            WHEN 'org' THEN 0::bigint
@@ -73,25 +73,30 @@ public struct KPIReader {
                 FROM period p
                 LEFT JOIN kpi.materialized_periods mp
                   ON mp.org_id = \(org) AND mp.period_kind = p.period_kind AND mp.period_start = p.period_start
+            ), facts AS MATERIALIZED (
+                SELECT f.metric, f.value, f.numerator, f.denominator
+                FROM head h
+                JOIN kpi.metric_fact_rows f
+                  ON f.org_id = \(org) AND f.period_kind = h.period_kind AND f.period_start = h.period_start
+                 AND f.scope_kind = \(scope.kind) AND f.scope_id = h.scope_id
+            ), attainment AS MATERIALIZED (
+                SELECT a.metric, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
+                FROM head h
+                JOIN kpi.target_attainment a
+                  ON a.org_id = \(org) AND a.period_kind = h.period_kind AND a.period_start = h.period_start
+                 AND a.scope_kind = \(scope.kind) AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID)
+            ), readings AS (
+                SELECT listed.name AS metric, kpi.reported_value(f.value, m.aggregation) AS value,
+                       f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct, listed.position
+                FROM unnest(\(self.catalogue.materializedMetrics)::text[]) WITH ORDINALITY AS listed (name, position)
+                JOIN salesops.metrics m ON m.name = listed.name
+                LEFT JOIN facts f ON f.metric = listed.name
+                LEFT JOIN attainment a ON a.metric = listed.name
+                WHERE cardinality(\(metrics)::text[]) = 0 OR listed.name = ANY(\(metrics)::text[])
             )
             SELECT h.period_kind, h.period_start, h.period_end, h.as_of, h.computed_at, h.scope_id, r.*
             FROM head h
-            LEFT JOIN LATERAL (
-                SELECT m.name AS metric,
-                       kpi.reported_value(f.value, m.aggregation) AS value,
-                       f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct,
-                       array_position(\(self.catalogue.materializedMetrics)::text[], m.name) AS position
-                FROM salesops.metrics m
-                LEFT JOIN kpi.metric_fact_rows f
-                  ON f.org_id = \(org) AND f.period_kind = h.period_kind AND f.period_start = h.period_start
-                 AND f.scope_kind = \(scope.kind) AND f.scope_id = h.scope_id AND f.metric = m.name
-                LEFT JOIN kpi.target_attainment a
-                  ON a.org_id = \(org) AND a.period_kind = h.period_kind AND a.period_start = h.period_start
-                 AND a.scope_kind = \(scope.kind) AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID) AND a.metric = m.name
-                WHERE h.as_of IS NOT NULL AND h.scope_id IS NOT NULL
-                  AND m.name = ANY(\(self.catalogue.materializedMetrics)::text[])
-                  AND (cardinality(\(metrics)::text[]) = 0 OR m.name = ANY(\(metrics)::text[]))
-            ) r ON true
+            LEFT JOIN readings r ON h.as_of IS NOT NULL AND h.scope_id IS NOT NULL
             ORDER BY r.position
             """).rows
         guard let head = rows.first else { throw Self.badPeriod(label) }

@@ -207,7 +207,10 @@ public final class DatabaseExecutor: Sendable {
 
     private func connect() -> Connection? {
         do {
-            return try Connection.connect(self.connectionConfiguration, logger: self.logger)
+            let connection = try Connection.connect(self.connectionConfiguration, logger: self.logger)
+            // A thread's connection lives long and sends the same few statements: keep them prepared.
+            connection.cacheStatements()
+            return connection
         } catch {
             self.logger.error("database connection failed", metadata: ["error": "\(error)"])
             return nil
