@@ -8,7 +8,7 @@ public struct SalesCTL: AsyncParsableCommand {
         abstract: "Manage orgs, teams, reps, pipelines, targets, imports and schema of the sales KPI backend.",
         discussion: """
             Connects with --database-url, else $DATABASE_URL, else libpq's PG* variables.
-            Exit codes: 0 success, 64 usage error, 65 bad data, 69 database unavailable, 70 internal error,
+            Exit codes: 0 success, 64 usage error, 65 bad data, 69 database unavailable, 70 internal error, \
             75 temporary failure (a lock or statement timeout; retrying may succeed).
             """,
         version: "0.1.0",

@@ -14,6 +14,8 @@ struct DashboardRoutes {
     let logger: Logger
 
     func register(on router: Router<APIContext>) {
+        // The server's root leads a person who opens it in a browser to the dashboard.
+        router.get("/") { _, _ in Layout.redirect("/dashboard") }
         router.get("/dashboard") { _, _ in Layout.redirect("/dashboard/overview") }
         router.get("/dashboard/style.css") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "private, max-age=3600",

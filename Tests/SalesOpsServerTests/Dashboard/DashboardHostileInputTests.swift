@@ -10,6 +10,14 @@ import TestSupport
 struct DashboardHostileInputTests {
     let fixture = APIFixture.shared
 
+    @Test("GET / leads to the dashboard, which leads a visitor without a session to its login")
+    func rootLeadsToTheDashboard() async throws {
+        let root = try await self.fixture.request(.get, "/", token: nil)
+        #expect(root.status == .seeOther && root.headers[.location] == "/dashboard", "\(root.status)")
+        let dashboard = try await self.fixture.request(.get, "/dashboard", token: nil)
+        #expect(dashboard.status == .seeOther && dashboard.headers[.location] == "/dashboard/overview")
+    }
+
     @Test("a form over 16 KiB is 413, a form of another media type 415, and neither logs in")
     func boundedForms() async throws {
         var client = DashboardClient(fixture: self.fixture)

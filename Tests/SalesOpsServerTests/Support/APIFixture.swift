@@ -42,6 +42,18 @@ final class APIFixture: Sendable {
         do { return try APIFixture(rowLevelSecurity: false) } catch { fatalError("cannot build the API fixture: \(error)") }
     }()
 
+    /// The server's defaults, except the per-org bounds on requests started and waiting: the
+    /// whole suite's requests come from a few orgs (and unknown tokens share one bucket), faster
+    /// and more at once than any one client would send them. Those bounds have their own tests,
+    /// on servers of their own (FairnessTests).
+    static var behaviourConfiguration: APIConfiguration {
+        var configuration = APIConfiguration()
+        configuration.database.ratePerOwner = 100_000
+        configuration.database.burstPerOwner = 200_000
+        configuration.database.waitingPerOwner = 10_000
+        return configuration
+    }
+
     /// The fixture a cross-tenant test runs on.
     static func of(_ kind: FixtureKind) -> APIFixture {
         switch kind {
@@ -52,7 +64,7 @@ final class APIFixture: Sendable {
 
     /// - Parameter rowLevelSecurity: false disables row-level security on every table that has
     ///   it once the data is in (the nights are materialized first, with it on).
-    init(configuration: APIConfiguration = APIConfiguration(), rowLevelSecurity: Bool = true) throws {
+    init(configuration: APIConfiguration = APIFixture.behaviourConfiguration, rowLevelSecurity: Bool = true) throws {
         self.database = try TestDatabase.migrated()
         let connection = try self.database.connect()
         defer { connection.close() }
