@@ -12,39 +12,45 @@ public enum ExitStatus {
     public static let internalError: Int32 = 70
     public static let temporaryFailure: Int32 = 75
 
-    /// Errors that may pass when retried: a lock held too long, a statement timeout, a
-    /// serialization failure or deadlock.
-    static let temporaryStates: Set<SQLState> = ["55P03", "57014", "40001", "40P01"]
-
-    /// The exit code for an error and the message an operator sees.
+    /// The exit code for an error and the message an operator sees. The class is the one the
+    /// API answers by (`FailureClass`), so an error is bad data on both doors.
     static func classify(_ error: any Error) -> (code: Int32, message: String) {
         switch error {
-        case let failure as ImportFailure:
-            return (badData, failure.description)
-        case let error as SalesOpsError:
-            return (badData, error.description)
         case let error as MigrationLockBusy:
             return (temporaryFailure, "temporary failure, retrying may succeed: " + error.description)
-        case let error as PostgresError where error.kind == .connectionFailed || error.kind == .connectionLost:
-            return (unavailable, error.operatorMessage)
-        case let error as PostgresError where error.sqlState?.isConnectionException == true
-            || [.adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections].contains(error.sqlState):
-            return (unavailable, error.operatorMessage)
-        case let error as PostgresError where error.sqlState.map(Self.temporaryStates.contains) == true:
-            return (temporaryFailure, "temporary failure, retrying may succeed: " + error.operatorMessage
-                    + (error.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
-        case let error as PostgresError where error.sqlState?.isIntegrityConstraintViolation == true:
-            return (badData, error.operatorMessage)
-        case let error as PostgresError:
-            return (internalError, "database error: " + error.operatorMessage + (error.sqlState.map { " (SQLSTATE \($0))" } ?? ""))
+        case let error as CocoaError:
+            return (badData, error.localizedDescription)
         case let error as TransactionError:
             if let body = error.bodyError { return classify(body) }
             if let commit = error.commitError { return classify(commit) }
             return (internalError, error.description)
-        case let error as CocoaError:
-            return (badData, error.localizedDescription)
         default:
+            break
+        }
+        let failure = FailureClass.of(error)
+        let message = Self.message(error)
+        switch failure {
+        case .rejectedImport, .invalidInput, .notFound, .conflict, .constraintViolation:
+            return (badData, message)
+        case .badValue:
+            return (badData, "bad data: " + message)
+        case .unavailable:
+            return (unavailable, message)
+        case .temporary:
+            return (temporaryFailure, "temporary failure, retrying may succeed: " + message)
+        case .internalError:
+            if error is PostgresError { return (internalError, "database error: " + message) }
             return (internalError, "internal error: \(error)")
+        }
+    }
+
+    /// An error's text for an operator: a database error with its SQLSTATE when it is not a
+    /// connection failure or a broken constraint (whose messages name what broke).
+    private static func message(_ error: any Error) -> String {
+        guard let error = error as? PostgresError else { return "\(error)" }
+        switch FailureClass.of(error) {
+        case .unavailable, .constraintViolation: return error.operatorMessage
+        default: return error.operatorMessage + (error.sqlState.map { " (SQLSTATE \($0))" } ?? "")
         }
     }
 }

@@ -88,19 +88,14 @@ extension Problem {
             if let body = error.bodyError { return from(body, logger: logger) }
             if let commit = error.commitError { return from(commit, logger: logger) }
         case let error as PostgresError:
-            if error.kind == .connectionFailed || error.kind == .connectionLost || error.sqlState?.isConnectionException == true
-                || [.adminShutdown, .crashShutdown, .cannotConnectNow, .tooManyConnections].contains(error.sqlState) {
-                return Problem(.serviceUnavailable, "the database is unavailable", retryAfter: 5)
-            }
-            if error.sqlState == SQLState("57014") || error.sqlState == SQLState("55P03") {
-                return Problem(.serviceUnavailable, "the request took too long; retry shortly", retryAfter: 2)
-            }
-            if error.sqlState?.errorClass == "22" {
-                // Data exceptions: a value the client sent is out of range or not valid text.
-                return Problem(.badRequest, "a value in the request is out of range or not valid text")
-            }
-            if error.sqlState?.isIntegrityConstraintViolation == true {
+            // The class the CLI exits by (`FailureClass`): data exceptions are bad data on both doors.
+            switch FailureClass.of(error) {
+            case .unavailable: return Problem(.serviceUnavailable, "the database is unavailable", retryAfter: 5)
+            case .temporary: return Problem(.serviceUnavailable, "the request took too long or collided with another; retry shortly", retryAfter: 2)
+            case .badValue: return Problem(.badRequest, "a value in the request is out of range or not valid text")
+            case .constraintViolation:
                 return Problem(.unprocessableContent, "the change breaks a rule of the data (\(error.constraint ?? "constraint"))")
+            case .rejectedImport, .invalidInput, .notFound, .conflict, .internalError: break
             }
         case let error as HTTPError:
             return Problem(error.status, error.body)
