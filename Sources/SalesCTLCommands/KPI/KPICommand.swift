@@ -4,5 +4,5 @@ import ArgumentParser
 struct KPICommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kpi", abstract: "Materialize and show KPIs.",
-        subcommands: [KPIMaterialize.self, KPIShow.self, KPIExplain.self])
+        subcommands: [KPIMetrics.self, KPIMaterialize.self, KPIShow.self, KPIExplain.self])
 }

@@ -53,40 +53,14 @@ struct KPIExplain: ParsableCommand {
         try reportingErrors {
             let request = ExplainRequest(period: self.read.period.label, scope: self.read.scope.scope, metric: self.metric, stage: self.stage,
                                          dimension: self.dimension, key: self.key, limit: self.limit, offset: self.offset)
-            let explanation = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
-                try KPIExplainer(session: session).explain(request)
+            let (org, explanation) = try Session.open(self.global).inOrg(self.scopeOrg.org) { org, session in
+                (org, try KPIExplainer(session: session).explain(request))
             }
             if self.json {
                 try Output.json(explanation)
             } else {
-                print(Self.render(explanation), terminator: "")
+                print(ExplainText(explanation: explanation, human: HumanValue(currency: org.currency)).render(), terminator: "")
             }
         }
-    }
-
-    /// The explanation as text: the number, then each side's records as a table.
-    static func render(_ e: Explanation) -> String {
-        let period = e.period
-        var text = "\(e.metric) \(e.scope) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf), e = \(e.stop))"
-        if let stage = e.stage { text += " stage \(stage)" }
-        if let dimension = e.dimension { text += " \(dimension) = \(e.key ?? "")" }
-        text += "\n" + Output.renderFields([
-            ("definition", e.definition),
-            ("value", KPIShow.format(e.value)), ("numerator", KPIShow.format(e.numerator)),
-            ("denominator", KPIShow.format(e.denominator)),
-            ("materialized", [e.materialized.value, e.materialized.numerator, e.materialized.denominator]
-                .map { KPIShow.format($0) ?? "-" }.joined(separator: " / ")),
-        ])
-        for input in e.inputs {
-            text += "input \(input.metric) \(input.period) \(input.scope): \(KPIShow.format(input.value) ?? "-")\n"
-        }
-        for side in e.sides {
-            text += "\n\(side.name): \(side.description): \(side.recordCount) records, \(side.totalKind) \(side.total)\n"
-            if !side.records.isEmpty {
-                text += Output.renderTable(side.columns.map { $0.uppercased() }, side.records)
-                text += "(records \(side.offset + 1)–\(side.offset + side.records.count) of \(side.recordCount))\n"
-            }
-        }
-        return text
     }
 }

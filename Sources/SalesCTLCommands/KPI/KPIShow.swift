@@ -30,22 +30,27 @@ struct KPIShow: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let (period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { session in
-                try KPIReader(session: session).read(period: self.read.period.label, scope: self.read.scope.scope, metrics: self.metric)
+            let (org, period, readings) = try Session.open(self.global).inOrg(self.scopeOrg.org) { org, session in
+                let (period, readings) = try KPIReader(session: session).read(period: self.read.period.label, scope: self.read.scope.scope,
+                                                                               metrics: self.metric)
+                return (org, period, readings)
             }
             let scopeLabel = self.read.scope.scope.label
             let shown = self.all || !self.metric.isEmpty ? readings : readings.filter { $0.value != nil || $0.target != nil }
-            try Output.print(Self.rendering(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown)),
+            try Output.print(Self.rendering(Shown(org: self.scopeOrg.org, scope: scopeLabel, period: period, metrics: shown),
+                                            human: HumanValue(currency: org.currency)),
                              as: self.output.format)
         }
     }
 
-    /// The readings as a titled table (two decimals), JSON, or CSV (every digit).
-    private static func rendering(_ shown: Shown) -> Rendering {
+    /// The readings as a titled table (rounded by unit), JSON, or CSV (every digit).
+    private static func rendering(_ shown: Shown, human: HumanValue) -> Rendering {
         let header = ["METRIC", "VALUE", "NUMERATOR", "DENOMINATOR", "TARGET", "ATTAINMENT %", "PACE %"]
-        let rounded = shown.metrics.map { reading in
-            [reading.metric, Self.format(reading.value), Self.format(reading.numerator), Self.format(reading.denominator),
-             Self.format(reading.target), Self.format(reading.attainmentPct), Self.format(reading.pacePct)]
+        let rounded = shown.metrics.map { reading -> [String?] in
+            let unit = MetricCatalogue.standard.unit(of: reading.metric)
+            return [reading.metric, human.value(reading.value, unit: unit), HumanValue.quantity(reading.numerator),
+                    HumanValue.quantity(reading.denominator), human.value(reading.target, unit: unit),
+                    HumanValue.percent(reading.attainmentPct), HumanValue.percent(reading.pacePct)]
         }
         let exact = shown.metrics.map { reading -> [String?] in
             [reading.metric, Self.exact(reading.value), Self.exact(reading.numerator), Self.exact(reading.denominator),
@@ -54,15 +59,6 @@ struct KPIShow: ParsableCommand {
         let period = shown.period
         let title = "\(shown.org) \(shown.scope) \(period.kind) \(period.label) (\(period.start)..\(period.end), as of \(period.asOf))\n"
         return Rendering(table: title + Output.renderTable(header, rounded), header: header, rows: exact, json: shown)
-    }
-
-    /// Two decimals for people.
-    static func format(_ value: Decimal?) -> String? {
-        guard let value else { return nil }
-        var rounded = Decimal()
-        var source = value
-        NSDecimalRound(&rounded, &source, 2, .plain)
-        return "\(rounded)"
     }
 
     /// Every digit for programs.

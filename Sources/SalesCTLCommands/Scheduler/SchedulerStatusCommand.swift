@@ -42,8 +42,8 @@ struct SchedulerStatusCommand: ParsableCommand {
             })
             let recent = Output.renderTable(["org", "night", "status", "attempts", "started", "finished", "rows", "error"], runs.map {
                 [$0.org, $0.night.description, $0.status, String($0.attempts), Output.instant($0.startedAt), Output.instant($0.finishedAt),
-                 $0.rowsWritten.map(String.init), $0.error.map { $0.split(separator: "\n").first.map(String.init) ?? "" }]
-            })
+                 Self.rows($0), $0.error.map { $0.split(separator: "\n").first.map(String.init) ?? "" }]
+            }) + (runs.contains(where: Self.unchanged) ? Self.unchangedNote : "")
             let header = ["org", "night", "status", "attempts", "worker", "started_at", "finished_at", "rows_written", "error",
                           "next_attempt_at", "lease_expires_at"]
             let rows = runs.map {
@@ -53,5 +53,19 @@ struct SchedulerStatusCommand: ParsableCommand {
             }
             try Output.print(Rendering(table: summary + "\n" + recent, header: header, rows: rows, json: runs), as: self.output.format)
         }
+    }
+
+    /// Whether a night succeeded without writing a row.
+    static func unchanged(_ run: SchedulerRunRecord) -> Bool {
+        run.status == "succeeded" && run.rowsWritten == 0
+    }
+
+    /// What a 0 in the rows column means, printed under the runs when one has it.
+    static let unchangedNote = "0 (unchanged): the night recomputed every value of its periods and each equaled the stored one; "
+        + "nothing changed since the last run, so nothing was rewritten.\n"
+
+    /// The rows column: the count, and for a night that wrote none, that nothing changed.
+    static func rows(_ run: SchedulerRunRecord) -> String? {
+        self.unchanged(run) ? "0 (unchanged)" : run.rowsWritten.map(String.init)
     }
 }

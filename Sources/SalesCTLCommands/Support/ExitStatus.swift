@@ -28,7 +28,7 @@ public enum ExitStatus {
             break
         }
         let failure = FailureClass.of(error)
-        let message = Self.message(error)
+        let message = (error as? UnknownName).map { $0.message(lookIn: Self.lookIn($0.listing)) } ?? Self.message(error)
         switch failure {
         case .rejectedImport, .invalidInput, .notFound, .conflict, .constraintViolation:
             return (badData, message)
@@ -41,6 +41,17 @@ public enum ExitStatus {
         case .internalError:
             if error is PostgresError { return (internalError, "database error: " + message) }
             return (internalError, "internal error: \(error)")
+        }
+    }
+
+    /// The command that lists the names an unknown one was compared with.
+    static func lookIn(_ listing: UnknownName.Listing) -> String {
+        switch listing {
+        case .metrics: "'salesctl kpi metrics' lists them"
+        case .dimensions: "'salesctl kpi metrics' lists each metric's breakdowns"
+        case .stages: "'salesctl pipeline list --org SLUG' lists pipelines and stages"
+        case .teams: "'salesctl team list --org SLUG' lists them"
+        case .reps: "'salesctl rep list --org SLUG' lists them"
         }
     }
 

@@ -21,7 +21,12 @@ struct Session {
 
     /// Runs `body` in the org's tenant context.
     func inOrg<Result>(_ slug: String, _ body: (TenantSession) throws -> Result) throws -> Result {
+        try self.inOrg(slug) { _, session in try body(session) }
+    }
+
+    /// Runs `body` in the org's tenant context, with the org (its currency, time zone, calendar).
+    func inOrg<Result>(_ slug: String, _ body: (Org, TenantSession) throws -> Result) throws -> Result {
         let org = try self.org(slug)
-        return try self.connection.withTenant(org.id, body)
+        return try self.connection.withTenant(org.id) { try body(org, $0) }
     }
 }

@@ -52,6 +52,17 @@ public struct MetricCatalogue: Sendable {
         self.specs.first { $0.metric == metric && $0.target != .breakdowns }
     }
 
+    /// The error for a metric name the catalogue lacks, with the nearest names it has.
+    public func unknownMetric(_ name: String) -> UnknownName {
+        UnknownName(kind: "metric", name: name, reason: "is not in the KPI catalogue", known: self.specs.map(\.metric), listing: .metrics)
+    }
+
+    /// The stage metrics (`kpi.stage_metrics`), in declaration order.
+    public var stageSpecs: [MetricSpec] { self.specs(for: .stages) }
+
+    /// The breakdown definitions (`kpi.breakdowns`), in declaration order.
+    public var breakdownSpecs: [MetricSpec] { self.specs(for: .breakdowns) }
+
     /// The specs of one fact table.
     func specs(for target: MetricFamily.Target) -> [MetricSpec] {
         self.specs.filter { $0.target == target }

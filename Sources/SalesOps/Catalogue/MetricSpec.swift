@@ -56,6 +56,10 @@ public struct MetricSpec: Sendable {
     public var periodKinds: Set<String> = ["day", "week", "month", "quarter", "year"]
     /// The breakdown dimensions it is explained by (breakdown definitions only).
     var dimensions: [String: String] = [:]
+    /// The breakdown dimensions it is kept by, sorted (breakdown definitions only).
+    public var dimensionNames: [String] { self.dimensions.keys.sorted() }
+    /// The metric family whose statement computes it.
+    public var familyName: String { self.family }
     var sides: [SideDefinition]
     var inputs: [InputDefinition] = []
     var compute: @Sendable (ExplainTotals) -> StoredNumber

@@ -32,6 +32,10 @@ public enum FailureClass: Sendable, Equatable, CustomStringConvertible {
         switch error {
         case is ImportFailure:
             return .rejectedImport
+        case is PeriodNotMaterialized:
+            return .notFound
+        case let error as UnknownName:
+            return error.isMissingEntity ? .notFound : .invalidInput
         case let error as SalesOpsError:
             switch error {
             case .invalidInput: return .invalidInput

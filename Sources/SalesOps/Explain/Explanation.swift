@@ -84,6 +84,8 @@ public struct ExplainSide: Sendable, Codable {
     public var total: Decimal
     public var recordCount: Int
     public var columns: [String]
+    /// Each column's PostgreSQL type (`bool`, `numeric`, `date`, `timestamptz`, `text`, ...).
+    public var columnTypes: [String]
     /// This page of records, values as text in `columns` order (nil for null).
     public var records: [[String?]]
     public var offset: Int

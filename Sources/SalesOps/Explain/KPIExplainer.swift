@@ -60,16 +60,18 @@ public struct KPIExplainer {
             let total: Decimal = try sums.decode("total")
             totals[side.name] = total
             var page: [Row] = []
+            var columns: [QueryResult.Column] = []
             if pageSize > 0 {
-                page = try connection.query("""
+                let result = try connection.query("""
                     SELECT * FROM (\(records)) AS side ORDER BY \(unescaped: side.order)
                     LIMIT \(pageSize) OFFSET \(request.offset)
-                    """).rows
+                    """)
+                page = result.rows
+                columns = page.isEmpty ? [] : result.columns
             }
-            let columns = page.first?.columnNames ?? []
             sides.append(ExplainSide(name: side.name, description: side.description, recordKind: side.recordKind,
                                      totalKind: side.totalKind, total: total, recordCount: try sums.decode("records"),
-                                     columns: columns, records: page.map { row in (0..<row.count).map { row.text(at: $0) } },
+                                     columns: columns.map(\.name), columnTypes: columns.map(\.type.description), records: page.map { row in (0..<row.count).map { row.text(at: $0) } },
                                      offset: request.offset, limit: pageSize))
         }
         var inputs: [ExplainInput] = []
@@ -104,7 +106,13 @@ public struct KPIExplainer {
         if let dimension = request.dimension {
             guard request.key != nil else { throw SalesOpsError.invalidInput("dimension '\(dimension)' needs a key") }
             guard let definition = self.catalogue.specs(for: .breakdowns).first(where: { $0.metric == request.metric && $0.dimensions[dimension] != nil }) else {
-                throw SalesOpsError.invalidInput("metric '\(request.metric)' has no breakdown by '\(dimension)'")
+                let dimensions = self.catalogue.specs(for: .breakdowns).filter { $0.metric == request.metric }.flatMap(\.dimensions.keys)
+                guard !dimensions.isEmpty else {
+                    throw SalesOpsError.invalidInput("metric '\(request.metric)' has no breakdowns; breakdowns are kept of "
+                        + Set(self.catalogue.specs(for: .breakdowns).map(\.metric)).sorted().joined(separator: ", "))
+                }
+                throw UnknownName(kind: "dimension", name: dimension, reason: "is not a breakdown of metric '\(request.metric)'",
+                                  known: dimensions, listing: .dimensions)
             }
             return definition
         }
@@ -120,7 +128,7 @@ public struct KPIExplainer {
         if self.catalogue.specs(for: .breakdowns).contains(where: { $0.metric == request.metric }) {
             throw SalesOpsError.invalidInput("metric '\(request.metric)' exists only as a breakdown: give a dimension and key")
         }
-        throw SalesOpsError.invalidInput("metric '\(request.metric)' is not in the KPI catalogue")
+        throw self.catalogue.unknownMetric(request.metric)
     }
 
     func context(for request: ExplainRequest, period: ShownPeriod) throws -> ExplainContext {

@@ -138,8 +138,9 @@ extension KPIReader {
     /// - Throws: `.invalidInput` for a dimension breakdowns are not kept by.
     public func breakdowns(period: ShownPeriod, scope: TargetScope, dimension: String?) throws -> [BreakdownReading] {
         if let dimension, !Self.breakdownDimensions.contains(dimension) {
-            throw SalesOpsError.invalidInput("dimension '\(dimension)' is not one breakdowns are kept by: "
-                + Self.breakdownDimensions.joined(separator: ", "))
+            throw UnknownName(kind: "dimension", name: dimension,
+                              reason: "is not one breakdowns are kept by (" + Self.breakdownDimensions.joined(separator: ", ") + ")",
+                              known: Self.breakdownDimensions, listing: .dimensions)
         }
         _ = try self.scopeID(of: scope)
         return try self.session.connection.query("""
@@ -199,7 +200,8 @@ extension KPIReader {
 
     func requireMaterializedMetric(_ metric: String) throws {
         guard self.catalogue.materializedMetrics.contains(metric) else {
-            throw SalesOpsError.invalidInput("metric '\(metric)' is not a materialized metric of the KPI catalogue")
+            throw UnknownName(kind: "metric", name: metric, reason: "is not a materialized metric of the KPI catalogue",
+                              known: self.catalogue.materializedMetrics, listing: .metrics)
         }
     }
 }

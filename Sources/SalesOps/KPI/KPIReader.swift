@@ -39,7 +39,8 @@ public struct KPIReader {
         self.catalogue = catalogue
     }
 
-    /// The metrics of a period and scope, in the engine's order (grouped by metric family),
+    /// The metrics of a period and scope, in the engine's order (grouped by metric family) or
+    /// in the order of `metrics` when given,
     /// in one statement: the period's bounds on the org's calendar, its materialization, the
     /// scope and the facts with their targets.
     /// - Parameters:
@@ -50,7 +51,7 @@ public struct KPIReader {
     public func read(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReading]) {
         guard PeriodLabel.isWellFormed(label) else { throw Self.badPeriod(label) }
         if let unknown = metrics.first(where: { self.catalogue.spec($0) == nil }) {
-            throw SalesOpsError.invalidInput("metric '\(unknown)' is not in the KPI catalogue")
+            throw self.catalogue.unknownMetric(unknown)
         }
         if let pending = metrics.first(where: { !self.catalogue.materializedMetrics.contains($0) }) {
             throw SalesOpsError.invalidInput("metric '\(pending)' is in the catalogue but not materialized yet")
@@ -101,9 +102,9 @@ public struct KPIReader {
             """).rows
         guard let head = rows.first else { throw Self.badPeriod(label) }
         let kind: String = try head.decode("period_kind")
-        guard let asOf = try head.decode("as_of", as: LocalDate?.self) else { throw Self.notMaterialized(label) }
+        guard let asOf = try head.decode("as_of", as: LocalDate?.self) else { throw try self.notMaterialized(label) }
         guard try head.decode("scope_id", as: Int64?.self) != nil else {
-            throw SalesOpsError.notFound("no \(scope.kind.rawValue) with external id '\(scope.externalID ?? "")'")
+            throw try OrgNames(session: self.session).unknownScope(scope)
         }
         let period = ShownPeriod(label: label, kind: kind, start: try head.decode("period_start"), end: try head.decode("period_end"),
                                  asOf: asOf, computedAt: try head.decode("computed_at"))
@@ -113,15 +114,23 @@ public struct KPIReader {
                           attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
                           pacePct: try row.decode("pace_pct"))
         }
-        return (period, readings)
+        return (period, metrics.isEmpty ? readings : Self.inOrder(of: metrics, readings))
+    }
+
+    /// The readings in the order the metrics were asked for, each once.
+    static func inOrder(of metrics: [String], _ readings: [MetricReading]) -> [MetricReading] {
+        let byMetric = Dictionary(readings.map { ($0.metric, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen = Set<String>()
+        return metrics.compactMap { seen.insert($0).inserted ? byMetric[$0] : nil }
     }
 
     static func badPeriod(_ label: String) -> SalesOpsError {
         SalesOpsError.invalidInput("period '\(label)': expected 2026, 2026-Q3, 2026-11, 2026-W47 or 2026-11-05")
     }
 
-    static func notMaterialized(_ label: String) -> SalesOpsError {
-        SalesOpsError.notFound("period \(label) has not been materialized; run 'salesctl kpi materialize'")
+    /// The error for a period not materialized yet, with the org's time zone.
+    public func notMaterialized(_ label: String?) throws -> PeriodNotMaterialized {
+        PeriodNotMaterialized(label: label, timezone: try TenantOrgRecords(session: self.session).org().timezone)
     }
 
     /// The kind and bounds of a period label (a day, or a label of SPEC §4 on the org's fiscal calendar).
@@ -148,7 +157,7 @@ public struct KPIReader {
         guard let row = try self.session.connection.query("""
             SELECT as_of, computed_at FROM kpi.materialized_periods
             WHERE org_id = \(self.session.orgID) AND period_kind = \(kind) AND period_start = \(start)
-            """).singleRow() else { throw Self.notMaterialized(label) }
+            """).singleRow() else { throw try self.notMaterialized(label) }
         return ShownPeriod(label: label, kind: kind, start: start, end: end, asOf: try row.decode("as_of"),
                            computedAt: try row.decode("computed_at"))
     }

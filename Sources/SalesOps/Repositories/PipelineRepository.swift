@@ -94,7 +94,7 @@ public struct PipelineRepository {
     public func stage(pipeline: String, name: String) throws -> Stage {
         guard let stage = try self.stages(pipeline: pipeline).first(where: { $0.name == name }) else {
             _ = try self.id(of: pipeline)
-            throw SalesOpsError.notFound("pipeline '\(pipeline)' has no stage named '\(name)'")
+            throw try OrgNames(session: self.session).unknownStage(name, pipeline: pipeline)
         }
         return stage
     }
@@ -103,7 +103,7 @@ public struct PipelineRepository {
     public func id(of name: String) throws -> Int64 {
         guard let row = try self.session.connection.query(
             "SELECT id FROM salesops.pipelines WHERE org_id = \(self.session.orgID) AND name = \(name)"
-        ).singleRow() else { throw SalesOpsError.notFound("no pipeline named '\(name)'") }
+        ).singleRow() else { throw try OrgNames(session: self.session).unknownPipeline(name) }
         return try row.decode("id")
     }
 

@@ -98,7 +98,7 @@ public struct RepRepository {
     public func id(of externalID: String) throws -> Int64 {
         guard let row = try self.session.connection.query(
             "SELECT id FROM salesops.reps WHERE org_id = \(self.session.orgID) AND external_id = \(externalID)"
-        ).singleRow() else { throw SalesOpsError.notFound("no rep with external id '\(externalID)'") }
+        ).singleRow() else { throw try OrgNames(session: self.session).unknownRep(externalID) }
         return try row.decode("id")
     }
 

@@ -116,7 +116,7 @@ public struct TargetRepository {
                            WHERE o.id = \(self.session.orgID)) AS real_period
             """).rows[0]
         guard try row.decode("known_metric", as: Bool.self) else {
-            throw SalesOpsError.invalidInput("metric '\(metric)' is not in the KPI catalogue")
+            throw MetricCatalogue.standard.unknownMetric(metric)
         }
         guard try row.decode("real_period", as: Bool.self) else {
             throw SalesOpsError.invalidInput("period '\(period)': expected 2026, 2026-Q3, 2026-11 or 2026-W47 (a week the ISO year has)")

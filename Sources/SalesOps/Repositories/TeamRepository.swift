@@ -90,7 +90,7 @@ public struct TeamRepository {
     public func id(of externalID: String) throws -> Int64 {
         guard let row = try self.session.connection.query(
             "SELECT id FROM salesops.teams WHERE org_id = \(self.session.orgID) AND external_id = \(externalID)"
-        ).singleRow() else { throw SalesOpsError.notFound("no team with external id '\(externalID)'") }
+        ).singleRow() else { throw try OrgNames(session: self.session).unknownTeam(externalID) }
         return try row.decode("id")
     }
 

@@ -71,7 +71,7 @@ struct DashboardFrame: Sendable {
     /// The label of the latest materialized month, or a 404 when nothing is materialized.
     static func latestMonth(_ session: TenantSession, org: OrgFacts) throws -> String {
         guard let start = try TenantOrgRecords(session: session).latestMaterializedMonth() else {
-            throw SalesOpsError.notFound("no period has been materialized yet; the nightly run or 'salesctl kpi materialize' makes them")
+            throw try KPIReader(session: session).notMaterialized(nil)
         }
         return PeriodLabel.of(kind: "month", start: start, fiscalYearStartMonth: org.fiscalYearStartMonth)
     }

@@ -30,29 +30,12 @@ struct ValueFormat: Sendable {
     }
 
     static func isWhole(_ value: Decimal) -> Bool {
-        var source = value, rounded = Decimal()
-        NSDecimalRound(&rounded, &source, 0, .plain)
-        return rounded == value
+        ReadableNumber.isWhole(value)
     }
 
     /// `value` rounded to `decimals` places with `,` between thousands.
     static func grouped(_ value: Decimal, decimals: Int) -> String {
-        var source = value, rounded = Decimal()
-        NSDecimalRound(&rounded, &source, decimals, .plain)
-        let negative = rounded < 0
-        let text = "\(abs(rounded))"
-        let parts = text.split(separator: ".", maxSplits: 1)
-        let integer = String(parts[0])
-        var fraction = parts.count > 1 ? String(parts[1]) : ""
-        while fraction.count < decimals { fraction += "0" }
-        var groups: [String] = []
-        var end = integer.endIndex
-        while end > integer.startIndex {
-            let start = integer.index(end, offsetBy: -3, limitedBy: integer.startIndex) ?? integer.startIndex
-            groups.insert(String(integer[start..<end]), at: 0)
-            end = start
-        }
-        return (negative ? "−" : "") + groups.joined(separator: ",") + (decimals > 0 ? "." + fraction : "")
+        ReadableNumber.grouped(value, decimals: decimals, minus: "−")
     }
 
     /// A number with one decimal and `%` when `percent`, or "–".

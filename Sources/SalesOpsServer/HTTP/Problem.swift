@@ -61,6 +61,16 @@ public struct Problem: Error, HTTPResponseError, Sendable {
 }
 
 extension Problem {
+    /// The route that lists the names an unknown one was compared with.
+    static func lookIn(_ listing: UnknownName.Listing) -> String {
+        switch listing {
+        case .metrics, .dimensions: "GET /v1/catalogue lists the metrics"
+        case .stages: "GET /v1/stage-metrics lists the stages of a period"
+        case .teams: "GET /v1/teams lists them"
+        case .reps: "GET /v1/reps lists them"
+        }
+    }
+
     /// The problem a failure of a handler answers with (SPEC §8.6). Errors the client did
     /// not cause are logged with everything and answered without their text.
     static func from(_ error: any Error, logger: Logger) -> Problem {
@@ -69,6 +79,10 @@ extension Problem {
             return problem
         case let failure as ImportFailure:
             return Problem(.unprocessableContent, "the CSV was rejected; nothing was written", errors: failure.problems)
+        case let error as PeriodNotMaterialized:
+            return Problem(.notFound, error.tenantMessage(runs: "GET /v1/scheduler/runs"))
+        case let error as UnknownName:
+            return Problem(error.isMissingEntity ? .notFound : .badRequest, error.message(lookIn: Self.lookIn(error.listing)))
         case let error as SalesOpsError:
             switch error {
             case .invalidInput(let message): return Problem(.badRequest, message)

@@ -83,7 +83,17 @@ struct ReadRouteTests {
             #expect(response.status == status, "\(uri): \(response.body)")
             #expect(response.headers[.contentType] == "application/problem+json", "\(uri)")
             #expect(!response.body.contains("SELECT") && !response.body.contains("salesops."), "\(uri) leaks SQL: \(response.body)")
+            // Messages speak to tenants: never an operator command.
+            #expect(!response.body.contains("salesctl"), "\(uri) names an operator command: \(response.body)")
         }
+        let notComputed = try await self.fixture.request(.get, "/v1/kpis?period=2025-01", token: self.fixture.readerA)
+        let detail = notComputed.object["detail"] as? String ?? ""
+        #expect(detail.hasPrefix("period 2025-01 has not been computed yet: the nightly run computes each day after it ends in the org's time zone (")
+                && detail.hasSuffix("This org's nightly runs: GET /v1/scheduler/runs"), "\(detail)")
+        let typo = try await self.fixture.request(.get, "/v1/kpis?period=2026-11&metric=revenu", token: self.fixture.readerA)
+        #expect((typo.object["detail"] as? String)?.contains("did you mean 'revenue'? (GET /v1/catalogue lists the metrics)") == true, "\(typo.body)")
+        let team = try await self.fixture.request(.get, "/v1/kpis?period=2026-11&scope=team:dac", token: self.fixture.readerA)
+        #expect(team.status == .notFound && (team.object["detail"] as? String)?.contains("did you mean 'dach'?") == true, "\(team.body)")
     }
 
     @Test("series, stage metrics, breakdowns and leaderboard return what the views hold")

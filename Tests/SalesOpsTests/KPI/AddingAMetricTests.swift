@@ -65,8 +65,11 @@ struct AddingAMetricTests {
         try connection.withTenant(kpi.org.id) { session in
             let reader = KPIReader(session: session, catalogue: catalogue)
             let (_, org) = try reader.read(period: "2026-11", scope: .org, metrics: ["meeting_no_show_rate", "meetings"])
-            #expect(org.map(\.metric) == ["meetings", "meeting_no_show_rate"], "catalogue order, not the order asked")
-            #expect(org.last?.value == 25 && org.last?.numerator == 1 && org.last?.denominator == 4)
+            #expect(org.map(\.metric) == ["meeting_no_show_rate", "meetings"], "the order asked")
+            #expect(org.first?.value == 25 && org.first?.numerator == 1 && org.first?.denominator == 4)
+            let (_, all) = try reader.read(period: "2026-11", scope: .org, metrics: [])
+            let listed = all.map(\.metric).filter { $0 == "meetings" || $0 == "meeting_no_show_rate" || $0 == "pipeline_velocity" }
+            #expect(listed == ["meetings", "meeting_no_show_rate", "pipeline_velocity"], "the family's place: before the derived family")
             let (_, dach) = try reader.read(period: "2026-11", scope: .team("dach"), metrics: ["meeting_no_show_rate"])
             #expect(dach.first.flatMap(\.value).map { "\($0)".hasPrefix("33.33") } == true)
             let (_, empty) = try reader.read(period: "2026-11-02", scope: .org, metrics: ["meeting_no_show_rate"])

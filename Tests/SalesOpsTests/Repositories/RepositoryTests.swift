@@ -19,9 +19,11 @@ struct RepositoryTests {
             #expect(reopened.stageKind == .open && reopened.closedAt == nil)
             let history = try deals.stageChanges(externalID: "d-1005")
             #expect(history.suffix(2).map { "\($0.fromStage ?? "-")→\($0.toStage)" } == ["Proposal→Closed Won", "Closed Won→Negotiation"])
-            #expect(throws: SalesOpsError.notFound("pipeline 'New Business' has no stage named 'Won'")) {
+            let unknownStage = #expect(throws: UnknownName.self) {
                 try deals.move(externalID: "d-1005", toStage: "Won", at: Date())
             }
+            #expect(unknownStage?.description == "stage 'Won' is not a stage of pipeline 'New Business'; did you mean 'Closed Won'?")
+            #expect(unknownStage?.isMissingEntity == true)
             #expect(throws: SalesOpsError.self) {
                 try deals.move(externalID: "d-1005", toStage: "Proposal", at: TimestampFormat.date("2020-01-01T00:00:00Z")!)
             }
@@ -81,7 +83,7 @@ struct RepositoryTests {
             #expect(quarter.periodStart == LocalDate(year: 2027, month: 1, day: 1))
             let replaced = try targets.set(scope: .team("dach"), metric: "revenue", period: "2026", value: 1_200_000)
             #expect(replaced.id == year.id && replaced.value == 1_200_000)
-            #expect(throws: SalesOpsError.self) { try targets.set(scope: .org, metric: "happiness", period: "2026", value: 1) }
+            #expect(throws: UnknownName.self) { try targets.set(scope: .org, metric: "happiness", period: "2026", value: 1) }
             #expect(throws: SalesOpsError.self) { try targets.set(scope: .org, metric: "revenue", period: "2025-W53", value: 1) }
             try targets.delete(scope: .team("dach"), metric: "revenue", period: "2026")
             #expect(throws: SalesOpsError.self) { try targets.delete(scope: .team("dach"), metric: "revenue", period: "2026") }
