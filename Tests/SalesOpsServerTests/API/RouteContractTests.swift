@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import SalesOps
 import SalesOpsServer
 import Testing
 import TestSupport
@@ -46,5 +47,36 @@ struct RouteContractTests {
                 #expect(operation.statuses.contains("403"), "\(operation.method) \(operation.path)")
             }
         }
+    }
+
+    /// The values of an enum schema of `components.schemas`.
+    static func enumeration(_ name: String, in document: OpenAPIDocument) -> [String] {
+        let schemas = (document.root["components"] as? [String: Any])?["schemas"] as? [String: Any]
+        return (schemas?[name] as? [String: Any])?["enum"] as? [String] ?? []
+    }
+
+    @Test("the document's metric, target-metric and dimension enums are the catalogue's, so it is as strict as the server")
+    func enumsFollowTheCatalogue() throws {
+        let document = try OpenAPIDocument.load()
+        let catalogue = MetricCatalogue.standard
+        #expect(Self.enumeration("MaterializedMetric", in: document) == catalogue.materializedMetrics)
+        #expect(Self.enumeration("StageMetric", in: document) == catalogue.stageSpecs.map(\.metric))
+        // Explain's branches: each (metric, dimension) pair a breakdown branch allows is one the
+        // catalogue keeps, and every kept pair has a branch.
+        var documented = Set<String>()
+        for branch in document.objectParameterBranches(method: "get", path: "/v1/kpis/explain", name: "what") {
+            let properties = branch["properties"] as? [String: Any] ?? [:]
+            let metrics = (properties["metric"] as? [String: Any])?["enum"] as? [String] ?? []
+            for dimension in (properties["dimension"] as? [String: Any])?["enum"] as? [String] ?? [] {
+                documented.formUnion(metrics.map { "\($0) by \(dimension)" })
+            }
+        }
+        let kept = Set(catalogue.breakdownSpecs.flatMap { spec in spec.dimensionNames.map { "\(spec.metric) by \($0)" } })
+        #expect(documented == kept, "only documented: \(documented.subtracting(kept).sorted()); only kept: \(kept.subtracting(documented).sorted())")
+        #expect(Set(Self.enumeration("BreakdownDimension", in: document)) == Set(catalogue.breakdownSpecs.flatMap(\.dimensionNames)))
+        let connection = try SharedDatabase.connect()
+        defer { connection.close() }
+        let targetable = try connection.query("SELECT name FROM salesops.metrics ORDER BY name").rows.map { try $0.decode("name", as: String.self) }
+        #expect(Self.enumeration("TargetMetric", in: document) == targetable)
     }
 }
