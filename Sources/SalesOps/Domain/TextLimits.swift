@@ -22,10 +22,24 @@ public enum TextLimits {
         return self.other
     }
 
-    /// The value as stored: without leading and trailing white space; nil when nothing is left.
+    /// The value as stored: without leading and trailing white space (Unicode's White_Space —
+    /// spaces, tabs, line breaks, no-break and ideographic spaces — and the zero-width space:
+    /// exactly the set Foundation's `whitespacesAndNewlines` trims here); nil when nothing is
+    /// left. A value with nothing to trim comes back as it is, without a copy: imports call
+    /// this for every field.
     public static func trimmed(_ value: String) -> String? {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
+        let scalars = value.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return nil }
+        if !Self.isTrimmed(first) && !Self.isTrimmed(last) { return value }
+        guard let start = scalars.firstIndex(where: { !Self.isTrimmed($0) }),
+              let end = scalars.lastIndex(where: { !Self.isTrimmed($0) }) else { return nil }
+        return String(scalars[start...end])
+    }
+
+    /// Whether trimming removes the scalar.
+    static func isTrimmed(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.isASCII { return scalar == " " || (0x09...0x0D).contains(scalar.value) }
+        return scalar.properties.isWhitespace || scalar == "\u{200B}"
     }
 
     /// Checks a trimmed value against its column's limit.

@@ -36,6 +36,15 @@ struct ImportColumn: Sendable {
     var name: String
     var required: Bool
     var type: ValueType
+    /// The longest text value, in characters (`TextLimits`).
+    let maximumLength: Int
+
+    init(name: String, required: Bool, type: ValueType) {
+        self.name = name
+        self.required = required
+        self.type = type
+        self.maximumLength = TextLimits.maximumLength(ofColumn: name)
+    }
 
     static func required(_ name: String, _ type: ValueType = .text) -> ImportColumn {
         ImportColumn(name: name, required: true, type: type)
@@ -53,9 +62,10 @@ struct ImportColumn: Sendable {
     func canonical(_ value: String) -> Result<String, ImportProblem.Reason> {
         switch self.type {
         case .text:
-            if value.unicodeScalars.contains("\u{0}") { return .failure("contains a NUL character") }
-            let limit = TextLimits.maximumLength(ofColumn: self.name)
-            if value.count > limit { return .failure("longer than \(limit) characters (it has \(value.count))") }
+            if value.utf8.contains(0) { return .failure("contains a NUL character") }
+            let limit = self.maximumLength
+            // No more bytes than the limit means no more characters; only longer values are counted.
+            if value.utf8.count > limit, value.count > limit { return .failure("longer than \(limit) characters (it has \(value.count))") }
             return .success(value)
         case .timestamp:
             guard TimestampFormat.epochMicroseconds(value, strictRFC3339: true) != nil else {
