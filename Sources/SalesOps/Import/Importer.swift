@@ -72,9 +72,12 @@ public struct Importer {
     /// How often a transient conflict is retried.
     static let transientRetries = 3
 
-    /// Deadlocks and serialization failures: they may pass when the transaction runs again.
+    /// Deadlocks, serialization failures and unique violations: they may pass when the
+    /// transaction runs again. Every key a file repeats or shares with another entity is a
+    /// problem the checks report by line first, so a unique violation at the write is a
+    /// concurrent import that inserted the same new key first; run again, the key exists.
     static func isTransient(_ error: any Error) -> Bool {
-        failed(with: [.deadlockDetected, .serializationFailure], error)
+        failed(with: [.deadlockDetected, .serializationFailure, .uniqueViolation], error)
     }
 
     private func runOnce(_ kind: ImportKind, orgID: Int64, handle: FileHandle, fileName: String) throws -> ImportReport {
@@ -85,6 +88,8 @@ public struct Importer {
         return try self.connection.withTenant(orgID) { session in
             let reader = CSVReader(handle: handle, limits: self.limits)
             let header = try self.readHeader(reader, definition: definition, fileName: fileName)
+            // Room for the write's sort by key and its joins (the materializer's own setting).
+            try session.connection.execute("SET LOCAL work_mem = '64MB'")
             try session.connection.execute(Query(unescaped: Self.stagingTableSQL(definition)))
             var problems = ImportProblemLog()
             var rows = 0

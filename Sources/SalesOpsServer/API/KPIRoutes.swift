@@ -11,12 +11,6 @@ import SalesOps
 struct KPIRoutes {
     let access: TenantAccess
 
-    private struct KPIPage: Encodable {
-        var scope: String
-        var period: ShownPeriod
-        var metrics: [MetricReading]
-    }
-
     private struct SeriesPage: Encodable {
         var metric: String
         var scope: String
@@ -45,9 +39,9 @@ struct KPIRoutes {
         table.add(.get, "/v1/kpis") { request, _ in
             let query = QueryParameters(request: request)
             let period = try query.period(), scope = try query.scope(), metrics = try query.all("metric")
-            return try Self.respond(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
+            return Self.respondWritten(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
                 let (shown, readings) = try KPIReader(session: session).read(period: period, scope: scope, metrics: metrics)
-                return KPIPage(scope: scope.label, period: shown, metrics: readings)
+                return KPIPageJSON.write(scope: scope.label, period: shown, metrics: readings)
             })
         }
         table.add(.get, "/v1/kpis/series") { request, _ in
@@ -124,6 +118,18 @@ struct KPIRoutes {
         return { version in
             let digest = SHA256.hash(data: Data("\(version.orgID)|\(target)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
             return "\"r\(version.version)-\(digest)\""
+        }
+    }
+
+    /// The response to a conditional read whose body is JSON text already written.
+    static func respondWritten(_ outcome: ConditionalRead<[UInt8]>) -> Response {
+        switch outcome {
+        case .notModified(let tag, let changedAt):
+            return Response(status: .notModified, headers: Self.validatorHeaders(tag: tag, changedAt: changedAt))
+        case .fresh(let body, let tag, let changedAt):
+            var headers = Self.validatorHeaders(tag: tag, changedAt: changedAt)
+            headers[.contentType] = "application/json"
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
         }
     }
 

@@ -45,18 +45,14 @@ enum DealsImport {
             """,
         ],
         writes: [
+            // Keys the org already has: an upsert in key order, so concurrent imports of the
+            // same keys queue on their row locks instead of deadlocking.
             """
             WITH written AS (
-                INSERT INTO salesops.deals AS d (org_id, external_id, name, account_id, owner_rep_id, pipeline_id, stage_id,
-                                                 stage_kind, amount, type, product, contract_months, created_at, closed_at)
-                SELECT $1, s.external_id, s.name, a.id, r.id, p.id, st.id, st.kind, s.amount, COALESCE(s.type, 'new'),
-                       s.product, COALESCE(s.contract_months, 12), s.created_at, s.closed_at
-                FROM import_staging s
-                JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
-                JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
-                JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
-                JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.stage
-                ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
+                INSERT INTO salesops.deals AS d (\(columns))
+                SELECT * FROM (\(resolved)) AS r
+                WHERE EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = $1 AND e.external_id = r.external_id)
+                ORDER BY r.external_id
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, account_id = EXCLUDED.account_id, owner_rep_id = EXCLUDED.owner_rep_id,
                     pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id, stage_kind = EXCLUDED.stage_kind,
@@ -71,6 +67,35 @@ enum DealsImport {
             )
             \(ImportSQL.countWritten)
             """,
+            // New keys: a plain insert, without the upsert's speculative insertion (most of a
+            // first import). A concurrent import inserting the same new key makes this one
+            // fail with a unique violation, and the importer runs it again: the key then exists.
+            """
+            WITH written AS (
+                INSERT INTO salesops.deals (\(columns))
+                SELECT * FROM (\(resolved)) AS r
+                WHERE NOT EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = $1 AND e.external_id = r.external_id)
+                ORDER BY r.external_id
+                RETURNING true AS inserted
+            )
+            \(ImportSQL.countWritten)
+            """,
         ]
     )
+
+    /// The stored columns, in the order `resolved` selects them.
+    static let columns = "org_id, external_id, name, account_id, owner_rep_id, pipeline_id, stage_id, stage_kind, amount, type, "
+        + "product, contract_months, created_at, closed_at"
+
+    /// The staged rows with their references resolved to ids (every reference was checked).
+    static let resolved = """
+        SELECT $1::bigint AS org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
+               st.id AS stage_id, st.kind AS stage_kind, s.amount, COALESCE(s.type, 'new') AS type, s.product,
+               COALESCE(s.contract_months, 12) AS contract_months, s.created_at, s.closed_at
+        FROM import_staging s
+        JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
+        JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
+        JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
+        JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.stage
+        """
 }

@@ -1,0 +1,36 @@
+import Foundation
+import PostgresClient
+@testable import SalesOps
+@testable import SalesOpsServer
+import Testing
+
+@Suite("The KPI page written by hand is the text JSONEncoder writes")
+struct KPIPageJSONTests {
+    static let period = ShownPeriod(label: "2026-11", kind: "month", start: LocalDate("2026-11-01")!, end: LocalDate("2026-11-30")!,
+                                    asOf: LocalDate("2026-11-20")!)
+
+    @Test("byte for byte: missing fields, long decimals, negatives, zero, and scopes with quotes, slashes, controls and emoji",
+          arguments: ["org", "team:dach", "rep:a\"b\\c/d", "team:tab\there\nnew\u{1}\u{1F}\u{7F}", "rep:Zoë 🚀 \u{2028}"])
+    func sameText(scope: String) throws {
+        let readings = [
+            MetricReading(metric: "revenue", value: Decimal(string: "123456789012345678.123456")!, numerator: nil, denominator: nil,
+                          target: 120_000, attainmentPct: Decimal(string: "63.3333333333333333333333333333333")!,
+                          expectedToDate: Decimal(string: "-0.5")!, pacePct: 0),
+            MetricReading(metric: "win_rate", value: nil, numerator: 0, denominator: 0, target: nil, attainmentPct: nil,
+                          expectedToDate: nil, pacePct: nil),
+            MetricReading(metric: "churn_rate", value: Decimal(string: "0.000000000000000000000000001")!, numerator: 1,
+                          denominator: Decimal(string: "1e20")!, target: nil, attainmentPct: nil, expectedToDate: nil, pacePct: nil),
+        ]
+        let written = KPIPageJSON.write(scope: scope, period: Self.period, metrics: readings)
+        let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: scope, period: Self.period, metrics: readings))
+        #expect(String(decoding: written, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
+        #expect(try JSONSerialization.jsonObject(with: Data(written)) is [String: Any])
+    }
+
+    @Test("an empty page")
+    func empty() throws {
+        let written = KPIPageJSON.write(scope: "org", period: Self.period, metrics: [])
+        let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: "org", period: Self.period, metrics: []))
+        #expect(written == [UInt8](encoded))
+    }
+}
