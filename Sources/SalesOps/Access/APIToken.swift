@@ -48,7 +48,7 @@ enum TokenFormat {
     static let maximumLength = 128
 
     static func generate() -> (token: String, lookupKey: String) {
-        let lookupKey = self.randomBytes(8).map { String(format: "%02x", $0) }.joined()
+        let lookupKey = HexText.encode(self.randomBytes(8))
         return (prefix + lookupKey + "_" + self.base64URL(Data(self.randomBytes(32))), lookupKey)
     }
 
@@ -76,7 +76,7 @@ enum TokenFormat {
     }
 
     static func sha256Hex(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+        HexText.encode(SHA256.hash(data: Data(token.utf8)))
     }
 
     /// Compares two strings in time that depends on their lengths only, never on where they

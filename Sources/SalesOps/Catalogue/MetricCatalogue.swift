@@ -7,9 +7,9 @@ public struct MetricCatalogue: Sendable {
     /// run's temporary tables (`kpi.prepare_run`, sql/028: the covered periods, the window of
     /// instants, each rep's scopes, each local day's periods). The derived family runs last: it
     /// reads the others' facts.
-    var families: [MetricFamily]
+    let families: [MetricFamily]
     /// Every spec: catalogue metrics, stage metrics and breakdowns.
-    var specs: [MetricSpec]
+    let specs: [MetricSpec]
 
     /// The product's catalogue.
     public static let standard = MetricCatalogue(
@@ -43,8 +43,15 @@ public struct MetricCatalogue: Sendable {
 
     /// The metrics materialized into `kpi.metric_fact_rows`, in family order: the order `kpi show`,
     /// the API and the leaderboard list them in. A catalogue metric not listed has no facts.
-    public var materializedMetrics: [String] {
-        self.families.filter { $0.target == .metrics }.flatMap { self.metrics(of: $0) }
+    /// Computed once: every KPI read names them.
+    public let materializedMetrics: [String]
+
+    init(families: [MetricFamily], specs: [MetricSpec]) {
+        self.families = families
+        self.specs = specs
+        self.materializedMetrics = families.filter { $0.target == .metrics }.flatMap { family in
+            specs.filter { $0.family == family.name && $0.target == family.target }.map(\.metric)
+        }
     }
 
     /// The spec of a catalogue metric (`kpi.metric_fact_rows`) or stage metric, nil for other names.

@@ -108,7 +108,7 @@ struct KPIRoutes {
     /// materialized metrics (a deployment that changes them changes every answer).
     static let representation: String = {
         let digest = SHA256.hash(data: Data(("kpi-reads-1|" + MetricCatalogue.standard.materializedMetrics.joined(separator: ",")).utf8))
-        return digest.prefix(6).map { String(format: "%02x", $0) }.joined()
+        return HexText.encode(digest.prefix(6))
     }()
 
     /// The entity tag of a KPI read request at an org read version: the version, and a digest
@@ -116,7 +116,7 @@ struct KPIRoutes {
     static func validator(_ request: Request) -> @Sendable (ReadVersion) -> String {
         let target = Self.representation + "|" + request.uri.path + "?" + (request.uri.query ?? "")
         return { version in
-            let digest = SHA256.hash(data: Data("\(version.orgID)|\(target)".utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+            let digest = HexText.encode(SHA256.hash(data: Data("\(version.orgID)|\(target)".utf8)).prefix(8))
             return "\"r\(version.version)-\(digest)\""
         }
     }
@@ -155,7 +155,7 @@ struct KPIRoutes {
     /// 304 when the client's `If-None-Match` names that tag.
     static func cacheable(_ value: some Encodable, modified: Date?, request: Request) throws -> Response {
         let body = try JSONBody.encoder.encode(value)
-        let tag = "\"" + SHA256.hash(data: body).prefix(16).map { String(format: "%02x", $0) }.joined() + "\""
+        let tag = "\"" + HexText.encode(SHA256.hash(data: body).prefix(16)) + "\""
         var headers: HTTPFields = [.eTag: tag, .cacheControl: "private, no-cache"]
         if let modified { headers[.lastModified] = HTTPDate.format(modified) }
         if let match = request.headers[.ifNoneMatch], EntityTag.list(match, matches: tag) {
@@ -168,11 +168,30 @@ struct KPIRoutes {
 
 /// HTTP dates (RFC 9110 IMF-fixdate).
 enum HTTPDate {
+    static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+    static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+    /// RFC 9110's IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the second the date falls in,
+    /// computed from the Unix time (no formatter: a `DateFormatter` per response cost more
+    /// than the read it labels).
     static func format(_ date: Date) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: date)
+        let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
+        let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
+        let secondOfDay = Int(seconds - days * 86_400)
+        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
+        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
+        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
+        let weekday = Int(((days % 7) + 11) % 7) // 1970-01-01 was a Thursday
+        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
+        return "\(Self.days[weekday]), \(two(day)) \(Self.months[month - 1]) \(yearText) "
+            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 }

@@ -34,3 +34,28 @@ struct KPIPageJSONTests {
         #expect(written == [UInt8](encoded))
     }
 }
+
+@Suite("HTTP dates and hex digests written without formatters")
+struct HTTPDateTests {
+    @Test("IMF-fixdate equals DateFormatter's, from 1970 to 2100, leap days and month ends included")
+    func sameAsDateFormatter() {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+        var generator = SystemRandomNumberGenerator()
+        var instants: [Double] = [0, 951_782_400, 951_868_799.999, 1_709_164_800, 4_102_444_799, 1_795_000_000.5]
+        for _ in 0..<2000 { instants.append(Double(Int64.random(in: 0..<4_102_444_800, using: &generator))) }
+        for instant in instants {
+            let date = Date(timeIntervalSince1970: instant)
+            #expect(HTTPDate.format(date) == formatter.string(from: date), "\(instant)")
+        }
+    }
+
+    @Test("hex text is String(format: %02x) of every byte")
+    func hex() {
+        let bytes = (0...255).map { UInt8($0) }
+        #expect(HexText.encode(bytes) == bytes.map { String(format: "%02x", $0) }.joined())
+        #expect(HexText.encode([]) == "")
+    }
+}
