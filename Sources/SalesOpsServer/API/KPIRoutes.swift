@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Hummingbird
+import PostgresClient
 import SalesOps
 
 /// KPI reads: a period's metrics, a metric's series, stage metrics, breakdowns and the
@@ -172,26 +173,17 @@ enum HTTPDate {
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
     /// RFC 9110's IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the second the date falls in,
-    /// computed from the Unix time (no formatter: a `DateFormatter` per response cost more
+    /// computed from the Unix time on the civil calendar (no formatter: a `DateFormatter` per response cost more
     /// than the read it labels).
     static func format(_ date: Date) -> String {
         let seconds = Int64(date.timeIntervalSince1970.rounded(.down))
         let days = seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400
         let secondOfDay = Int(seconds - days * 86_400)
-        // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = Int(dayOfYear - (153 * monthIndex + 2) / 5 + 1)
-        let month = Int(monthIndex < 10 ? monthIndex + 3 : monthIndex - 9)
-        let year = Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0))
-        let weekday = Int(((days % 7) + 11) % 7) // 1970-01-01 was a Thursday
+        let civil = LocalDate(dayNumber: Int(days))
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        let yearText = String(repeating: "0", count: max(0, 4 - String(year).count)) + String(year)
-        return "\(Self.days[weekday]), \(two(day)) \(Self.months[month - 1]) \(yearText) "
-            + "\(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
+        let year = String(civil.year)
+        return "\(Self.days[civil.isoWeekday % 7]), \(two(civil.day)) \(Self.months[civil.month - 1]) "
+            + String(repeating: "0", count: max(0, 4 - year.count)) + year
+            + " \(two(secondOfDay / 3600)):\(two(secondOfDay / 60 % 60)):\(two(secondOfDay % 60)) GMT"
     }
 }
