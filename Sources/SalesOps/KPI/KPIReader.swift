@@ -14,6 +14,27 @@ public struct MetricReading: Sendable, Equatable, Codable {
     public var pacePct: Decimal?
 }
 
+/// A reading with its numbers as printed text (`NumericText`): what `MetricReading` holds, for
+/// writers that only print the numbers.
+public struct MetricReadingText: Sendable, Equatable {
+    public var metric: String
+    public var value: NumericText?
+    public var numerator: NumericText?
+    public var denominator: NumericText?
+    public var target: NumericText?
+    public var attainmentPct: NumericText?
+    public var expectedToDate: NumericText?
+    public var pacePct: NumericText?
+}
+
+/// A reading of one metric.
+protocol MetricNamed {
+    var metric: String { get }
+}
+
+extension MetricReading: MetricNamed {}
+extension MetricReadingText: MetricNamed {}
+
 /// A period as `kpi show` names it, with its bounds and when it was materialized.
 public struct ShownPeriod: Sendable, Equatable, Codable {
     public var label: String
@@ -49,6 +70,28 @@ public struct KPIReader {
     /// - Throws: `.invalidInput` for an unknown period or metric; `.notFound` when the period
     ///   has not been materialized or the scope does not exist.
     public func read(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReading]) {
+        try self.read(period: label, scope: scope, metrics: metrics) { row in
+            MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
+                          denominator: try row.decode("denominator"), target: try row.decode("target"),
+                          attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
+                          pacePct: try row.decode("pace_pct"))
+        }
+    }
+
+    /// `read` with every number as the text `Decimal` prints for it (`NumericText`), for
+    /// writers that print the numbers straight away (the API's KPI page).
+    public func readNumericText(period label: String, scope: TargetScope, metrics: [String]) throws -> (ShownPeriod, [MetricReadingText]) {
+        try self.read(period: label, scope: scope, metrics: metrics) { row in
+            MetricReadingText(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
+                              denominator: try row.decode("denominator"), target: try row.decode("target"),
+                              attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
+                              pacePct: try row.decode("pace_pct"))
+        }
+    }
+
+    /// The one statement behind `read` and `readNumericText`; `reading` turns a metric's row into a reading.
+    func read<Reading: MetricNamed>(period label: String, scope: TargetScope, metrics: [String],
+                                    reading: (Row) throws -> Reading) throws -> (ShownPeriod, [Reading]) {
         guard PeriodLabel.isWellFormed(label) else { throw Self.badPeriod(label) }
         if let unknown = metrics.first(where: { self.catalogue.spec($0) == nil }) {
             throw self.catalogue.unknownMetric(unknown)
@@ -108,17 +151,12 @@ public struct KPIReader {
         }
         let period = ShownPeriod(label: label, kind: kind, start: try head.decode("period_start"), end: try head.decode("period_end"),
                                  asOf: asOf, computedAt: try head.decode("computed_at"))
-        let readings = try rows.filter { try $0.decode("metric", as: String?.self) != nil }.map { row in
-            MetricReading(metric: try row.decode("metric"), value: try row.decode("value"), numerator: try row.decode("numerator"),
-                          denominator: try row.decode("denominator"), target: try row.decode("target"),
-                          attainmentPct: try row.decode("attainment_pct"), expectedToDate: try row.decode("expected_to_date"),
-                          pacePct: try row.decode("pace_pct"))
-        }
+        let readings = try rows.filter { try $0.decode("metric", as: String?.self) != nil }.map(reading)
         return (period, metrics.isEmpty ? readings : Self.inOrder(of: metrics, readings))
     }
 
     /// The readings in the order the metrics were asked for, each once.
-    static func inOrder(of metrics: [String], _ readings: [MetricReading]) -> [MetricReading] {
+    static func inOrder<Reading: MetricNamed>(of metrics: [String], _ readings: [Reading]) -> [Reading] {
         let byMetric = Dictionary(readings.map { ($0.metric, $0) }, uniquingKeysWith: { first, _ in first })
         var seen = Set<String>()
         return metrics.compactMap { seen.insert($0).inserted ? byMetric[$0] : nil }

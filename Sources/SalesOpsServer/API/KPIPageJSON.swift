@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 import SalesOps
 
 /// The body of `GET /v1/kpis` written by hand (`JSONWriter`): the text `JSONBody.encoder`
@@ -11,7 +12,7 @@ enum KPIPageJSON {
         var metrics: [MetricReading]
     }
 
-    static func write(scope: String, period: ShownPeriod, metrics: [MetricReading]) -> [UInt8] {
+    static func write(scope: String, period: ShownPeriod, metrics: [MetricReadingText]) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + metrics.count * 160)
         writer.beginObject()
         writer.key("metrics")

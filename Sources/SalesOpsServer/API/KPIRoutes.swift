@@ -41,7 +41,7 @@ struct KPIRoutes {
             let query = QueryParameters(request: request)
             let period = try query.period(), scope = try query.scope(), metrics = try query.all("metric")
             return Self.respondWritten(try await self.access.conditionalRead(request, validator: Self.validator(request)) { session in
-                let (shown, readings) = try KPIReader(session: session).read(period: period, scope: scope, metrics: metrics)
+                let (shown, readings) = try KPIReader(session: session).readNumericText(period: period, scope: scope, metrics: metrics)
                 return KPIPageJSON.write(scope: scope.label, period: shown, metrics: readings)
             })
         }

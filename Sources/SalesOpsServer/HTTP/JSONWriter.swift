@@ -1,4 +1,5 @@
 import Foundation
+import PostgresClient
 
 /// JSON text written straight into bytes, for the read routes answered most often: the same
 /// text `JSONBody.encoder` writes (sorted keys are the caller's order; strings escaped alike;
@@ -61,6 +62,14 @@ struct JSONWriter {
         guard let value else { return }
         self.key(name)
         self.number(value)
+    }
+
+    /// `"key": number` for a present numeric, printed as it is; nothing for nil.
+    mutating func field(_ name: String, _ value: NumericText?) {
+        guard let value else { return }
+        self.key(name)
+        self.separate()
+        self.bytes.append(contentsOf: value.text.utf8)
     }
 
     mutating func field(_ name: String, _ value: String) {

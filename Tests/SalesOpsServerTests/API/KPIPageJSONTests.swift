@@ -21,15 +21,26 @@ struct KPIPageJSONTests {
             MetricReading(metric: "churn_rate", value: Decimal(string: "0.000000000000000000000000001")!, numerator: 1,
                           denominator: Decimal(string: "1e20")!, target: nil, attainmentPct: nil, expectedToDate: nil, pacePct: nil),
         ]
-        let written = KPIPageJSON.write(scope: scope, period: Self.period, metrics: readings)
+        let written = KPIPageJSON.write(scope: scope, period: Self.period, metrics: try readings.map(Self.text))
         let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: scope, period: Self.period, metrics: readings))
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
         #expect(try JSONSerialization.jsonObject(with: Data(written)) is [String: Any])
     }
 
+    /// The reading as the database would send it: each number's text.
+    static func text(_ reading: MetricReading) throws -> MetricReadingText {
+        func numeric(_ value: Decimal?) throws -> NumericText? {
+            try value.flatMap { try NumericText(postgresText: $0.description, type: .numeric) }
+        }
+        return MetricReadingText(metric: reading.metric, value: try numeric(reading.value), numerator: try numeric(reading.numerator),
+                                 denominator: try numeric(reading.denominator), target: try numeric(reading.target),
+                                 attainmentPct: try numeric(reading.attainmentPct), expectedToDate: try numeric(reading.expectedToDate),
+                                 pacePct: try numeric(reading.pacePct))
+    }
+
     @Test("an empty page")
     func empty() throws {
-        let written = KPIPageJSON.write(scope: "org", period: Self.period, metrics: [])
+        let written = KPIPageJSON.write(scope: "org", period: Self.period, metrics: [MetricReadingText]())
         let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: "org", period: Self.period, metrics: []))
         #expect(written == [UInt8](encoded))
     }
