@@ -55,15 +55,17 @@ public enum NameSuggestion {
     /// Up to `limit` of `known` within a few edits of `name` (case ignored), nearest first;
     /// when none is, the known names that contain the given one or are contained in it,
     /// shortest first (`deal_size` → `average_deal_size`).
+    /// Bounded for any input: names longer than `maximumLength` bytes get no suggestions, and
+    /// a candidate whose length is too far off is not compared letter by letter.
     public static func nearest(to name: String, among known: some Sequence<String>, limit: Int = 3) -> [String] {
-        let wanted = Array(name.lowercased().utf8.prefix(200))
-        guard !wanted.isEmpty else { return [] }
+        let wanted = Array(name.lowercased().utf8)
+        guard !wanted.isEmpty, wanted.count <= Self.maximumLength else { return [] }
         let allowed = max(2, wanted.count / 3)
         var near: [(distance: Int, name: String)] = []
         var containing: [String] = []
-        for candidate in Set(known) where candidate != name {
-            let lowered = Array(candidate.lowercased().utf8.prefix(200))
-            let distance = self.editDistance(wanted, lowered)
+        for candidate in Set(known) where candidate != name && candidate.utf8.count <= Self.maximumLength {
+            let lowered = Array(candidate.lowercased().utf8)
+            let distance = abs(lowered.count - wanted.count) > allowed ? allowed + 1 : self.editDistance(wanted, lowered)
             if distance <= allowed {
                 near.append((distance, candidate))
             } else if wanted.count >= 3, Self.contains(lowered, wanted) || Self.contains(wanted, lowered) {
@@ -75,6 +77,9 @@ public enum NameSuggestion {
         }
         return near.sorted { ($0.distance, $0.name) < ($1.distance, $1.name) }.prefix(limit).map(\.name)
     }
+
+    /// The longest name, in UTF-8 bytes, compared for suggestions (longer ones are not typos of a name).
+    static let maximumLength = 64
 
     /// Levenshtein distance of two byte strings.
     static func editDistance(_ a: [UInt8], _ b: [UInt8]) -> Int {

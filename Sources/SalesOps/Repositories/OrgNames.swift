@@ -1,11 +1,12 @@
 import PostgresClient
 
 /// Errors for names of the org's own that do not exist — a team, a rep, a pipeline, a stage —
-/// each with the org's nearest existing names (compared with at most `candidateLimit` of them).
+/// each with the org's nearest existing names (compared with at most `candidateLimit` of them,
+/// so an org with many reps answers a typo as fast as a small one).
 struct OrgNames {
     let session: TenantSession
 
-    static let candidateLimit = 10_000
+    static let candidateLimit = 2_000
 
     func unknownTeam(_ externalID: String) throws -> UnknownName {
         UnknownName(kind: "team", name: externalID, reason: "is not a team of this org (by external id)",

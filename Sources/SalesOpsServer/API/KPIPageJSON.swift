@@ -5,13 +5,6 @@ import SalesOps
 /// The body of `GET /v1/kpis` written by hand (`JSONWriter`): the text `JSONBody.encoder`
 /// would write for the page — keys sorted, nil fields left out — at a fraction of its cost.
 enum KPIPageJSON {
-    /// The page as `JSONBody.encoder` encodes it (the reference the written text must equal).
-    struct Page: Encodable {
-        var scope: String
-        var period: ShownPeriod
-        var metrics: [MetricReading]
-    }
-
     static func write(scope: String, period: ShownPeriod, metrics: [MetricReadingText]) -> [UInt8] {
         var writer = JSONWriter(capacity: 256 + metrics.count * 160)
         writer.beginObject()

@@ -138,11 +138,9 @@ struct KPIRoutes {
     static func respond(_ outcome: ConditionalRead<some Encodable & Sendable>) throws -> Response {
         switch outcome {
         case .notModified(let tag, let changedAt):
-            return Response(status: .notModified, headers: Self.validatorHeaders(tag: tag, changedAt: changedAt))
+            return Self.respondWritten(.notModified(tag: tag, changedAt: changedAt))
         case .fresh(let value, let tag, let changedAt):
-            var headers = Self.validatorHeaders(tag: tag, changedAt: changedAt)
-            headers[.contentType] = "application/json"
-            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: try JSONBody.encoder.encode(value))))
+            return Self.respondWritten(.fresh([UInt8](try JSONBody.encoder.encode(value)), tag: tag, changedAt: changedAt))
         }
     }
 

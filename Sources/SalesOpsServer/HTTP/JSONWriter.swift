@@ -3,7 +3,7 @@ import PostgresClient
 
 /// JSON text written straight into bytes, for the read routes answered most often: the same
 /// text `JSONBody.encoder` writes (sorted keys are the caller's order; strings escaped alike;
-/// decimals in their exact description), without the reflection, key conversion and boxing
+/// numerics as `Decimal` prints them), without the reflection, key conversion and boxing
 /// `JSONEncoder` spends on every field.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
@@ -51,20 +51,8 @@ struct JSONWriter {
         self.appendQuoted(value)
     }
 
-    /// A decimal as a JSON number: its exact description (`Decimal` never prints exponents).
-    mutating func number(_ value: Decimal) {
-        self.separate()
-        self.bytes.append(contentsOf: value.description.utf8)
-    }
-
-    /// `"key": value` for a present decimal; nothing for nil (as `JSONEncoder` omits nil fields).
-    mutating func field(_ name: String, _ value: Decimal?) {
-        guard let value else { return }
-        self.key(name)
-        self.number(value)
-    }
-
-    /// `"key": number` for a present numeric, printed as it is; nothing for nil.
+    /// `"key": number` for a present numeric, printed as it is (the text `Decimal` prints);
+    /// nothing for nil, as `JSONEncoder` omits nil fields.
     mutating func field(_ name: String, _ value: NumericText?) {
         guard let value else { return }
         self.key(name)

@@ -6,6 +6,13 @@ import Testing
 
 @Suite("The KPI page written by hand is the text JSONEncoder writes")
 struct KPIPageJSONTests {
+    /// The page as `JSONBody.encoder` encodes it (the reference the written text must equal).
+    struct Page: Encodable {
+        var scope: String
+        var period: ShownPeriod
+        var metrics: [MetricReading]
+    }
+
     static let period = ShownPeriod(label: "2026-11", kind: "month", start: LocalDate("2026-11-01")!, end: LocalDate("2026-11-30")!,
                                     asOf: LocalDate("2026-11-20")!)
 
@@ -22,7 +29,7 @@ struct KPIPageJSONTests {
                           denominator: Decimal(string: "1e20")!, target: nil, attainmentPct: nil, expectedToDate: nil, pacePct: nil),
         ]
         let written = KPIPageJSON.write(scope: scope, period: Self.period, metrics: try readings.map(Self.text))
-        let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: scope, period: Self.period, metrics: readings))
+        let encoded = try JSONBody.encoder.encode(Page(scope: scope, period: Self.period, metrics: readings))
         #expect(String(decoding: written, as: UTF8.self) == String(decoding: encoded, as: UTF8.self))
         #expect(try JSONSerialization.jsonObject(with: Data(written)) is [String: Any])
     }
@@ -41,7 +48,7 @@ struct KPIPageJSONTests {
     @Test("an empty page")
     func empty() throws {
         let written = KPIPageJSON.write(scope: "org", period: Self.period, metrics: [MetricReadingText]())
-        let encoded = try JSONBody.encoder.encode(KPIPageJSON.Page(scope: "org", period: Self.period, metrics: []))
+        let encoded = try JSONBody.encoder.encode(Page(scope: "org", period: Self.period, metrics: []))
         #expect(written == [UInt8](encoded))
     }
 }
