@@ -20,6 +20,8 @@ struct FactStore: Sendable {
         /// The run's temporary table holding the stored table's key and value columns, without `org_id`.
         var newRows: String
         /// Creates `newRows` from the families' output; nil when the families write it as stored.
+        /// The groups are formed by hashing and each group's arrays ordered afterwards: a
+        /// backfill's million values sorted whole cost twice as much.
         var grouping: String?
         var keyColumns: [String]
         var valueColumns: [String]
@@ -28,13 +30,17 @@ struct FactStore: Sendable {
     /// The stored tables in the order a run replaces them.
     static let tables = [
         StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: """
-            SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id,
-                   array_agg(m.id ORDER BY m.id) AS metric_ids, array_agg(n.value ORDER BY m.id) AS value_array,
-                   CASE WHEN bool_or(n.numerator IS NOT NULL) THEN array_agg(n.numerator ORDER BY m.id) END AS numerator_array,
-                   CASE WHEN bool_or(n.denominator IS NOT NULL) THEN array_agg(n.denominator ORDER BY m.id) END AS denominator_array
-            FROM kpi_new_facts n
-            JOIN salesops.metrics m ON m.name = n.metric
-            GROUP BY 1, 2, 3, 4
+            SELECT g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            FROM (SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(m.id) AS ids,
+                         array_agg(n.value) AS vals, array_agg(n.numerator) AS nums, array_agg(n.denominator) AS dens
+                  FROM kpi_new_facts n
+                  JOIN salesops.metrics m ON m.name = n.metric
+                  GROUP BY 1, 2, 3, 4) g
+            CROSS JOIN LATERAL (
+                SELECT array_agg(u.id ORDER BY u.id) AS metric_ids, array_agg(u.val ORDER BY u.id) AS value_array,
+                       CASE WHEN bool_or(u.num IS NOT NULL) THEN array_agg(u.num ORDER BY u.id) END AS numerator_array,
+                       CASE WHEN bool_or(u.den IS NOT NULL) THEN array_agg(u.den ORDER BY u.id) END AS denominator_array
+                FROM unnest(g.ids, g.vals, g.nums, g.dens) AS u(id, val, num, den)) s
             """,
             keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
             valueColumns: ["metric_ids", "value_array", "numerator_array", "denominator_array"]),
@@ -42,12 +48,16 @@ struct FactStore: Sendable {
                     keyColumns: ["period_kind", "period_start", "stage_id", "metric"],
                     valueColumns: ["value", "numerator", "denominator"]),
         StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: """
-            SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id,
-                   array_agg(s.id ORDER BY s.id, n.key) AS series_ids, array_agg(n.key ORDER BY s.id, n.key) AS keys,
-                   array_agg(n.value ORDER BY s.id, n.key) AS value_array
-            FROM kpi_new_breakdown_facts n
-            JOIN kpi.breakdown_series s ON s.dimension = n.dimension AND s.metric = n.metric
-            GROUP BY 1, 2, 3, 4
+            SELECT g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            FROM (SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(b.id) AS ids,
+                         array_agg(n.key) AS keys, array_agg(n.value) AS vals
+                  FROM kpi_new_breakdown_facts n
+                  JOIN kpi.breakdown_series b ON b.dimension = n.dimension AND b.metric = n.metric
+                  GROUP BY 1, 2, 3, 4) g
+            CROSS JOIN LATERAL (
+                SELECT array_agg(u.id ORDER BY u.id, u.key) AS series_ids, array_agg(u.key ORDER BY u.id, u.key) AS keys,
+                       array_agg(u.val ORDER BY u.id, u.key) AS value_array
+                FROM unnest(g.ids, g.keys, g.vals) AS u(id, key, val)) s
             """,
             keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
             valueColumns: ["series_ids", "keys", "value_array"]),
@@ -78,7 +88,9 @@ struct FactStore: Sendable {
         let table = stored.table, newRows = stored.newRows
         if let grouping = stored.grouping {
             try connection.execute("CREATE TEMPORARY TABLE \(unescaped: newRows) ON COMMIT DROP AS \(unescaped: grouping)")
-            try connection.execute("ANALYZE \(unescaped: newRows)")
+            // Statistics of the key columns only: the joins below match on them, and element
+            // statistics of the value arrays would cost about as much as the grouping itself.
+            try connection.execute("ANALYZE \(unescaped: newRows) (\(unescaped: keys))")
         }
         // These statements touch every fact of the covered periods. The fact tables keep no
         // planner statistics on the columns readers reach (sql/023), so the planner cannot see
@@ -102,7 +114,7 @@ struct FactStore: Sendable {
                               WHERE f.org_id = \(orgID) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
             """)
         guard written > 0 else { return removed }
-        try connection.execute("ANALYZE \(unescaped: changes)")
+        try connection.execute("ANALYZE \(unescaped: changes) (\(unescaped: keys))")
         try connection.execute("""
             UPDATE \(unescaped: table) f SET \(unescaped: assignments)
             FROM \(unescaped: changes) n

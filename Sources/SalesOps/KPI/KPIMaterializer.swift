@@ -128,7 +128,7 @@ public struct KPIMaterializer {
     /// foreign key per row.
     func checkMetricNames(on connection: Connection) throws {
         let unknown = try connection.query("""
-            SELECT DISTINCT n.metric FROM kpi_new_facts n
+            SELECT n.metric FROM (SELECT DISTINCT metric FROM kpi_new_facts) n
             WHERE n.metric <> ALL(\(self.catalogue.materializedMetrics)::text[])
                OR NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
             ORDER BY 1
