@@ -21,7 +21,7 @@ struct DemoSeedTests {
         let again = try SalesCTLProcess.run(["demo", "seed", "--org", "demo", "--reps", "8", "--days", "60", "--seed", "42",
                                              "--last-day", "2026-11-22"], database: first)
         let counts = again.stdout.split(separator: "\n").filter { $0.contains(" rows, ") }
-        #expect(counts.count == 11)
+        #expect(counts.count == 12)
         #expect(counts.allSatisfy { $0.hasSuffix(" 0 inserted, 0 updated") }, "\(counts)")
 
         let materialized = try SalesCTLProcess.run(["kpi", "materialize", "--org", "demo", "--from", "2026-11-01", "--to", "2026-11-22"],

@@ -40,7 +40,7 @@ struct DealShow: ParsableCommand {
             ("owner", deal.ownerRepExternalID), ("pipeline", deal.pipeline), ("stage", "\(deal.stage) (\(deal.stageKind.rawValue))"),
             ("amount", "\(deal.amount)"), ("type", deal.type.rawValue), ("product", deal.product),
             ("contract_months", String(deal.contractMonths)), ("created_at", Output.instant(deal.createdAt)),
-            ("closed_at", Output.instant(deal.closedAt)),
+            ("closed_at", Output.instant(deal.closedAt)), ("expected_close_on", deal.expectedCloseOn?.description),
         ])
         let header = ["CHANGED AT", "FROM", "TO"]
         let rows = (history ?? []).map { [Output.instant($0.changedAt), $0.fromStage, $0.toStage] }

@@ -6,7 +6,8 @@ import PostgresClient
 /// Nested teams (regions with sub-teams and an SDR team), reps who join and leave, two
 /// pipelines, deals whose stage histories move forward and sometimes back, won and lost,
 /// churned and referred accounts, leads through their lifecycle, activities with outcomes,
-/// surveys, monthly spend and monthly revenue targets. The same seed and dates give the
+/// surveys, monthly spend, monthly revenue targets, expected close dates of open deals and
+/// the sellers' monthly forecast calls. The same seed and dates give the
 /// same files.
 public struct DemoDataGenerator {
     public var reps: Int
@@ -106,7 +107,11 @@ public struct DemoDataGenerator {
             }
         }
 
-        var deals = "external_id,name,account_external_id,owner_rep_external_id,pipeline,stage,amount,type,product,contract_months,created_at,closed_at\n"
+        var deals = "external_id,name,account_external_id,owner_rep_external_id,pipeline,stage,amount,type,product,contract_months,created_at,closed_at,expected_close_on\n"
+        // Expected close dates and forecast calls draw from a stream of their own, so the rest
+        // of the data stays what the same seed gave before they existed.
+        var outlook = SeededRandom(seed: self.seed ^ 0x5EED_F0CA_57ED_CA11)
+        var wonByRepMonth: [String: Double] = [:]
         var changes = "deal_external_id,from_stage,to_stage,changed_at\n"
         var activities = "external_id,rep_external_id,kind,occurred_at,lead_external_id,account_external_id,deal_external_id,outcome\n"
         var activityCount = 0
@@ -158,7 +163,9 @@ public struct DemoDataGenerator {
                 let amount = Double(Int.random(in: 5...120, using: &random) * 1000) * (isExpansion ? 0.4 : 1)
                 let type: DealType = isExpansion ? random.pick([.upsell, .crossSell, .renewal]) : .new
                 let months = random.pick([12, 12, 24, 36])
-                deals += "\(id),\(quote("Opportunity \(dealCount)")),\(account),\(rep.id),\(pipeline),\(current.name),\(String(format: "%.2f", amount)),\(type.rawValue),\(random.pick(["Platform", "Analytics", "Connect"])),\(months),\(createdAt),\(closedAt)\n"
+                let expectedClose = closedAt.isEmpty ? max(self.lastDay, created).adding(days: Int.random(in: 5...75, using: &outlook)).description : ""
+                if current.kind == .won { wonByRepMonth["\(rep.id)|\(closedAt.prefix(7))", default: 0] += amount }
+                deals += "\(id),\(quote("Opportunity \(dealCount)")),\(account),\(rep.id),\(pipeline),\(current.name),\(String(format: "%.2f", amount)),\(type.rawValue),\(random.pick(["Platform", "Analytics", "Connect"])),\(months),\(createdAt),\(closedAt),\(expectedClose)\n"
                 for (from, to, at) in history { changes += "\(id),\(from ?? ""),\(to),\(at)\n" }
                 for touch in 0..<Int.random(in: 1...4, using: &random) {
                     let touchDay = created.adding(days: touch * 3)
@@ -216,6 +223,10 @@ public struct DemoDataGenerator {
 
         var spend = "month,channel,category,amount\n"
         var targets = "scope,scope_external_id,metric,period,value\n"
+        // Each seller calls the month on its 15th: what the month brings them, bent by habit —
+        // every fourth seller sandbags (calls 70 %), the next over-calls (135 %), the rest call
+        // close — with noise. The current month's outcome is its pace so far.
+        var calls = "rep_external_id,team_external_id,period,category,amount,submitted_at\n"
         var month = LocalDate(year: firstDay.year, month: firstDay.month, day: 1)!
         while month <= self.lastDay {
             let label = "\(month.year)-\(month.month < 10 ? "0" : "")\(month.month)"
@@ -226,10 +237,21 @@ public struct DemoDataGenerator {
             targets += "org,,revenue,\(label),\(self.reps * 45000)\norg,,win_rate,\(label),40\n"
             for (id, _, _) in regions { targets += "team,\(id),revenue,\(label),\(self.reps * 12000)\n" }
             for rep in sellers where active(rep, on: month) { targets += "rep,\(rep.id),revenue,\(label),50000\n" }
+            let callDay = month.adding(days: 14)
+            if callDay <= self.lastDay {
+                let monthEnd = LocalDate(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1)!.adding(days: -1)
+                let pace = monthEnd <= self.lastDay ? 1.0 : Double(month.days(to: monthEnd) + 1) / Double(month.days(to: self.lastDay) + 1)
+                for (index, rep) in sellers.enumerated() where active(rep, on: callDay) {
+                    let habit = index % 4 == 0 ? 0.7 : index % 4 == 1 ? 1.35 : 1.0
+                    let commit = (wonByRepMonth["\(rep.id)|\(label)"] ?? 0) * pace * habit * Double.random(in: 0.85...1.15, using: &outlook)
+                    calls += "\(rep.id),,\(label),commit,\(String(format: "%.2f", commit)),\(callDay)T10:00:00Z\n"
+                    calls += "\(rep.id),,\(label),best_case,\(String(format: "%.2f", commit * 1.25)),\(callDay)T10:00:00Z\n"
+                }
+            }
             month = LocalDate(year: month.month == 12 ? month.year + 1 : month.year, month: month.month % 12 + 1, day: 1)!
         }
 
         return [(.teams, teams), (.reps, reps), (.accounts, accounts), (.stages, stages), (.leads, leads), (.deals, deals),
-                (.stageChanges, changes), (.activities, activities), (.surveys, surveys), (.spend, spend), (.targets, targets)]
+                (.stageChanges, changes), (.activities, activities), (.surveys, surveys), (.spend, spend), (.targets, targets), (.forecastCalls, calls)]
     }
 }

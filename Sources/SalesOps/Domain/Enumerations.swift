@@ -76,3 +76,10 @@ public enum SpendCategory: String, Vocabulary {
 public enum ScopeKind: String, Vocabulary {
     case org, team, rep
 }
+
+/// What a forecast call commits to (SPEC §10): the amount the caller is sure of, or the
+/// amount reachable if the likely deals close.
+public enum ForecastCategory: String, Vocabulary {
+    case commit
+    case bestCase = "best_case"
+}

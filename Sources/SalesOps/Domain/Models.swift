@@ -68,6 +68,8 @@ public struct Deal: Sendable, Equatable, Codable {
     public var contractMonths: Int
     public var createdAt: Date
     public var closedAt: Date?
+    /// When the owner expects an open deal to close: today's value only, without history.
+    public var expectedCloseOn: LocalDate?
 }
 
 /// One move of a deal between stages.

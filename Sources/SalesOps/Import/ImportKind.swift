@@ -3,6 +3,7 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
     case teams, reps, accounts, stages, leads, deals
     case stageChanges = "stage_changes"
     case activities, surveys, spend, targets
+    case forecastCalls = "forecast_calls"
 
     /// The format and the SQL of this kind.
     var definition: ImportDefinition {
@@ -18,6 +19,7 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
         case .surveys: SurveysImport.definition
         case .spend: SpendImport.definition
         case .targets: TargetsImport.definition
+        case .forecastCalls: ForecastCallsImport.definition
         }
     }
 

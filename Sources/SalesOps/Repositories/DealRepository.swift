@@ -80,7 +80,7 @@ public struct DealRepository {
         """
         SELECT d.id, d.external_id, d.name, a.external_id AS account_external_id, r.external_id AS owner_rep_external_id,
                p.name AS pipeline, s.name AS stage, d.stage_kind, d.amount, d.type, d.product, d.contract_months,
-               d.created_at, d.closed_at
+               d.created_at, d.closed_at, d.expected_close_on
         FROM salesops.deals d
         JOIN salesops.accounts a ON a.org_id = d.org_id AND a.id = d.account_id
         JOIN salesops.reps r ON r.org_id = d.org_id AND r.id = d.owner_rep_id
@@ -96,6 +96,6 @@ public struct DealRepository {
              pipeline: try row.decode("pipeline"), stage: try row.decode("stage"), stageKind: try row.decode("stage_kind"),
              amount: try row.decode("amount"), type: try row.decode("type"), product: try row.decode("product"),
              contractMonths: try row.decode("contract_months"), createdAt: try row.decode("created_at"),
-             closedAt: try row.decode("closed_at"))
+             closedAt: try row.decode("closed_at"), expectedCloseOn: try row.decode("expected_close_on"))
     }
 }

@@ -1,5 +1,5 @@
 /// `deals`: external_id*, name, account_external_id*, owner_rep_external_id*, pipeline*,
-/// stage*, amount*, type, product, contract_months, created_at*, closed_at.
+/// stage*, amount*, type, product, contract_months, created_at*, closed_at, expected_close_on.
 /// Importing deals records no stage changes (history comes from `stage_changes`).
 enum DealsImport {
     static let definition = ImportDefinition(
@@ -9,6 +9,7 @@ enum DealsImport {
             .required("amount", .decimal(nonNegative: true, fractionDigits: 2)), .vocabulary("type", DealType.self),
             .optional("product"), .optional("contract_months", .integer(1...1200)),
             .required("created_at", .timestamp), .optional("closed_at", .timestamp),
+            .optional("expected_close_on", .date),
         ],
         checks: [
             ImportSQL.duplicateKey(["external_id"], reportedAs: "external_id", what: "external id"),
@@ -57,12 +58,13 @@ enum DealsImport {
                     name = EXCLUDED.name, account_id = EXCLUDED.account_id, owner_rep_id = EXCLUDED.owner_rep_id,
                     pipeline_id = EXCLUDED.pipeline_id, stage_id = EXCLUDED.stage_id, stage_kind = EXCLUDED.stage_kind,
                     amount = EXCLUDED.amount, type = EXCLUDED.type, product = EXCLUDED.product,
-                    contract_months = EXCLUDED.contract_months, created_at = EXCLUDED.created_at, closed_at = EXCLUDED.closed_at
+                    contract_months = EXCLUDED.contract_months, created_at = EXCLUDED.created_at, closed_at = EXCLUDED.closed_at,
+                    expected_close_on = EXCLUDED.expected_close_on
                 WHERE (d.name, d.account_id, d.owner_rep_id, d.pipeline_id, d.stage_id, d.amount, d.type, d.product,
-                       d.contract_months, d.created_at, d.closed_at)
+                       d.contract_months, d.created_at, d.closed_at, d.expected_close_on)
                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.account_id, EXCLUDED.owner_rep_id, EXCLUDED.pipeline_id,
                        EXCLUDED.stage_id, EXCLUDED.amount, EXCLUDED.type, EXCLUDED.product, EXCLUDED.contract_months,
-                       EXCLUDED.created_at, EXCLUDED.closed_at)
+                       EXCLUDED.created_at, EXCLUDED.closed_at, EXCLUDED.expected_close_on)
                 RETURNING (d.xmax = 0) AS inserted
             )
             \(ImportSQL.countWritten)
@@ -85,13 +87,13 @@ enum DealsImport {
 
     /// The stored columns, in the order `resolved` selects them.
     static let columns = "org_id, external_id, name, account_id, owner_rep_id, pipeline_id, stage_id, stage_kind, amount, type, "
-        + "product, contract_months, created_at, closed_at"
+        + "product, contract_months, created_at, closed_at, expected_close_on"
 
     /// The staged rows with their references resolved to ids (every reference was checked).
     static let resolved = """
         SELECT $1::bigint AS org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
                st.id AS stage_id, st.kind AS stage_kind, s.amount, COALESCE(s.type, 'new') AS type, s.product,
-               COALESCE(s.contract_months, 12) AS contract_months, s.created_at, s.closed_at
+               COALESCE(s.contract_months, 12) AS contract_months, s.created_at, s.closed_at, s.expected_close_on
         FROM import_staging s
         JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
         JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
