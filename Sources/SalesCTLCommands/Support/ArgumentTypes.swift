@@ -24,6 +24,9 @@ struct DecimalArgument: ExpressibleByArgument {
         guard let value = DecimalText.parse(argument) else { return nil }
         self.value = value
     }
+
+    /// How `--help` shows a default: the number as typed.
+    var defaultValueDescription: String { "\(self.value)" }
 }
 
 /// An instant given as RFC 3339 (`2026-11-05T09:30:00Z`), for `deal move --at`.

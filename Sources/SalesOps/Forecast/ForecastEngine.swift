@@ -1,0 +1,153 @@
+import Foundation
+import PostgresClient
+
+/// Forecasts and backtests of the org in the session (SPEC §10).
+public struct ForecastEngine {
+    let session: TenantSession
+
+    public init(session: TenantSession) {
+        self.session = session
+    }
+
+    /// Past periods of the same kind the forecast's interval is learned from.
+    static let intervalPeriods = 8
+    /// Fewest backtest residuals an interval is made from.
+    static let intervalMinimum = 4
+
+    /// The forecast of revenue for the period labelled `label` and `scope`, as of the end of
+    /// local day `asOf` (default: yesterday in the org's time zone, or the period's last day
+    /// when it has ended).
+    /// - Throws: `.invalidInput` for a label that is not a period or a day outside it;
+    ///   `UnknownName` for an unknown team or rep.
+    public func forecast(period label: String, scope: TargetScope, asOf: LocalDate? = nil, now: Date = Date()) throws -> Forecast {
+        let org = try TenantOrgRecords(session: self.session).org()
+        let period = try self.period(label)
+        let day = try asOf ?? min(period.end, try self.yesterday(org: org, now: now))
+        guard day >= period.start, day <= period.end else {
+            throw SalesOpsError.invalidInput("as-of day \(day) is outside period \(label) (\(period.start)..\(period.end)): "
+                + "a forecast is made as of a day inside its period")
+        }
+        let reps = try self.reps(of: scope)
+        let model = ForecastModel(session: self.session)
+        let parts = try model.parts(period: period, reps: reps, asOf: day, timeZone: org.timezone)
+        let value = parts.value
+        // The interval: the same forecast for earlier periods of this kind, made as far into
+        // each as this one is, against what they ended at.
+        let fraction = Decimal(period.start.days(to: day) + 1) / Decimal(period.days)
+        var ratios: [Decimal] = []
+        var start = PeriodLabel.previousStart(kind: period.kind, start: period.start)
+        for _ in 0..<Self.intervalPeriods {
+            let past = try self.period(PeriodLabel.of(kind: period.kind, start: start, fiscalYearStartMonth: org.fiscalYearStartMonth))
+            defer { start = PeriodLabel.previousStart(kind: period.kind, start: start) }
+            guard past.end < day else { continue }
+            let pastDay = Self.day(at: fraction, of: past)
+            let pastValue = try model.parts(period: past, reps: reps, asOf: pastDay, timeZone: org.timezone).value
+            guard pastValue > 0 else { continue }
+            ratios.append(try self.actual(period: past, timeZone: org.timezone).total(of: reps) / pastValue)
+        }
+        var low: Decimal?, high: Decimal?, note: String
+        if ratios.count >= Self.intervalMinimum {
+            low = max(parts.won.amount, ForecastModel.rounded(value * Self.quantile(ratios, 0.1), 2))
+            high = max(low!, ForecastModel.rounded(value * Self.quantile(ratios, 0.9), 2))
+            note = "P10/P90 of actual ÷ forecast over the \(ratios.count) earlier \(period.kind)s forecast at the same point"
+        } else {
+            note = "no interval: \(ratios.count) earlier \(period.kind)s could be backtested (at least \(Self.intervalMinimum) are needed)"
+        }
+        let target = try self.revenueTarget(scope: scope, period: label)
+        let elapsed = period.start.days(to: day) + 1
+        return Forecast(
+            period: period, scope: scope.label, asOf: day, value: value, low: low, high: high, intervalNote: note,
+            wonToDate: parts.won, openPipeline: parts.open, notYetCreated: parts.notYetCreated, target: target,
+            attainmentPct: target.flatMap { $0 > 0 ? ForecastModel.rounded(100 * value / $0, 2) : nil },
+            calls: try ForecastCalls(session: self.session).latest(scope: scope, period: label, knownBy: self.endOf(day, org: org)),
+            baselines: .init(runRate: ForecastModel.rounded(parts.won.amount * Decimal(period.days) / Decimal(elapsed), 2),
+                             weightedPipeline: parts.won.amount + parts.configuredOpen),
+            notes: ["amounts, owners and expected close dates are today's values: they have no history"])
+    }
+
+    /// Revenue won in `period` per owning rep, as the stage history stands at its end.
+    func actual(period: ForecastPeriod, timeZone: String) throws -> RevenueByRep {
+        let rows = try self.session.connection.query("""
+            SELECT a.owner_rep_id, sum(a.amount) AS amount
+            FROM kpi.deals_as_of(\(self.session.orgID), salesops.day_start(\(period.end.adding(days: 1)), \(timeZone))) a
+            WHERE a.stage_kind = 'won' AND a.entered_at >= salesops.day_start(\(period.start), \(timeZone))
+            GROUP BY a.owner_rep_id
+            """).rows
+        return RevenueByRep(amounts: Dictionary(uniqueKeysWithValues: try rows.map {
+            (try $0.decode("owner_rep_id", as: Int64.self), try $0.decode("amount", as: Decimal.self))
+        }))
+    }
+
+    /// The kind and bounds of a period label.
+    func period(_ label: String) throws -> ForecastPeriod {
+        let bounds = try KPIReader(session: self.session).bounds(of: label)
+        guard bounds.kind != "day" else {
+            throw SalesOpsError.invalidInput("period \(label) is a day: forecasts are made for weeks, months, quarters and years")
+        }
+        return ForecastPeriod(label: label, kind: bounds.kind, start: bounds.start, end: bounds.end)
+    }
+
+    /// The reps whose deals a scope counts: nil for the whole org, a team's whole subtree.
+    func reps(of scope: TargetScope) throws -> [Int64]? {
+        switch scope {
+        case .org: return nil
+        case .rep(let externalID): return [try RepRepository(session: self.session).id(of: externalID)]
+        case .team(let externalID):
+            let team = try TeamRepository(session: self.session).id(of: externalID)
+            return try self.session.connection.query("""
+                SELECT r.id FROM salesops.team_subtree(\(self.session.orgID), \(team)) s
+                JOIN salesops.reps r ON r.org_id = \(self.session.orgID) AND r.team_id = s.team_id
+                ORDER BY r.id
+                """).rows.map { try $0.decode("id", as: Int64.self) }
+        }
+    }
+
+    func revenueTarget(scope: TargetScope, period label: String) throws -> Decimal? {
+        let id = try KPIReader(session: self.session).scopeID(of: scope)
+        return try self.session.connection.query("""
+            SELECT t.value FROM salesops.targets t
+            WHERE t.org_id = \(self.session.orgID) AND t.metric = 'revenue' AND t.period = \(label)
+              AND t.scope_kind = \(scope.kind.rawValue) AND COALESCE(t.team_id, t.rep_id, 0) = \(id)
+            """).singleRow()?.decode("value")
+    }
+
+    func yesterday(org: Org, now: Date) throws -> LocalDate {
+        try self.session.connection.query("""
+            SELECT ((\(now)::timestamptz AT TIME ZONE \(org.timezone))::date - 1) AS day
+            """).rows[0].decode("day")
+    }
+
+    func endOf(_ day: LocalDate, org: Org) throws -> Date {
+        try self.session.connection.query("SELECT salesops.day_start(\(day.adding(days: 1)), \(org.timezone)) AS at").rows[0].decode("at")
+    }
+
+    /// The local day `fraction` of the way into `period` (at least its first day).
+    static func day(at fraction: Decimal, of period: ForecastPeriod) -> LocalDate {
+        var scaled = fraction * Decimal(period.days), whole = Decimal()
+        NSDecimalRound(&whole, &scaled, 0, .up)
+        return period.start.adding(days: max(1, min(period.days, NSDecimalNumber(decimal: whole).intValue)) - 1)
+    }
+
+    /// The `q` quantile of `values`, interpolated between the nearest ranks.
+    static func quantile(_ values: [Decimal], _ q: Decimal) -> Decimal {
+        let sorted = values.sorted()
+        guard sorted.count > 1 else { return sorted.first ?? 0 }
+        let position = q * Decimal(sorted.count - 1)
+        var floorPosition = Decimal(), input = position
+        NSDecimalRound(&floorPosition, &input, 0, .down)
+        let index = NSDecimalNumber(decimal: floorPosition).intValue
+        guard index + 1 < sorted.count else { return sorted[sorted.count - 1] }
+        return sorted[index] + (position - floorPosition) * (sorted[index + 1] - sorted[index])
+    }
+}
+
+/// Revenue won per owning rep.
+struct RevenueByRep {
+    var amounts: [Int64: Decimal]
+
+    /// The revenue of `reps` (every rep when nil).
+    func total(of reps: [Int64]?) -> Decimal {
+        guard let reps else { return self.amounts.values.reduce(0, +) }
+        return reps.reduce(0) { $0 + (self.amounts[$1] ?? 0) }
+    }
+}
