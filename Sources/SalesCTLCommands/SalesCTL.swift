@@ -14,7 +14,7 @@ public struct SalesCTL: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MigrateCommand.self, OrgCommand.self, TeamCommand.self, RepCommand.self, PipelineCommand.self,
-            StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, ForecastCommand.self, DemoCommand.self, SchedulerCommand.self,
+            StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, ForecastCommand.self, PlanCommand.self, DemoCommand.self, SchedulerCommand.self,
             TokenCommand.self, ServeCommand.self,
         ]
     )
