@@ -26,6 +26,15 @@ enum ImportSQL {
         """
     }
 
+    /// Rows whose `period` is not a period label of SPEC §4 on the org's fiscal calendar.
+    static let invalidPeriod = """
+        SELECT s.line, 'period'::text, s.period,
+               'not a period: expected 2026 (fiscal year), 2026-Q3, 2026-11 or 2026-W47 (a week the ISO year has)'::text
+        FROM import_staging s
+        JOIN salesops.orgs o ON o.id = $1
+        WHERE NOT EXISTS (SELECT 1 FROM salesops.period_bounds(s.period, o.fiscal_year_start_month))
+        """
+
     /// Rows whose timestamp `column` lies before `created_at`.
     static func notBeforeCreated(_ column: String) -> String {
         """

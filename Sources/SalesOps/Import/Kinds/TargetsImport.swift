@@ -27,13 +27,7 @@ enum TargetsImport {
             FROM import_staging s
             WHERE NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = s.metric)
             """,
-            """
-            SELECT s.line, 'period'::text, s.period,
-                   'not a period: expected 2026 (fiscal year), 2026-Q3, 2026-11 or 2026-W47 (a week the ISO year has)'::text
-            FROM import_staging s
-            JOIN salesops.orgs o ON o.id = $1
-            WHERE NOT EXISTS (SELECT 1 FROM salesops.period_bounds(s.period, o.fiscal_year_start_month))
-            """,
+            ImportSQL.invalidPeriod,
         ],
         writes: [
             """
