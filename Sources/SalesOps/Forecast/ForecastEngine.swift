@@ -32,7 +32,8 @@ public struct ForecastEngine {
         let parts = try model.parts(period: period, reps: reps, asOf: day, timeZone: org.timezone)
         let value = parts.value
         // The interval: the same forecast for earlier periods of this kind, made as far into
-        // each as this one is, against what they ended at.
+        // each as this one is, against what they ended at — those forecast with at least half
+        // the history this one has (an org's first months say little about its later errors).
         let fraction = Decimal(period.start.days(to: day) + 1) / Decimal(period.days)
         var ratios: [Decimal] = []
         var start = PeriodLabel.previousStart(kind: period.kind, start: period.start)
@@ -41,8 +42,9 @@ public struct ForecastEngine {
             defer { start = PeriodLabel.previousStart(kind: period.kind, start: start) }
             guard past.end < day else { continue }
             let pastDay = Self.day(at: fraction, of: past)
-            let pastValue = try model.parts(period: past, reps: reps, asOf: pastDay, timeZone: org.timezone).value
-            guard pastValue > 0 else { continue }
+            let pastParts = try model.parts(period: past, reps: reps, asOf: pastDay, timeZone: org.timezone)
+            let pastValue = pastParts.value
+            guard pastValue > 0, 2 * pastParts.notYetCreated.historyDays >= parts.notYetCreated.historyDays else { continue }
             ratios.append(try self.actual(period: past, timeZone: org.timezone).total(of: reps) / pastValue)
         }
         var low: Decimal?, high: Decimal?, note: String
@@ -51,7 +53,8 @@ public struct ForecastEngine {
             high = max(low!, ForecastModel.rounded(value * Self.quantile(ratios, 0.9), 2))
             note = "P10/P90 of actual ÷ forecast over the \(ratios.count) earlier \(period.kind)s forecast at the same point"
         } else {
-            note = "no interval: \(ratios.count) earlier \(period.kind)s could be backtested (at least \(Self.intervalMinimum) are needed)"
+            note = "no interval: \(ratios.count) earlier \(period.kind)s were forecast with comparable history "
+                + "(at least half of this one's; \(Self.intervalMinimum) are needed)"
         }
         let target = try self.revenueTarget(scope: scope, period: label)
         let elapsed = period.start.days(to: day) + 1

@@ -25,6 +25,16 @@ struct ForecastTests {
         #expect(forecast.baselines.runRate == Decimal(1500) * 31 / 15)
     }
 
+    @Test("the interval learns only from periods forecast with at least half the history this one has")
+    func intervalNeedsComparableHistory() throws {
+        let fixture = try ForecastFixture()
+        // 151 days of history by mid-June 2025; January to March 2025 had under 76, so only
+        // April and May count: too few for an interval.
+        let early = try fixture.forecast("2025-06", asOf: LocalDate("2025-06-15")!)
+        #expect(early.low == nil && early.high == nil)
+        #expect(early.intervalNote.contains("2 earlier months were forecast with comparable history"), "\(early.intervalNote)")
+    }
+
     @Test("as of a closed period's last day the forecast is the period's revenue, as the KPI engine counts it")
     func closedPeriodEqualsActual() throws {
         let fixture = try ForecastFixture()
