@@ -16,7 +16,7 @@ struct CrossTenantTests {
         "scope": ["org", "team:dach", "rep:r-anna"],
         "metric": ["revenue"], "dimension": ["region"], "by": ["rep", "team"], "limit": ["500"], "offset": ["0"],
         "key": ["(none)"], "stage": ["New Business/Discovery"],
-        "team": ["dach"], "external_id": ["dach", "r-anna"], "kind": ["teams", "reps", "targets"], "as_of": ["2026-11-20"],
+        "team": ["dach"], "external_id": ["dach", "r-anna"], "kind": ["teams", "reps", "targets"],
     ]
 
     static let bodySamples: [String: String] = [
