@@ -102,11 +102,7 @@ extension ForecastEngine {
             let actual = actualByRep.total(of: reps)
             let value = parts.value
             let earlier = ratios.filter { $0.end < day }.map(\.ratio)
-            var low: Decimal?, high: Decimal?
-            if earlier.count >= Self.intervalMinimum {
-                low = max(parts.won.amount, ForecastModel.rounded(value * Self.quantile(earlier, 0.1), 2))
-                high = max(low!, ForecastModel.rounded(value * Self.quantile(earlier, 0.9), 2))
-            }
+            let (low, high) = Self.interval(of: parts, ratios: earlier).map { ($0.low, $0.high) } ?? (nil, nil)
             let commits = try calls.repCommits(period: period.label, knownBy: try self.endOf(day, org: org))
             let scoped = commits.filter { reps?.contains($0.key) ?? true }
             rows.append(.init(label: period.label, asOf: day, actual: actual, model: value, low: low, high: high,

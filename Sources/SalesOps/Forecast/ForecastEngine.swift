@@ -47,10 +47,9 @@ public struct ForecastEngine {
             guard pastValue > 0, 2 * pastParts.notYetCreated.historyDays >= parts.notYetCreated.historyDays else { continue }
             ratios.append(try self.actual(period: past, timeZone: org.timezone).total(of: reps) / pastValue)
         }
-        var low: Decimal?, high: Decimal?, note: String
-        if ratios.count >= Self.intervalMinimum {
-            low = max(parts.won.amount, ForecastModel.rounded(value * Self.quantile(ratios, 0.1), 2))
-            high = max(low!, ForecastModel.rounded(value * Self.quantile(ratios, 0.9), 2))
+        let interval = Self.interval(of: parts, ratios: ratios)
+        let low = interval?.low, high = interval?.high, note: String
+        if interval != nil {
             note = "P10/P90 of actual ÷ forecast over the \(ratios.count) earlier \(period.kind)s forecast at the same point"
         } else {
             note = "no interval: \(ratios.count) earlier \(period.kind)s were forecast with comparable history "
@@ -122,6 +121,14 @@ public struct ForecastEngine {
 
     func endOf(_ day: LocalDate, org: Org) throws -> Date {
         try self.session.connection.query("SELECT salesops.day_start(\(day.adding(days: 1)), \(org.timezone)) AS at").rows[0].decode("at")
+    }
+
+    /// P10/P90 of a forecast from past actual ÷ forecast ratios (never below won to date);
+    /// nil with fewer than `intervalMinimum` of them.
+    static func interval(of parts: ForecastModel.Parts, ratios: [Decimal]) -> (low: Decimal, high: Decimal)? {
+        guard ratios.count >= Self.intervalMinimum else { return nil }
+        let low = max(parts.won.amount, ForecastModel.rounded(parts.value * Self.quantile(ratios, 0.1), 2))
+        return (low, max(low, ForecastModel.rounded(parts.value * Self.quantile(ratios, 0.9), 2)))
     }
 
     /// The local day `fraction` of the way into `period` (at least its first day).
