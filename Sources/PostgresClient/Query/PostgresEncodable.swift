@@ -90,3 +90,7 @@ extension Int: PostgresArrayElement {
 extension Int64: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .int8Array }
 }
+
+extension LocalDate: PostgresArrayElement {
+    public static var postgresArrayType: PostgresDataType { .dateArray }
+}

@@ -54,6 +54,8 @@ public struct ForecastBacktest: Sendable, Equatable, Codable {
 extension ForecastEngine {
     /// Longest range a backtest takes, in periods.
     public static let backtestLimit = 60
+    /// Periods forecast in one statement.
+    static let backtestBatch = 12
 
     /// Backtests the closed periods of `kind` from the one labelled `from` to the one labelled
     /// `to` (default: the last 12 closed months or 8 closed quarters before today).
@@ -84,39 +86,46 @@ extension ForecastEngine {
         guard last.end <= yesterday else {
             throw SalesOpsError.invalidInput("period \(last.label) has not ended (its last day is \(last.end)): a backtest needs closed periods")
         }
+        var periods: [ForecastPeriod] = []
+        var start = first.start
+        while start <= last.start {
+            guard periods.count < Self.backtestLimit else {
+                throw SalesOpsError.invalidInput("the backtest range \(first.label) .. \(last.label) is longer than \(Self.backtestLimit) \(kind)s")
+            }
+            periods.append(try self.period(label(start)))
+            start = PeriodLabel.nextStart(kind: kind, start: start)
+        }
         let reps = try self.reps(of: scope)
         let model = ForecastModel(session: self.session)
         let calls = ForecastCalls(session: self.session)
         var rows: [ForecastBacktest.Period] = []
         var repTotals: [Int64: (periods: Int, called: Decimal, won: Decimal)] = [:]
         var ratios: [(end: LocalDate, ratio: Decimal)] = []
-        var start = first.start
-        while start <= last.start {
-            guard rows.count < Self.backtestLimit else {
-                throw SalesOpsError.invalidInput("the backtest range \(first.label) .. \(last.label) is longer than \(Self.backtestLimit) \(kind)s")
+        // Batches of a bounded number of periods: one statement each, every one closed by the horizon.
+        for chunk in stride(from: 0, to: periods.count, by: Self.backtestBatch).map({ periods[$0..<min($0 + Self.backtestBatch, periods.count)] }) {
+            let cases = chunk.map { ForecastModel.Case(period: $0, asOf: Self.day(at: atFraction, of: $0)) }
+            let batch = try model.run(cases, scopes: [reps], horizon: chunk.last!.end, timeZone: org.timezone)
+            for (index, forecastCase) in cases.enumerated() {
+                let (period, day, parts) = (forecastCase.period, forecastCase.asOf, batch.parts[index][0])
+                guard let actualByRep = batch.actuals[index] else { preconditionFailure("a closed period has no actual") }
+                let actual = actualByRep.total(of: reps)
+                let value = parts.value
+                let earlier = ratios.filter { $0.end < day }.map(\.ratio)
+                let (low, high) = Self.interval(of: parts, ratios: earlier).map { ($0.low, $0.high) } ?? (nil, nil)
+                let commits = try calls.repCommits(period: period.label, knownBy: try self.endOf(day, org: org))
+                let scoped = commits.filter { reps?.contains($0.key) ?? true }
+                rows.append(.init(label: period.label, asOf: day, actual: actual, model: value, low: low, high: high,
+                                  runRate: ForecastModel.rounded(parts.won.amount * Decimal(period.days) / Decimal(period.start.days(to: day) + 1), 2),
+                                  weightedPipeline: parts.won.amount + parts.configuredOpen,
+                                  commit: scoped.isEmpty ? nil : scoped.values.reduce(0, +)))
+                for (rep, called) in scoped {
+                    let won = actualByRep.amounts[rep] ?? 0
+                    repTotals[rep, default: (0, 0, 0)].periods += 1
+                    repTotals[rep]!.called += called
+                    repTotals[rep]!.won += won
+                }
+                if value > 0 { ratios.append((period.end, actual / value)) }
             }
-            let period = try self.period(label(start))
-            let day = Self.day(at: atFraction, of: period)
-            let parts = try model.parts(period: period, reps: reps, asOf: day, timeZone: org.timezone)
-            let actualByRep = try self.actual(period: period, timeZone: org.timezone)
-            let actual = actualByRep.total(of: reps)
-            let value = parts.value
-            let earlier = ratios.filter { $0.end < day }.map(\.ratio)
-            let (low, high) = Self.interval(of: parts, ratios: earlier).map { ($0.low, $0.high) } ?? (nil, nil)
-            let commits = try calls.repCommits(period: period.label, knownBy: try self.endOf(day, org: org))
-            let scoped = commits.filter { reps?.contains($0.key) ?? true }
-            rows.append(.init(label: period.label, asOf: day, actual: actual, model: value, low: low, high: high,
-                              runRate: ForecastModel.rounded(parts.won.amount * Decimal(period.days) / Decimal(period.start.days(to: day) + 1), 2),
-                              weightedPipeline: parts.won.amount + parts.configuredOpen,
-                              commit: scoped.isEmpty ? nil : scoped.values.reduce(0, +)))
-            for (rep, called) in scoped {
-                let won = actualByRep.amounts[rep] ?? 0
-                repTotals[rep, default: (0, 0, 0)].periods += 1
-                repTotals[rep]!.called += called
-                repTotals[rep]!.won += won
-            }
-            if value > 0 { ratios.append((period.end, actual / value)) }
-            start = PeriodLabel.nextStart(kind: kind, start: start)
         }
         return ForecastBacktest(
             scope: scope.label, periodKind: kind, atFraction: atFraction, periods: rows,

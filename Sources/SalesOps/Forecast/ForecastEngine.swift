@@ -28,24 +28,26 @@ public struct ForecastEngine {
                 + "a forecast is made as of a day inside its period")
         }
         let reps = try self.reps(of: scope)
-        let model = ForecastModel(session: self.session)
-        let parts = try model.parts(period: period, reps: reps, asOf: day, timeZone: org.timezone)
-        let value = parts.value
         // The interval: the same forecast for earlier periods of this kind, made as far into
         // each as this one is, against what they ended at — those forecast with at least half
         // the history this one has (an org's first months say little about its later errors).
+        // All of them and this one come from one batch.
         let fraction = Decimal(period.start.days(to: day) + 1) / Decimal(period.days)
-        var ratios: [Decimal] = []
+        var cases = [ForecastModel.Case(period: period, asOf: day)]
         var start = PeriodLabel.previousStart(kind: period.kind, start: period.start)
         for _ in 0..<Self.intervalPeriods {
             let past = try self.period(PeriodLabel.of(kind: period.kind, start: start, fiscalYearStartMonth: org.fiscalYearStartMonth))
-            defer { start = PeriodLabel.previousStart(kind: period.kind, start: start) }
-            guard past.end < day else { continue }
-            let pastDay = Self.day(at: fraction, of: past)
-            let pastParts = try model.parts(period: past, reps: reps, asOf: pastDay, timeZone: org.timezone)
-            let pastValue = pastParts.value
-            guard pastValue > 0, 2 * pastParts.notYetCreated.historyDays >= parts.notYetCreated.historyDays else { continue }
-            ratios.append(try self.actual(period: past, timeZone: org.timezone).total(of: reps) / pastValue)
+            start = PeriodLabel.previousStart(kind: period.kind, start: start)
+            if past.end < day { cases.append(.init(period: past, asOf: Self.day(at: fraction, of: past))) }
+        }
+        let batch = try ForecastModel(session: self.session).run(cases, scopes: [reps], horizon: day, timeZone: org.timezone)
+        let parts = batch.parts[0][0]
+        let value = parts.value
+        let ratios: [Decimal] = cases.indices.dropFirst().compactMap { index in
+            let pastParts = batch.parts[index][0]
+            guard pastParts.value > 0, 2 * pastParts.notYetCreated.historyDays >= parts.notYetCreated.historyDays,
+                  let actual = batch.actuals[index] else { return nil }
+            return actual.total(of: reps) / pastParts.value
         }
         let interval = Self.interval(of: parts, ratios: ratios)
         let low = interval?.low, high = interval?.high, note: String

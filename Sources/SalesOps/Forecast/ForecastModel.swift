@@ -1,8 +1,10 @@
 import Foundation
 import PostgresClient
 
-/// The forecast model of SPEC §10, one statement over the pipeline as it stood
-/// (`kpi.deal_spells`, which reads only what was recorded by the end of the as-of day).
+/// The forecast model of SPEC §10: one statement answers a batch of forecasts — any number
+/// of (period, as-of day) cases for any number of scopes — over one reconstruction of the
+/// pipeline (`kpi.deal_spells` as of the batch's horizon, cut back to each case's as-of day:
+/// a spell seen at the horizon, cut at an earlier instant, is exactly the spell seen then).
 ///
 /// - **Won to date:** deals whose stage at the end of day `a` is a won stage entered inside the period.
 /// - **Open pipeline:** each deal open at the end of `a` counts amount × p, where p is the chance
@@ -17,6 +19,8 @@ import PostgresClient
 /// - **Not yet created:** the scope's won deals of the last year (at most), each counted for
 ///   the share of past windows as long as the rest of the period in which it was both
 ///   created and won: Σ amount × overlap ÷ history days.
+/// - **Actual** (cases whose period has ended by the horizon): revenue won in the period per
+///   owning rep, as the stage history stood at its end.
 struct ForecastModel {
     let session: TenantSession
 
@@ -25,6 +29,12 @@ struct ForecastModel {
     /// Past instants the stage rates are learned at, one week apart.
     static let snapshots = 52
 
+    /// One forecast to make: `period` as of the end of local day `asOf`.
+    struct Case: Sendable, Equatable {
+        var period: ForecastPeriod
+        var asOf: LocalDate
+    }
+
     struct Parts: Sendable, Equatable {
         var won: Forecast.WonToDate
         var open: [Forecast.OpenStagePart]
@@ -32,117 +42,194 @@ struct ForecastModel {
         /// Open pipeline weighted by the stages' configured probabilities.
         var configuredOpen: Decimal
 
+        static let empty = Parts(won: .init(deals: 0, amount: 0), open: [], notYetCreated: .init(expected: 0, historyDays: 0),
+                                 configuredOpen: 0)
+
         var value: Decimal { self.won.amount + self.open.reduce(0) { $0 + $1.expected } + self.notYetCreated.expected }
     }
 
-    /// The parts of the forecast of `period` for the deals owned by `reps` (every deal when
-    /// nil), as of the end of local day `asOf` in `timeZone`.
-    func parts(period: ForecastPeriod, reps: [Int64]?, asOf: LocalDate, timeZone: String) throws -> Parts {
-        let remaining = asOf.days(to: period.end)
+    /// What one batch answered.
+    struct Batch: Sendable {
+        /// parts[case][scope], in the order both were given.
+        var parts: [[Parts]]
+        /// Per case: the period's revenue per owning rep, or nil when the period had not ended by the horizon.
+        var actuals: [RevenueByRep?]
+    }
+
+    /// The forecasts of `cases` for the deals owned by each of `scopes` (nil: every deal),
+    /// reading nothing recorded after the end of local day `horizon` in `timeZone`.
+    /// - Precondition: every case's as-of day is on or before `horizon`.
+    func run(_ cases: [Case], scopes: [[Int64]?], horizon: LocalDate, timeZone: String) throws -> Batch {
+        precondition(cases.allSatisfy { $0.asOf <= horizon }, "a case's as-of day lies after the batch's horizon")
+        var batch = Batch(parts: Array(repeating: Array(repeating: .empty, count: scopes.count), count: cases.count),
+                          actuals: cases.map { $0.period.end <= horizon ? RevenueByRep(amounts: [:]) : nil })
+        guard !cases.isEmpty, !scopes.isEmpty else { return batch }
+        let wholeScopes = scopes.indices.filter { scopes[$0] == nil }.map(Int64.init)
+        let members = scopes.indices.flatMap { index in (scopes[index] ?? []).map { (Int64(index), $0) } }
+        let rows = try self.session.connection.query(self.statement(
+            cases: cases, wholeScopes: wholeScopes, memberScopes: members.map(\.0), memberReps: members.map(\.1),
+            horizon: horizon, timeZone: timeZone)).rows
+        for row in rows {
+            let caseIndex = try row.decode("case_no", as: Int.self) - 1
+            let part = try row.decode("part", as: String.self)
+            if part == "actual" {
+                batch.actuals[caseIndex]?.amounts[try row.decode("rep_id")] = try row.decode("amount")
+                continue
+            }
+            let scope = try row.decode("scope_no", as: Int.self)
+            switch part {
+            case "won":
+                batch.parts[caseIndex][scope].won = .init(deals: try row.decode("deals"), amount: try row.decode("amount"))
+            case "open":
+                let amount: Decimal = try row.decode("amount"), expected: Decimal = try row.decode("expected")
+                batch.parts[caseIndex][scope].open.append(.init(
+                    pipeline: try row.decode("pipeline"), stage: try row.decode("stage"), deals: try row.decode("deals"),
+                    amount: amount, winProbability: amount == 0 ? 0 : Self.rounded(expected / amount, 4),
+                    expected: Self.rounded(expected, 2), observations: try row.decode("observations")))
+                batch.parts[caseIndex][scope].configuredOpen += try row.decode("configured", as: Decimal.self)
+            default:
+                batch.parts[caseIndex][scope].notYetCreated = .init(expected: Self.rounded(try row.decode("expected"), 2),
+                                                                    historyDays: try row.decode("deals"))
+            }
+        }
+        for caseIndex in batch.parts.indices {
+            for scope in batch.parts[caseIndex].indices {
+                batch.parts[caseIndex][scope].configuredOpen = Self.rounded(batch.parts[caseIndex][scope].configuredOpen, 2)
+            }
+        }
+        return batch
+    }
+
+    /// The forecast of one case for one scope.
+    func parts(_ forecastCase: Case, reps: [Int64]?, timeZone: String) throws -> Parts {
+        try self.run([forecastCase], scopes: [reps], horizon: forecastCase.asOf, timeZone: timeZone).parts[0][0]
+    }
+
+    private func statement(cases: [Case], wholeScopes: [Int64], memberScopes: [Int64], memberReps: [Int64],
+                           horizon: LocalDate, timeZone: String) -> Query {
         let org = self.session.orgID
-        let rows = try self.session.connection.query("""
-            WITH bounds AS (
-                SELECT salesops.day_start(\(period.start), \(timeZone)) AS low,
-                       salesops.day_start(\(asOf.adding(days: 1)), \(timeZone)) AS known_by,
-                       \(remaining)::integer AS remaining
+        return """
+            WITH case_days AS (
+                SELECT c.case_no::integer AS case_no,
+                       salesops.day_start(c.first_day, \(timeZone)) AS low,
+                       salesops.day_start(c.as_of + 1, \(timeZone)) AS known_by,
+                       (c.last_day - c.as_of)::integer AS remaining,
+                       CASE WHEN c.last_day <= \(horizon)::date THEN salesops.day_start(c.last_day + 1, \(timeZone)) END AS closed_by
+                FROM unnest(\(cases.map(\.period.start))::date[], \(cases.map(\.asOf))::date[], \(cases.map(\.period.end))::date[])
+                     WITH ORDINALITY AS c(first_day, as_of, last_day, case_no)
+            ), cases AS MATERIALIZED (
+                SELECT d.*, extract(epoch FROM d.known_by) AS known_epoch, GREATEST(1, ceil(d.remaining / 7.0)::integer) AS first_week
+                FROM case_days d
+            ), scopes AS (
+                SELECT s.scope_no::integer AS scope_no FROM unnest(\(wholeScopes)::bigint[]) AS s(scope_no)
+                UNION
+                SELECT s.scope_no::integer FROM unnest(\(memberScopes)::bigint[]) AS s(scope_no)
             ), spells AS MATERIALIZED (
                 -- Each spell carries its deal's won entries, so no join needs the planner's estimates.
-                SELECT s.*, (\(reps)::bigint[] IS NULL OR s.owner_rep_id = ANY(\(reps)::bigint[])) AS in_scope,
-                       array_agg(s.entered_at) FILTER (WHERE s.stage_kind = 'won') OVER (PARTITION BY s.deal_id) AS won_times
-                FROM bounds b CROSS JOIN LATERAL kpi.deal_spells(\(org), b.known_by) s
-            ), snapshots AS (
-                SELECT b.known_by - make_interval(days => (7 * k)::integer) AS at
-                FROM bounds b,
-                     generate_series(GREATEST(1, ceil(b.remaining / 7.0)::integer),
-                                     GREATEST(1, ceil(b.remaining / 7.0)::integer) + \(Self.snapshots - 1)) AS k
+                SELECT s.*, array_agg(s.entered_at) FILTER (WHERE s.stage_kind = 'won') OVER (PARTITION BY s.deal_id) AS won_times
+                FROM kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))) s
+            ), scoped AS MATERIALIZED (
+                SELECT m.scope_no::integer AS scope_no, s.*
+                FROM spells s JOIN unnest(\(memberScopes)::bigint[], \(memberReps)::bigint[]) AS m(scope_no, rep_id)
+                  ON m.rep_id = s.owner_rep_id
+                UNION ALL
+                SELECT w.scope_no::integer, s.* FROM spells s CROSS JOIN unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
             ), observed AS (
-                SELECT s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
-                       COALESCE((SELECT bool_or(t > n.at AND t <= n.at + make_interval(days => b.remaining)) FROM unnest(s.won_times) AS t),
-                                false) AS won
-                FROM spells s
-                JOIN snapshots n ON s.entered_at < n.at AND (s.left_at IS NULL OR s.left_at >= n.at)
-                CROSS JOIN bounds b
-                WHERE s.stage_kind = 'open'
+                -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w in
+                -- first_week and the snapshots − 1 weeks before it; each open spell meets the weeks
+                -- whose instant it spans, entered_at < at <= left_at, found by arithmetic.
+                SELECT c.case_no, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
+                       COALESCE((SELECT bool_or(t > n.at AND t <= n.at + make_interval(days => c.remaining) AND t < c.known_by)
+                                 FROM unnest(s.won_times) AS t), false) AS won
+                FROM cases c
+                JOIN spells s ON s.stage_kind = 'open' AND s.created_at < c.known_by AND s.entered_at < c.known_by
+                CROSS JOIN LATERAL generate_series(
+                    GREATEST(c.first_week, ceil((c.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
+                    LEAST(c.first_week + \(Self.snapshots - 1), ceil((c.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
+                CROSS JOIN LATERAL (SELECT c.known_by - w * interval '168 hours' AS at) n
             ), counted AS (
-                SELECT stage_id, band, count(*) AS n, count(*) FILTER (WHERE won) AS wins, GROUPING(stage_id, band) AS level
+                SELECT case_no, stage_id, band, count(*) AS n, count(*) FILTER (WHERE won) AS wins, GROUPING(stage_id, band) AS level
                 FROM observed
-                GROUP BY GROUPING SETS ((stage_id, band), (stage_id), ())
+                GROUP BY GROUPING SETS ((case_no, stage_id, band), (case_no, stage_id), (case_no))
             ), overall AS (
-                SELECT COALESCE(sum(wins) / NULLIF(sum(n), 0), 0)::numeric AS p FROM counted WHERE level = 3
+                SELECT case_no, COALESCE(sum(wins) / NULLIF(sum(n), 0), 0)::numeric AS p FROM counted WHERE level = 3 GROUP BY case_no
             ), per_stage AS (
-                SELECT c.stage_id, c.n, (c.wins + \(Self.pooling) * o.p) / (c.n + \(Self.pooling)) AS p
-                FROM counted c CROSS JOIN overall o WHERE c.level = 1
+                SELECT c.case_no, c.stage_id, c.n, (c.wins + \(Self.pooling) * o.p) / (c.n + \(Self.pooling)) AS p
+                FROM counted c JOIN overall o ON o.case_no = c.case_no WHERE c.level = 1
             ), per_cell AS (
-                SELECT c.stage_id, c.band, (c.wins + \(Self.pooling) * s.p) / (c.n + \(Self.pooling)) AS p
-                FROM counted c JOIN per_stage s ON s.stage_id = c.stage_id WHERE c.level = 0
-            ), open_now AS (
-                SELECT s.stage_id, s.amount, \(unescaped: Self.ageBand("b.known_by - s.entered_at")) AS band
-                FROM spells s CROSS JOIN bounds b
-                WHERE s.in_scope AND s.stage_kind = 'open' AND s.left_at IS NULL
+                SELECT c.case_no, c.stage_id, c.band, (c.wins + \(Self.pooling) * s.p) / (c.n + \(Self.pooling)) AS p
+                FROM counted c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id WHERE c.level = 0
+            ), as_of AS (
+                -- Each case's view of the scoped spells: those begun by its as-of instant, still running then
+                -- when they ran past it.
+                SELECT c.case_no, c.low, c.known_by, s.scope_no, s.deal_id, s.stage_id, s.stage_kind, s.amount, s.created_at,
+                       s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
+                FROM scoped s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
             ), open_parts AS (
-                SELECT o.stage_id, count(*) AS deals, sum(o.amount) AS amount,
-                       sum(o.amount * COALESCE(c.p, ps.p, ov.p)) AS expected,
+                SELECT o.case_no, o.scope_no, o.stage_id, count(*) AS deals, sum(o.amount) AS amount,
+                       sum(o.amount * COALESCE(c.p, ps.p, ov.p, 0)) AS expected,
                        sum(o.amount * st.probability / 100) AS configured,
                        COALESCE(max(ps.n), 0) AS observations
-                FROM open_now o
-                CROSS JOIN overall ov
-                LEFT JOIN per_cell c ON c.stage_id = o.stage_id AND c.band = o.band
-                LEFT JOIN per_stage ps ON ps.stage_id = o.stage_id
+                FROM (SELECT a.*, \(unescaped: Self.ageBand("a.known_by - a.entered_at")) AS band FROM as_of a
+                      WHERE a.current AND a.stage_kind = 'open') o
+                LEFT JOIN overall ov ON ov.case_no = o.case_no
+                LEFT JOIN per_cell c ON c.case_no = o.case_no AND c.stage_id = o.stage_id AND c.band = o.band
+                LEFT JOIN per_stage ps ON ps.case_no = o.case_no AND ps.stage_id = o.stage_id
                 JOIN salesops.stages st ON st.org_id = \(org) AND st.id = o.stage_id
-                GROUP BY o.stage_id
+                GROUP BY o.case_no, o.scope_no, o.stage_id
             ), won AS (
-                SELECT count(*) AS deals, COALESCE(sum(s.amount), 0) AS amount
-                FROM spells s CROSS JOIN bounds b
-                WHERE s.in_scope AND s.stage_kind = 'won' AND s.left_at IS NULL AND s.entered_at >= b.low
+                SELECT a.case_no, a.scope_no, count(*) AS deals, sum(a.amount) AS amount
+                FROM as_of a
+                WHERE a.current AND a.stage_kind = 'won' AND a.entered_at >= a.low
+                GROUP BY a.case_no, a.scope_no
             ), first_wins AS (
-                SELECT s.deal_id, min(s.amount) AS amount, extract(epoch FROM min(s.created_at)) / 86400 AS created,
-                       extract(epoch FROM min(s.entered_at)) / 86400 AS won
-                FROM spells s WHERE s.in_scope AND s.stage_kind = 'won'
-                GROUP BY s.deal_id
+                SELECT a.case_no, a.scope_no, min(a.amount) AS amount, extract(epoch FROM min(a.created_at)) / 86400 AS created,
+                       extract(epoch FROM min(a.entered_at)) / 86400 AS won
+                FROM as_of a WHERE a.stage_kind = 'won'
+                GROUP BY a.case_no, a.scope_no, a.deal_id
             ), window_ends AS (
                 -- Window starts run over [last - history, last]: every window of `remaining` days
                 -- that had ended by known_by, over at most a year of the scope's history.
-                SELECT extract(epoch FROM b.known_by) / 86400 - b.remaining AS last,
-                       LEAST(365, GREATEST(0, extract(epoch FROM b.known_by) / 86400 - b.remaining
-                                              - (SELECT extract(epoch FROM min(s.created_at)) / 86400 FROM spells s WHERE s.in_scope))) AS history,
-                       b.remaining
-                FROM bounds b
+                SELECT c.case_no, sc.scope_no, extract(epoch FROM c.known_by) / 86400 - c.remaining AS last,
+                       LEAST(365, GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
+                                              - extract(epoch FROM h.first_created) / 86400)) AS history,
+                       c.remaining
+                FROM cases c CROSS JOIN scopes sc
+                LEFT JOIN (SELECT case_no, scope_no, min(created_at) AS first_created FROM as_of GROUP BY case_no, scope_no) h
+                  ON h.case_no = c.case_no AND h.scope_no = sc.scope_no
             ), new_deals AS (
-                SELECT COALESCE(sum(w.amount * GREATEST(0, LEAST(w.created, e.last) - GREATEST(w.won - e.remaining, e.last - e.history)))
+                SELECT e.case_no, e.scope_no,
+                       COALESCE(sum(w.amount * GREATEST(0, LEAST(w.created, e.last) - GREATEST(w.won - e.remaining, e.last - e.history)))
                                 / NULLIF(e.history, 0), 0) AS expected,
                        floor(COALESCE(e.history, 0))::integer AS history_days
-                FROM window_ends e LEFT JOIN first_wins w ON true
-                GROUP BY e.history
+                FROM window_ends e LEFT JOIN first_wins w ON w.case_no = e.case_no AND w.scope_no = e.scope_no
+                GROUP BY e.case_no, e.scope_no, e.history
+            ), actual AS (
+                SELECT c.case_no, s.owner_rep_id, sum(s.amount) AS amount
+                FROM spells s JOIN cases c
+                  ON c.closed_by IS NOT NULL AND s.stage_kind = 'won' AND s.entered_at >= c.low AND s.entered_at < c.closed_by
+                 AND s.created_at < c.closed_by
+                 AND (s.left_at IS NULL OR s.left_at >= c.closed_by)
+                GROUP BY c.case_no, s.owner_rep_id
             )
-            SELECT 'won' AS part, NULL::text AS pipeline, NULL::text AS stage, NULL::integer AS position, w.deals, w.amount,
-                   w.amount AS expected, NULL::numeric AS configured, NULL::bigint AS observations
+            SELECT 'won' AS part, w.case_no, w.scope_no, NULL::text AS pipeline, NULL::text AS stage, NULL::integer AS position,
+                   w.deals, w.amount, w.amount AS expected, NULL::numeric AS configured, NULL::bigint AS observations,
+                   NULL::bigint AS rep_id
             FROM won w
             UNION ALL
-            SELECT 'open', p.name, st.name, st.position, o.deals, o.amount, o.expected, o.configured, o.observations
+            SELECT 'open', o.case_no, o.scope_no, p.name, st.name, st.position, o.deals, o.amount, o.expected, o.configured,
+                   o.observations, NULL
             FROM open_parts o
             JOIN salesops.stages st ON st.org_id = \(org) AND st.id = o.stage_id
             JOIN salesops.pipelines p ON p.org_id = \(org) AND p.id = st.pipeline_id
             UNION ALL
-            SELECT 'new', NULL, NULL, NULL, n.history_days, NULL, n.expected, NULL, NULL FROM new_deals n
-            ORDER BY 1, 2, 4
-            """).rows
-        var parts = Parts(won: .init(deals: 0, amount: 0), open: [], notYetCreated: .init(expected: 0, historyDays: 0), configuredOpen: 0)
-        for row in rows {
-            switch try row.decode("part", as: String.self) {
-            case "won":
-                parts.won = .init(deals: try row.decode("deals"), amount: try row.decode("amount"))
-            case "open":
-                let amount: Decimal = try row.decode("amount"), expected: Decimal = try row.decode("expected")
-                parts.open.append(.init(pipeline: try row.decode("pipeline"), stage: try row.decode("stage"), deals: try row.decode("deals"),
-                                        amount: amount, winProbability: amount == 0 ? 0 : Self.rounded(expected / amount, 4),
-                                        expected: Self.rounded(expected, 2), observations: try row.decode("observations")))
-                parts.configuredOpen += try row.decode("configured", as: Decimal.self)
-            default:
-                parts.notYetCreated = .init(expected: Self.rounded(try row.decode("expected"), 2), historyDays: try row.decode("deals"))
-            }
-        }
-        parts.configuredOpen = Self.rounded(parts.configuredOpen, 2)
-        return parts
+            SELECT 'new', n.case_no, n.scope_no, NULL, NULL, NULL, n.history_days, NULL, n.expected, NULL, NULL, NULL
+            FROM new_deals n
+            UNION ALL
+            SELECT 'actual', a.case_no, NULL, NULL, NULL, NULL, NULL, a.amount, NULL, NULL, NULL, a.owner_rep_id
+            FROM actual a
+            ORDER BY 2, 3, 1, 4, 6
+            """
     }
 
     /// The age band (0–3) of a deal that has sat `interval` in its stage.
