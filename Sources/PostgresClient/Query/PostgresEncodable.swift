@@ -94,3 +94,7 @@ extension Int64: PostgresArrayElement {
 extension LocalDate: PostgresArrayElement {
     public static var postgresArrayType: PostgresDataType { .dateArray }
 }
+
+extension Decimal: PostgresArrayElement {
+    public static var postgresArrayType: PostgresDataType { .numericArray }
+}

@@ -34,13 +34,14 @@ public struct PostgresDataType: Hashable, Sendable, CustomStringConvertible {
     public static let textArray = PostgresDataType(oid: 1009)
     public static let int8Array = PostgresDataType(oid: 1016)
     public static let dateArray = PostgresDataType(oid: 1182)
+    public static let numericArray = PostgresDataType(oid: 1231)
 
     private static let names: [UInt32: String] = [
         0: "unspecified", 16: "bool", 17: "bytea", 18: "char", 19: "name", 20: "int8",
         21: "int2", 23: "int4", 25: "text", 26: "oid", 114: "json", 700: "float4",
         701: "float8", 705: "unknown", 1042: "bpchar", 1043: "varchar", 1082: "date",
         1114: "timestamp", 1184: "timestamptz", 1186: "interval", 1700: "numeric",
-        2950: "uuid", 3802: "jsonb", 1009: "text[]", 1016: "int8[]", 1182: "date[]",
+        2950: "uuid", 3802: "jsonb", 1009: "text[]", 1016: "int8[]", 1182: "date[]", 1231: "numeric[]",
     ]
 
     /// The type's name where this library knows it, else `oid <n>`.

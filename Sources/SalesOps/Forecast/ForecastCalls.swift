@@ -47,6 +47,18 @@ struct ForecastCalls {
         return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("rep_id", as: Int64.self), try $0.decode("amount", as: Decimal.self)) })
     }
 
+    /// Each team's latest manager `commit` call for the period known at `knownBy`.
+    func teamCommits(period label: String, knownBy: Date) throws -> [Int64: Decimal] {
+        let rows = try self.session.connection.query("""
+            SELECT DISTINCT ON (f.team_id) f.team_id, f.amount
+            FROM salesops.forecast_calls f
+            WHERE f.org_id = \(self.session.orgID) AND f.scope_kind = 'team' AND f.category = 'commit'
+              AND f.period = \(label) AND f.submitted_at < \(knownBy)
+            ORDER BY f.team_id, f.submitted_at DESC
+            """).rows
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("team_id", as: Int64.self), try $0.decode("amount", as: Decimal.self)) })
+    }
+
     private func rows(teamID: Int64, period label: String, knownBy: Date) throws -> [(ForecastCategory, Decimal, Date)] {
         try self.session.connection.query("""
             SELECT DISTINCT ON (f.category) f.category, f.amount, f.submitted_at

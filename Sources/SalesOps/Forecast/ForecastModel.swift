@@ -153,18 +153,22 @@ struct ForecastModel {
                 GROUP BY GROUPING SETS ((case_no, stage_id, band), (case_no, stage_id), (case_no))
             ), overall AS (
                 SELECT case_no, COALESCE(sum(wins) / NULLIF(sum(n), 0), 0)::numeric AS p FROM counted WHERE level = 3 GROUP BY case_no
-            ), per_stage AS (
+            ), per_stage AS MATERIALIZED (
                 SELECT c.case_no, c.stage_id, c.n, (c.wins + \(Self.pooling) * o.p) / (c.n + \(Self.pooling)) AS p
                 FROM counted c JOIN overall o ON o.case_no = c.case_no WHERE c.level = 1
-            ), per_cell AS (
+            ), per_cell AS MATERIALIZED (
                 SELECT c.case_no, c.stage_id, c.band, (c.wins + \(Self.pooling) * s.p) / (c.n + \(Self.pooling)) AS p
                 FROM counted c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id WHERE c.level = 0
             ), as_of AS (
-                -- Each case's view of the scoped spells: those begun by its as-of instant, still running then
-                -- when they ran past it.
+                -- Each case's view of the scoped spells it needs: wins begun by its as-of instant, and
+                -- open stays running then.
                 SELECT c.case_no, c.low, c.known_by, s.scope_no, s.deal_id, s.stage_id, s.stage_kind, s.amount, s.created_at,
                        s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
                 FROM scoped s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
+                WHERE s.stage_kind = 'won' OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= c.known_by))
+            ), first_created AS (
+                -- A scope's first deal, if created before a case's as-of instant, starts that case's history.
+                SELECT scope_no, min(created_at) AS at FROM scoped GROUP BY scope_no
             ), open_parts AS (
                 SELECT o.case_no, o.scope_no, o.stage_id, count(*) AS deals, sum(o.amount) AS amount,
                        sum(o.amount * COALESCE(c.p, ps.p, ov.p, 0)) AS expected,
@@ -192,11 +196,10 @@ struct ForecastModel {
                 -- that had ended by known_by, over at most a year of the scope's history.
                 SELECT c.case_no, sc.scope_no, extract(epoch FROM c.known_by) / 86400 - c.remaining AS last,
                        LEAST(365, GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
-                                              - extract(epoch FROM h.first_created) / 86400)) AS history,
+                                              - extract(epoch FROM h.at) / 86400)) AS history,
                        c.remaining
                 FROM cases c CROSS JOIN scopes sc
-                LEFT JOIN (SELECT case_no, scope_no, min(created_at) AS first_created FROM as_of GROUP BY case_no, scope_no) h
-                  ON h.case_no = c.case_no AND h.scope_no = sc.scope_no
+                LEFT JOIN first_created h ON h.scope_no = sc.scope_no AND h.at < c.known_by
             ), new_deals AS (
                 SELECT e.case_no, e.scope_no,
                        COALESCE(sum(w.amount * GREATEST(0, LEAST(w.created, e.last) - GREATEST(w.won - e.remaining, e.last - e.history)))

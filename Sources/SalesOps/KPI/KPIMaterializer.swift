@@ -12,7 +12,8 @@ public struct MaterializationReport: Sendable, Equatable, Codable {
     public var rowsWritten: Int
 }
 
-/// Materializes an org's KPI facts for a window of local days, as of its last day.
+/// Materializes an org's KPI facts for a window of local days, as of its last day, and
+/// stores the forecasts as of that day (`ForecastHistory`, `kpi.forecasts`).
 ///
 /// All of it runs in one REPEATABLE READ transaction per org, holding the org's row of
 /// `salesops_meta.org_locks`: every family reads the same snapshot (an import committing
@@ -117,6 +118,11 @@ public struct KPIMaterializer {
                 ])
                 started = clock.now
             }
+            started = clock.now
+            let forecasts = try ForecastHistory(session: session).store(night: to, org: org)
+            connection.logger.debug("kpi: forecasts stored", metadata: [
+                "org": "\(org.slug)", "rows": "\(forecasts)", "elapsed": "\(clock.now - started)",
+            ])
             let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
             try beforeCommit?(connection, report)
             return report
