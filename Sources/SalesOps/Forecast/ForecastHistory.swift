@@ -137,3 +137,55 @@ struct ForecastHistory {
         }
     }
 }
+
+/// One stored forecast of a period and scope (a row of `kpi.forecasts`).
+public struct StoredForecast: Sendable, Equatable, Codable {
+    public var asOf: LocalDate
+    public var value: Decimal
+    public var wonToDate: Decimal
+    public var openPipelineAmount: Decimal
+    public var openPipelineExpected: Decimal
+    public var notYetCreated: Decimal
+    public var target: Decimal?
+    public var attainmentPct: Decimal?
+    public var commitCall: Decimal?
+    public var runRate: Decimal
+    public var weightedPipeline: Decimal
+    public var computedAt: Date
+}
+
+extension ForecastEngine {
+    /// Most stored forecasts one history answer holds (a fiscal year of nights and then some).
+    public static let historyLimit = 400
+
+    /// The stored forecasts of the period labelled `label` for `scope`, night by night, oldest
+    /// first (the latest `historyLimit`).
+    /// - Throws: `.invalidInput` for a label that is not a month, quarter or year; `UnknownName`
+    ///   for an unknown team or rep.
+    public func history(period label: String, scope: TargetScope) throws -> [StoredForecast] {
+        let period = try self.period(label)
+        guard ForecastHistory.periodKinds.contains(period.kind) else {
+            throw SalesOpsError.invalidInput("period \(label) is a \(period.kind): forecasts are kept for months, quarters and years")
+        }
+        let scopeID = try KPIReader(session: self.session).scopeID(of: scope)
+        return try self.session.connection.query("""
+            SELECT * FROM (
+                SELECT f.as_of, f.value, f.won_to_date, f.open_pipeline_amount, f.open_pipeline_expected, f.not_yet_created, f.target,
+                       round(100 * f.value / NULLIF(f.target, 0), 2) AS attainment_pct, f.commit_call, f.run_rate, f.weighted_pipeline,
+                       f.computed_at
+                FROM kpi.forecast_history f
+                WHERE f.org_id = \(self.session.orgID) AND f.period_kind = \(period.kind) AND f.period_start = \(period.start)
+                  AND f.scope_kind = \(scope.kind.rawValue) AND f.scope_id = \(scopeID)
+                ORDER BY f.as_of DESC LIMIT \(Self.historyLimit)) latest
+            ORDER BY as_of
+            """).rows.map { row in
+            StoredForecast(asOf: try row.decode("as_of"), value: try row.decode("value"), wonToDate: try row.decode("won_to_date"),
+                           openPipelineAmount: try row.decode("open_pipeline_amount"),
+                           openPipelineExpected: try row.decode("open_pipeline_expected"),
+                           notYetCreated: try row.decode("not_yet_created"), target: try row.decode("target"),
+                           attainmentPct: try row.decode("attainment_pct"), commitCall: try row.decode("commit_call"),
+                           runRate: try row.decode("run_rate"), weightedPipeline: try row.decode("weighted_pipeline"),
+                           computedAt: try row.decode("computed_at"))
+        }
+    }
+}

@@ -49,10 +49,15 @@ extension ForecastEngine {
     static let planTrailingPeriods = 4
 
     /// The plan for the period labelled `label` and `scope` (org or a team's subtree).
-    /// - Throws: `.invalidInput` for a day label, a rep scope or a negative total; `UnknownName` for an unknown team.
+    /// - Throws: `.invalidInput` for a day label, a rep scope or a total outside 0…`largestTotal`; `UnknownName` for an unknown team.
+    /// The largest total a plan splits.
+    public static let largestTotal = Decimal(string: "1000000000000000")!
+
     public func planQuotas(period label: String, scope: TargetScope, total: Decimal?) throws -> QuotaPlan {
         if case .rep = scope { throw SalesOpsError.invalidInput("plan a team's or the org's quotas: a rep scope has one quota, set it with 'target set'") }
-        if let total, total < 0 { throw SalesOpsError.invalidInput("total \(total) must not be negative") }
+        if let total, total < 0 || total > Self.largestTotal {
+            throw SalesOpsError.invalidInput("total \(total) must be between 0 and \(Self.largestTotal)")
+        }
         let org = try TenantOrgRecords(session: self.session).org()
         let period = try self.period(label)
         let roster = try self.roster(scope: scope)
@@ -255,7 +260,7 @@ extension ForecastEngine {
             """).rows.map { try $0.decode("conflict", as: String.self) }
         guard conflicts.isEmpty || replace else {
             throw SalesOpsError.invalidInput("the period \(plan.period.label) already has other revenue targets (\(conflicts.joined(separator: "; "))): "
-                + "nothing was applied; apply with --replace to replace them")
+                + "nothing was applied; apply with replace (--replace, or \"replace\": true over the API) to replace them")
         }
         return try self.session.connection.execute("""
             INSERT INTO salesops.targets AS x (org_id, scope_kind, team_id, rep_id, metric, period, value)

@@ -79,6 +79,7 @@ public final class APIServer: Sendable {
         let access = TenantAccess(executor: self.executor, owners: self.owners, statementTimeout: self.configuration.statementTimeout)
         HealthRoutes(executor: self.executor).register(on: &table)
         OrgRoutes(access: access).register(on: &table)
+        ForecastRoutes(access: access).register(on: &table)
         KPIRoutes(access: access).register(on: &table)
         TargetRoutes(access: access).register(on: &table)
         TeamRepRoutes(access: access).register(on: &table)

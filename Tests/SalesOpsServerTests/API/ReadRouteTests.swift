@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import PostgresClient
+@testable import SalesOps
 import Testing
 import TestSupport
 
@@ -135,5 +136,27 @@ struct ReadRouteTests {
         let runs = try await self.fixture.request(.get, "/v1/scheduler/runs", token: self.fixture.readerA)
         let nights = (runs.object["runs"] as? [[String: Any]])?.compactMap { $0["night"] as? String }
         #expect(nights == ["2026-11-20", "2026-11-19"])
+    }
+
+    @Test("GET /v1/forecast returns the engine's forecast of the token's org; bad input is 400, unknown scopes 404")
+    func forecast() async throws {
+        let response = try await self.fixture.request(.get, "/v1/forecast?period=2026-11&as_of=2026-11-15&scope=team:dach",
+                                                      token: self.fixture.readerA)
+        #expect(response.status == .ok)
+        #expect(response.object["as_of"] as? String == "2026-11-15" && response.object["scope"] as? String == "team:dach")
+        let connection = try self.fixture.connect()
+        defer { connection.close() }
+        let expected = try connection.withTenant(self.fixture.orgA.id) { session in
+            try ForecastEngine(session: session).forecast(period: "2026-11", scope: .team("dach"), asOf: LocalDate("2026-11-15")!)
+        }
+        // Every digit as the engine has it (the body's keys are sorted, numbers written exactly).
+        #expect(response.body.contains("\"value\":\(expected.value),"), "\(response.body)")
+        #expect(response.body.contains("\"won_to_date\":{\"amount\":\(expected.wonToDate.amount),\"deals\":\(expected.wonToDate.deals)}"))
+        for (uri, status) in [("/v1/forecast?period=2026-11-05", HTTPResponse.Status.badRequest),
+                              ("/v1/forecast?period=2026-11&as_of=2026-12-01", .badRequest),
+                              ("/v1/forecast?period=2026-11&as_of=soon", .badRequest),
+                              ("/v1/forecast?period=2026-11&scope=rep:nobody", .notFound)] {
+            #expect(try await self.fixture.request(.get, uri, token: self.fixture.readerA).status == status, "\(uri)")
+        }
     }
 }
