@@ -88,8 +88,17 @@ public struct ForecastEngine {
         guard bounds.kind != "day" else {
             throw SalesOpsError.invalidInput("period \(label) is a day: forecasts are made for weeks, months, quarters and years")
         }
+        // Forecasts, backtests and plans look back up to nine periods and a year, and a backtest
+        // forward to its end: within these years every such period is a real one.
+        guard Self.years.contains(bounds.start.year), Self.years.contains(bounds.end.year) else {
+            throw SalesOpsError.invalidInput("period \(label) lies outside the years \(Self.years.lowerBound)–\(Self.years.upperBound) "
+                + "forecasts and plans are made for")
+        }
         return ForecastPeriod(label: label, kind: bounds.kind, start: bounds.start, end: bounds.end)
     }
+
+    /// The years a forecast's or plan's period may fall in.
+    static let years = 1900...9900
 
     /// The reps whose deals a scope counts: nil for the whole org, a team's whole subtree.
     func reps(of scope: TargetScope) throws -> [Int64]? {

@@ -260,7 +260,7 @@ extension ForecastEngine {
             """).rows.map { try $0.decode("conflict", as: String.self) }
         guard conflicts.isEmpty || replace else {
             throw SalesOpsError.invalidInput("the period \(plan.period.label) already has other revenue targets (\(conflicts.joined(separator: "; "))): "
-                + "nothing was applied; apply with replace (--replace, or \"replace\": true over the API) to replace them")
+                + "nothing was applied; apply with --replace to replace them")
         }
         return try self.session.connection.execute("""
             INSERT INTO salesops.targets AS x (org_id, scope_kind, team_id, rep_id, metric, period, value)

@@ -152,7 +152,7 @@ struct ReadRouteTests {
         // Every digit as the engine has it (the body's keys are sorted, numbers written exactly).
         #expect(response.body.contains("\"value\":\(expected.value),"), "\(response.body)")
         #expect(response.body.contains("\"won_to_date\":{\"amount\":\(expected.wonToDate.amount),\"deals\":\(expected.wonToDate.deals)}"))
-        for (uri, status) in [("/v1/forecast?period=2026-11-05", HTTPResponse.Status.badRequest),
+        for (uri, status) in [("/v1/forecast?period=2026-11-05", HTTPResponse.Status.badRequest), ("/v1/forecast?period=0001-Q1", .badRequest),
                               ("/v1/forecast?period=2026-11&as_of=2026-12-01", .badRequest),
                               ("/v1/forecast?period=2026-11&as_of=soon", .badRequest),
                               ("/v1/forecast?period=2026-11&scope=rep:nobody", .notFound)] {
