@@ -48,5 +48,14 @@ text += bind("query.scope", "scopes", 0.7) + bind("query.stage", "stages", 0.8) 
 text += bind("query.team", "teams", 0.7) + bind("path.external_id", "ids", 0.5)
 text += bind("body.parent_external_id", "teams", 0.8) + bind("body.team_external_id", "teams", 0.8)
 text += bind("body.scope", "scopes", 0.7) + bind("body.period", "target_periods", 0.8)
+# A backtest's range is of its period kind and closed by today, and a plan is for the org or a
+# team: rules across parameters no schema can say, so these operations draw from their own.
+text += values("backtest_kinds", ["month"])
+text += values("backtest_from", ["2026-06", "2026-08"]) + values("backtest_to", ["2026-09", "2026-10"])
+text += values("plan_scopes", ["org"] + [f"team:{t}" for t in teams])
+text += '\n[[operations]]\ninclude-path = "/v1/forecast/backtest"\n[operations.parameters]\n'
+text += bind("query.period_kind", "backtest_kinds", 0.9) + bind("query.from", "backtest_from", 0.9) + bind("query.to", "backtest_to", 0.9)
+text += '\n[[operations]]\ninclude-path = "/v1/plan/quotas/apply"\n[operations.parameters]\n'
+text += bind("body.scope", "plan_scopes", 0.9) + bind("body.period", "target_periods", 0.9)
 with open(out, "w") as file:
     file.write(text)

@@ -237,7 +237,7 @@ extension ForecastEngine {
     /// are not rewritten, so applying the same plan again writes nothing. Existing targets of
     /// other values are replaced only with `replace`.
     /// - Returns: targets inserted or changed.
-    /// - Throws: `.invalidInput` naming the targets that differ, without `replace`.
+    /// - Throws: `.conflict` naming the targets that differ, without `replace`.
     public func apply(_ plan: QuotaPlan, replace: Bool) throws -> Int {
         let org = self.session.orgID
         var rows: [(kind: String, externalID: String, value: Decimal)] = plan.reps.filter { $0.quota > 0 }.map { ("rep", $0.rep, $0.quota) }
@@ -259,8 +259,8 @@ extension ForecastEngine {
             ORDER BY 1
             """).rows.map { try $0.decode("conflict", as: String.self) }
         guard conflicts.isEmpty || replace else {
-            throw SalesOpsError.invalidInput("the period \(plan.period.label) already has other revenue targets (\(conflicts.joined(separator: "; "))): "
-                + "nothing was applied; apply with --replace to replace them")
+            throw SalesOpsError.conflict("the period \(plan.period.label) already has other revenue targets (\(conflicts.joined(separator: "; "))): "
+                + "nothing was applied; apply with replace (--replace, or \"replace\": true over the API) to replace them")
         }
         return try self.session.connection.execute("""
             INSERT INTO salesops.targets AS x (org_id, scope_kind, team_id, rep_id, metric, period, value)

@@ -17,7 +17,7 @@ struct CrossTenantTests {
         "metric": ["revenue"], "dimension": ["region"], "by": ["rep", "team"], "limit": ["500"], "offset": ["0"],
         "key": ["(none)"], "stage": ["New Business/Discovery"],
         "team": ["dach"], "external_id": ["dach", "r-anna"], "kind": ["teams", "reps", "targets"], "as_of": ["2026-11-20"],
-        "total": ["100000"],
+        "period_kind": ["month"], "at_fraction": ["0.5"], "total": ["100000"],
     ]
 
     static let bodySamples: [String: String] = [
@@ -25,6 +25,7 @@ struct CrossTenantTests {
         "TeamInput": #"{"name":"Cross team","parent_external_id":"dach"}"#,
         "RepInput": #"{"name":"Cross Rep","email":"cross.rep@example.com","team_external_id":"dach","hired_on":"2026-01-01"}"#,
         "text/csv": "external_id,name\ncross-team,Cross\n",
+        "QuotaPlanInput": #"{"period":"2027-01","total":100000}"#,
     ]
 
     /// Every combination of sample values of the operation's path and query parameters, an
