@@ -4,7 +4,7 @@ and funnel are there, a number opens its explain view whose records add up to it
 No console errors; no request leaves the server's origin. Screenshots of every page go to
 the artifacts directory (outside the repository).
 
-    python3 dashboard_test.py --base http://127.0.0.1:PORT --token READER_TOKEN --artifacts DIR
+    python3 dashboard_test.py --base http://127.0.0.1:PORT --token READER_TOKEN --admin-token ADMIN_TOKEN --artifacts DIR
 """
 import argparse
 import json
@@ -40,7 +40,7 @@ def same(shown, expected):
 
 
 def cards(browser):
-    return browser.evaluate("""Object.fromEntries([...document.querySelectorAll('article.card')].map(c =>
+    return browser.evaluate("""Object.fromEntries([...document.querySelectorAll('article.card[data-metric]')].map(c =>
         [c.dataset.metric, c.querySelector('a.value').dataset.value]))""")
 
 
@@ -48,6 +48,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--token", required=True)
+    parser.add_argument("--admin-token", required=True)
     parser.add_argument("--artifacts", required=True)
     parser.add_argument("--period", required=True, help="the month the overview opens on")
     args = parser.parse_args()
@@ -117,6 +118,27 @@ def main():
         check(browser.evaluate("document.querySelectorAll('section.breakdown svg').length") >= 4, "the breakdowns tab draws charts")
         shot("08-breakdowns")
 
+        # The forecast card: the night's kept forecast; its link opens the Forecast tab, whose
+        # number is the API's forecast as of the same day, with its parts, history and backtest.
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/overview']")
+        kept = api(args.base, args.token, f"/v1/forecast/history?period={label}")["forecasts"][-1]
+        card_value = browser.evaluate("document.querySelector('article.forecast-card a.value').dataset.value")
+        check(same(card_value, kept["value"]), f"the forecast card shows the kept forecast ({card_value} vs {kept['value']})")
+        check(browser.evaluate("document.querySelector('nav.tabs a[href^=\"/dashboard/plan\"]') === null"), "a reader has no Plan tab")
+        browser.click_and_wait("article.forecast-card a.value")
+        check(browser.evaluate("location.pathname") == "/dashboard/forecast", "the forecast card opens the Forecast tab")
+        live = api(args.base, args.token, f"/v1/forecast?period={label}&as_of={kept['as_of']}")
+        shown_value = browser.evaluate("document.querySelector('.forecast-summary .value').dataset.value")
+        check(same(shown_value, live["value"]), f"the Forecast tab shows the API's forecast ({shown_value} vs {live['value']})")
+        check(browser.evaluate("document.querySelectorAll('table.forecast-parts tbody tr').length") >= 2, "the tab lists the forecast's parts")
+        check(browser.evaluate("document.querySelectorAll('table.forecast-nights tbody tr').length") >= 2,
+              "the tab lists the kept forecasts night by night")
+        check(browser.evaluate("document.querySelector('svg.trend title#forecast-history-t') !== null"),
+              "the tab charts the forecast night by night")
+        check(browser.evaluate("document.querySelector('table.backtest-summary tr[data-method=model]') !== null"),
+              "the tab shows the backtest against the baselines")
+        shot("08b-forecast")
+
         # Click a number: revenue's card → its explain view; the records' total is the number.
         browser.click_and_wait("nav.tabs a[href^='/dashboard/overview']")
         revenue = cards(browser)["revenue"]
@@ -150,6 +172,23 @@ def main():
         check(browser.evaluate("location.pathname") == "/dashboard/login", "logging out shows the login page")
         browser.goto(args.base + "/dashboard/overview")
         check(browser.evaluate("location.pathname") == "/dashboard/login", "after logout the overview leads to the login page")
+
+        # An admin's Plan tab: a draft split of a total, applied through its form.
+        browser.goto(args.base + "/dashboard/login")
+        browser.evaluate(f"document.querySelector('input[name=token]').value = {json.dumps(args.admin_token)}")
+        browser.click_and_wait("form.login button[type=submit]")
+        browser.click_and_wait("nav.tabs a[href^='/dashboard/plan']")
+        check(browser.evaluate("document.querySelectorAll('table.plan tbody tr').length") > 0, "the Plan tab drafts a quota per rep")
+        browser.evaluate("document.querySelector('form.plan input[name=total]').value = '250000'")
+        browser.click_and_wait("form.plan button[type=submit]")
+        quotas = browser.evaluate("[...document.querySelectorAll('td.quota')].map(t => t.dataset.quota)")
+        check(quotas and sum(Decimal(q) for q in quotas) == Decimal(250000), f"the draft splits 250,000 to the cent ({quotas[:3]}...)")
+        shot("12-plan")
+        browser.click_and_wait("form.apply-plan button[type=submit]")
+        applied = browser.evaluate("document.querySelector('p.applied') && document.querySelector('p.applied').textContent")
+        check(applied is not None and applied.startswith("Applied:") and not applied.startswith("Applied: 0"),
+              f"applying the plan writes targets ({applied})")
+        shot("13-plan-applied")
 
         foreign = [u for u in browser.requests
                    if urllib.parse.urlsplit(u).netloc != origin.netloc and not u.startswith(("data:", "about:"))]

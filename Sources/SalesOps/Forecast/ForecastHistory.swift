@@ -8,7 +8,7 @@ struct ForecastHistory {
     let session: TenantSession
 
     /// The period kinds a night forecasts.
-    static let periodKinds = ["month", "quarter", "year"]
+    static var periodKinds: [String] { ForecastEngine.keptPeriodKinds }
 
     /// Replaces the stored forecasts as of `night` with freshly made ones; returns the rows stored.
     @discardableResult
@@ -155,6 +155,9 @@ public struct StoredForecast: Sendable, Equatable, Codable {
 }
 
 extension ForecastEngine {
+    /// The period kinds whose forecasts every materialization keeps (`kpi.forecasts`).
+    public static let keptPeriodKinds = ["month", "quarter", "year"]
+
     /// Most stored forecasts one history answer holds (a fiscal year of nights and then some).
     public static let historyLimit = 400
 

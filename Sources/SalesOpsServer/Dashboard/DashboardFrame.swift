@@ -24,7 +24,7 @@ struct ScopeOption: Sendable {
 
 /// The dashboard's pages, one tab each; each shows the same period and scope.
 enum DashboardTab: String, Sendable, CaseIterable {
-    case overview, leaderboard, funnel, breakdowns
+    case overview, leaderboard, funnel, breakdowns, forecast, plan
 
     var path: String { "/dashboard/" + self.rawValue }
     var title: String {
@@ -33,6 +33,8 @@ enum DashboardTab: String, Sendable, CaseIterable {
         case .leaderboard: "Leaderboard"
         case .funnel: "Stage funnel"
         case .breakdowns: "Breakdowns"
+        case .forecast: "Forecast"
+        case .plan: "Plan"
         }
     }
 }
@@ -102,7 +104,7 @@ struct DashboardFrame: Sendable {
         let body: HTML = """
             <h1>\(self.scopeName) · \(self.period.kind) \(self.period.label)</h1>
             \(self.filters())
-            <nav class="tabs">\(DashboardTab.allCases.map { tab -> HTML in
+            <nav class="tabs">\(DashboardTab.allCases.filter { $0 != .plan || self.viewer.session.role == .admin }.map { tab -> HTML in
                 tab == self.tab ? "<strong>\(tab.title)</strong>" : "<a href=\"\(self.link(tab))\">\(tab.title)</a>"
             })</nav>
             \(self.status())

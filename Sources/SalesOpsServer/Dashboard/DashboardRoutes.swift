@@ -34,6 +34,7 @@ struct DashboardRoutes {
         }
         router.get("/dashboard/explain") { request, _ in try await self.explain(request) }
         router.post("/dashboard/targets") { request, _ in try await self.setTarget(request) }
+        router.post("/dashboard/plan") { request, _ in try await self.applyPlan(request) }
     }
 
     /// The login form with a fresh double-submit nonce.
@@ -80,6 +81,12 @@ struct DashboardRoutes {
             let by = try query.optional("by") ?? "rep"
             guard let kind = ScopeKind(rawValue: by), kind != .org else { throw Problem(.badRequest, "rank by rep or team") }
             let metric = try query.optional("metric") ?? "revenue"
+            let plan = try query.optionalPeriod("plan", allowingDays: false)
+            let total = try query.optional("total", maximumLength: 24).map { text in
+                guard let value = DecimalText.parse(text) else { throw Problem(.badRequest, "total '\(text)' is not a number such as 250000") }
+                return value
+            }
+            let applied = try query.optional("applied", maximumLength: 9).flatMap { Int($0) }
             // The database thread reads; the page renders after it is released.
             let render = try await self.access.inSession(request) { session, viewer -> @Sendable () -> HTML in
                 let frame = try DashboardFrame.load(session, viewer: viewer, tab: tab, period: period, scope: scope)
@@ -88,6 +95,10 @@ struct DashboardRoutes {
                 case .leaderboard: return { [page = try LeaderboardPage.load(session, frame: frame, metric: metric, kind: kind)] in page.render() }
                 case .funnel: return { [page = try FunnelPage.load(session, frame: frame)] in page.render() }
                 case .breakdowns: return { [page = try BreakdownsPage.load(session, frame: frame)] in page.render() }
+                case .forecast: return { [page = try ForecastPage.load(session, frame: frame)] in page.render() }
+                case .plan:
+                    let page = try PlanPage.load(session, frame: frame, plan: plan, total: total, applied: applied)
+                    return { page.render() }
                 }
             }
             return render.map { $0() }
@@ -121,6 +132,34 @@ struct DashboardRoutes {
             }
             guard done != nil else { return Layout.redirect("/dashboard/login") }
             return Layout.redirect(PageLink("/dashboard/overview", [("period", period), ("scope", scope.label)]).text)
+        } catch {
+            return Layout.problem(Problem.from(error, logger: self.logger), viewer: nil)
+        }
+    }
+
+    /// Applies the Plan tab's draft as revenue targets (admins), then shows the tab again with
+    /// how many targets were written.
+    func applyPlan(_ request: Request) async throws -> Response {
+        let form = try await FormBody.read(request)
+        if let refusal = Self.refusal(of: form, in: request) { return refusal }
+        do {
+            guard let label = form["plan"], PeriodLabel.isWellFormed(label, allowingDays: false), let scopeLabel = form["scope"],
+                  let scope = TargetScope(label: scopeLabel) else {
+                throw Problem(.badRequest, "the form needs a plan period such as 2026-12 and a scope")
+            }
+            let totalText = form["total"].flatMap { $0.isEmpty ? nil : $0 }
+            let total = try totalText.map { text in
+                guard let value = DecimalText.parse(text) else { throw Problem(.badRequest, "total '\(text)' is not a number such as 250000") }
+                return value
+            }
+            let replace = form["replace"] != nil
+            let written: Int? = try await self.access.inSession(request, role: .admin) { session, _ in
+                let engine = ForecastEngine(session: session)
+                return try engine.apply(try engine.planQuotas(period: label, scope: scope, total: total), replace: replace)
+            }
+            guard let written else { return Layout.redirect("/dashboard/login") }
+            return Layout.redirect(PageLink("/dashboard/plan", [("period", form["period"]), ("scope", scope.label), ("plan", label),
+                                                                ("total", totalText), ("applied", String(written))]).text)
         } catch {
             return Layout.problem(Problem.from(error, logger: self.logger), viewer: nil)
         }

@@ -73,6 +73,9 @@ enum Layout {
         .card h3{margin:0;font-size:.85rem;font-weight:600;color:var(--muted)}.card .value{font-size:1.6rem;font-weight:650;display:block;margin:.15rem 0}
         .card dl{display:grid;grid-template-columns:auto 1fr;gap:.05rem .6rem;margin:.2rem 0;font-size:.85rem}.card dt{color:var(--muted)}.card dd{margin:0}
         .card form{display:flex;gap:.3rem;margin-top:.3rem}.card form input[type=text]{width:7rem}
+        .forecast-summary{max-width:34rem}.forecast-history figure{display:inline-block;margin:0 1.5rem .6rem 0}.forecast-history figcaption{font-size:.85rem;color:var(--muted)}
+        .plan-inputs{display:grid;grid-template-columns:auto 1fr;gap:.1rem .8rem;max-width:40rem}.plan-inputs dt{color:var(--muted)}.plan-inputs dd{margin:0}
+        .plan-teams,.apply-plan{margin-top:.8rem}.apply-plan{display:flex;gap:.6rem;align-items:center}
         table{border-collapse:collapse;background:var(--card);border:1px solid var(--line)}th,td{padding:.3rem .55rem;border-bottom:1px solid var(--line);text-align:left}
         td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}.grid2{display:grid;grid-template-columns:repeat(auto-fit,minmax(480px,1fr));gap:1rem}
         svg text{font-size:11px;fill:var(--ink)}svg .value{fill:var(--accent)}.scroll{overflow-x:auto}

@@ -9,6 +9,8 @@ struct OverviewPage: Sendable {
     var cards: [MetricReading]
     /// Each headline metric's last periods (this one last).
     var trends: [String: [SeriesPoint]]
+    /// The latest kept forecast of the period and scope (months, quarters and years).
+    var forecast: StoredForecast?
 
     /// The cards, in order.
     static var headline: [String] { MetricCatalogue.standard.overviewCards }
@@ -22,14 +24,33 @@ struct OverviewPage: Sendable {
         let first = (1..<Self.trendLength).reduce(period.start) { start, _ in PeriodLabel.previousStart(kind: period.kind, start: start) }
         let trends = try reader.series(metrics: Self.headline, kind: period.kind, from: first, to: period.start, scope: frame.scope,
                                        includingTargets: false)
+        let forecast = ForecastEngine.keptPeriodKinds.contains(period.kind)
+            ? try ForecastEngine(session: session).history(period: period.label, scope: frame.scope).last : nil
         return OverviewPage(frame: frame, cards: Self.headline.compactMap { metric in readings.first { $0.metric == metric } },
-                            trends: trends)
+                            trends: trends, forecast: forecast)
     }
 
     func render() -> HTML {
         self.frame.render("""
-            <section class="cards" aria-label="Headline KPIs">\(self.cards.enumerated().map { self.card($1, index: $0) })</section>
+            <section class="cards" aria-label="Headline KPIs">\(self.forecastCard())\(self.cards.enumerated().map { self.card($1, index: $0) })</section>
             """)
+    }
+
+    /// Where the period will land, as the last materialization forecast it; the Forecast tab
+    /// has its interval and parts.
+    func forecastCard() -> HTML {
+        guard let forecast = self.forecast else { return "" }
+        let money = { (value: Decimal?) in value.map { self.frame.format.money($0) } ?? "–" }
+        let link = self.frame.link(.forecast)
+        return """
+            <article class="card forecast-card"><h3>Revenue forecast</h3>
+            <a class="value" href="\(link)" data-value="\(forecast.value.description)">\(money(forecast.value))</a>
+            <dl><dt>As of</dt><dd>\(forecast.asOf.description)</dd><dt>P10 – P90</dt><dd><a href="\(link)">on the Forecast tab</a></dd>
+            <dt>Target</dt><dd>\(money(forecast.target))</dd>
+            <dt>Forecast vs target</dt><dd class="\(forecast.attainmentPct.map { $0 >= 100 ? "good" : "bad" } ?? "muted")">\(ValueFormat.grouped(forecast.attainmentPct, percent: true))</dd>
+            <dt>Commit call</dt><dd data-call="commit">\(money(forecast.commitCall))</dd>
+            <dt>Won to date</dt><dd><a href="\(link)#parts">\(money(forecast.wonToDate))</a></dd></dl></article>
+            """
     }
 
     func card(_ reading: MetricReading, index: Int) -> HTML {
