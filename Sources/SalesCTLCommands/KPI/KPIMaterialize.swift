@@ -30,6 +30,9 @@ struct KPIMaterialize: ParsableCommand {
     @Flag(help: "Compute from the raw tables but store nothing (reports the facts computed).")
     var dryRun = false
 
+    @Flag(help: "Store the KPIs only, not the forecasts as of the last day (kpi.forecasts keeps what it had).")
+    var noForecasts = false
+
     @Flag(help: "Print the reports as JSON.")
     var json = false
 
@@ -49,7 +52,8 @@ struct KPIMaterialize: ParsableCommand {
             for org in orgs {
                 let to = try self.to ?? materializer.localYesterday(of: org)
                 let from = self.from ?? to.adding(days: -6)
-                let report = try materializer.materialize(org: org, from: from, to: to, dryRun: self.dryRun)
+                let report = try materializer.materialize(org: org, from: from, to: to, dryRun: self.dryRun,
+                                                          keepingForecasts: !self.noForecasts)
                 reports.append(report)
                 if !self.json {
                     print("\(org.slug): \(from)..\(to): \(report.periods) periods, \(report.rowsWritten) fact rows "

@@ -28,6 +28,8 @@ struct ForecastModel {
     static let pooling = 20
     /// Past instants the stage rates are learned at, one week apart.
     static let snapshots = 52
+    /// The longest history, in days, the not-yet-created rate is learned from.
+    static let historyDays = 365
 
     /// One forecast to make: `period` as of the end of local day `asOf`.
     struct Case: Sendable, Equatable {
@@ -128,25 +130,33 @@ struct ForecastModel {
                 -- Each spell carries its deal's won entries, so no join needs the planner's estimates.
                 SELECT s.*, array_agg(s.entered_at) FILTER (WHERE s.stage_kind = 'won') OVER (PARTITION BY s.deal_id) AS won_times
                 FROM kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))) s
-            ), scoped AS MATERIALIZED (
-                SELECT m.scope_no::integer AS scope_no, s.*
-                FROM spells s JOIN unnest(\(memberScopes)::bigint[], \(memberReps)::bigint[]) AS m(scope_no, rep_id)
-                  ON m.rep_id = s.owner_rep_id
-                UNION ALL
-                SELECT w.scope_no::integer, s.* FROM spells s CROSS JOIN unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
+            ), members AS (
+                SELECT m.scope_no::integer AS scope_no, m.rep_id
+                FROM unnest(\(memberScopes)::bigint[], \(memberReps)::bigint[]) AS m(scope_no, rep_id)
+            ), open_spells AS MATERIALIZED (
+                -- Each open stay and its deal's first win from when it ended on (at or after its end,
+                -- and strictly after it, for a snapshot at that very instant): a deal open at a
+                -- snapshot inside the stay cannot win before the stay ends.
+                SELECT s.stage_id, s.created_at, s.entered_at, s.left_at,
+                       CASE WHEN s.won_times IS NOT NULL AND s.left_at IS NOT NULL
+                            THEN (SELECT min(t) FROM unnest(s.won_times) AS t WHERE t >= s.left_at) END AS win_from_end,
+                       CASE WHEN s.won_times IS NOT NULL AND s.left_at IS NOT NULL
+                            THEN (SELECT min(t) FROM unnest(s.won_times) AS t WHERE t > s.left_at) END AS win_after_end
+                FROM spells s WHERE s.stage_kind = 'open'
             ), observed AS (
                 -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w in
                 -- first_week and the snapshots − 1 weeks before it; each open spell meets the weeks
                 -- whose instant it spans, entered_at < at <= left_at, found by arithmetic.
                 SELECT c.case_no, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
-                       COALESCE((SELECT bool_or(t > n.at AND t <= n.at + make_interval(days => c.remaining) AND t < c.known_by)
-                                 FROM unnest(s.won_times) AS t), false) AS won
+                       COALESCE(x.win <= n.at + make_interval(days => c.remaining) AND x.win < c.known_by, false) AS won
                 FROM cases c
-                JOIN spells s ON s.stage_kind = 'open' AND s.created_at < c.known_by AND s.entered_at < c.known_by
+                JOIN open_spells s ON s.created_at < c.known_by AND s.entered_at < c.known_by
+                 AND (s.left_at IS NULL OR s.left_at >= c.known_by - (c.first_week + \(Self.snapshots - 1)) * interval '168 hours')
                 CROSS JOIN LATERAL generate_series(
                     GREATEST(c.first_week, ceil((c.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
                     LEAST(c.first_week + \(Self.snapshots - 1), ceil((c.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
                 CROSS JOIN LATERAL (SELECT c.known_by - w * interval '168 hours' AS at) n
+                CROSS JOIN LATERAL (SELECT CASE WHEN s.left_at = n.at THEN s.win_after_end ELSE s.win_from_end END AS win) x
             ), counted AS (
                 SELECT case_no, stage_id, band, count(*) AS n, count(*) FILTER (WHERE won) AS wins, GROUPING(stage_id, band) AS level
                 FROM observed
@@ -159,16 +169,29 @@ struct ForecastModel {
             ), per_cell AS MATERIALIZED (
                 SELECT c.case_no, c.stage_id, c.band, (c.wins + \(Self.pooling) * s.p) / (c.n + \(Self.pooling)) AS p
                 FROM counted c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id WHERE c.level = 0
-            ), as_of AS (
-                -- Each case's view of the scoped spells it needs: wins begun by its as-of instant, and
-                -- open stays running then.
-                SELECT c.case_no, c.low, c.known_by, s.scope_no, s.deal_id, s.stage_id, s.stage_kind, s.amount, s.created_at,
+            ), case_deals AS MATERIALIZED (
+                -- Each case's view of the spells it needs, before any scope: wins begun by its as-of
+                -- instant (those won in the period, or of deals created late enough to fall in a
+                -- window of the not-yet-created rate), and open stays running then.
+                SELECT c.case_no, c.low, c.known_by, s.owner_rep_id, s.deal_id, s.stage_id, s.stage_kind, s.amount, s.created_at,
                        s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
-                FROM scoped s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
-                WHERE s.stage_kind = 'won' OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= c.known_by))
+                FROM spells s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
+                WHERE (s.stage_kind = 'won'
+                       AND (s.entered_at >= c.low OR s.created_at >= c.known_by - make_interval(days => (c.remaining + \(Self.historyDays))::integer)))
+                   OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= c.known_by))
+            ), as_of AS (
+                -- ... in every scope that counts the deal's owner.
+                SELECT d.*, m.scope_no FROM case_deals d JOIN members m ON m.rep_id = d.owner_rep_id
+                UNION ALL
+                SELECT d.*, w.scope_no::integer FROM case_deals d CROSS JOIN unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
             ), first_created AS (
                 -- A scope's first deal, if created before a case's as-of instant, starts that case's history.
-                SELECT scope_no, min(created_at) AS at FROM scoped GROUP BY scope_no
+                SELECT m.scope_no, min(r.at) AS at
+                FROM (SELECT owner_rep_id, min(created_at) AS at FROM spells GROUP BY owner_rep_id) r
+                JOIN members m ON m.rep_id = r.owner_rep_id
+                GROUP BY m.scope_no
+                UNION ALL
+                SELECT w.scope_no::integer, (SELECT min(created_at) FROM spells) FROM unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
             ), open_parts AS (
                 SELECT o.case_no, o.scope_no, o.stage_id, count(*) AS deals, sum(o.amount) AS amount,
                        sum(o.amount * COALESCE(c.p, ps.p, ov.p, 0)) AS expected,
@@ -195,7 +218,7 @@ struct ForecastModel {
                 -- Window starts run over [last - history, last]: every window of `remaining` days
                 -- that had ended by known_by, over at most a year of the scope's history.
                 SELECT c.case_no, sc.scope_no, extract(epoch FROM c.known_by) / 86400 - c.remaining AS last,
-                       LEAST(365, GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
+                       LEAST(\(Self.historyDays), GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
                                               - extract(epoch FROM h.at) / 86400)) AS history,
                        c.remaining
                 FROM cases c CROSS JOIN scopes sc

@@ -44,17 +44,20 @@ public struct KPIMaterializer {
     /// - Parameters:
     ///   - dryRun: compute from the raw tables but store nothing; `rowsWritten` then
     ///     counts the facts computed (what a live report over the raw tables has to do).
+    ///   - keepingForecasts: also store the forecasts as of `to` (`kpi.forecasts`); false
+    ///     leaves the kept forecasts as they are.
     ///   - beforeCommit: runs inside the transaction after the facts are written (not on a dry
     ///     run), so work that must commit with them, or not at all, can join; throwing rolls
     ///     everything back.
     /// - Throws: `.invalidInput` when `from` is after `to`.
-    public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false,
+    public func materialize(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool = false, keepingForecasts: Bool = true,
                             beforeCommit: ((Connection, MaterializationReport) throws -> Void)? = nil) throws -> MaterializationReport {
         guard from <= to else { throw SalesOpsError.invalidInput("--from \(from) is after --to \(to)") }
         var attempt = 0
         while true {
             do {
-                return try self.materializeOnce(org: org, from: from, to: to, dryRun: dryRun, beforeCommit: beforeCommit)
+                return try self.materializeOnce(org: org, from: from, to: to, dryRun: dryRun, keepingForecasts: keepingForecasts,
+                                                beforeCommit: beforeCommit)
             } catch where attempt < Self.serializationRetries && Self.isSerializationFailure(error) {
                 attempt += 1
                 self.connection.logger.info("kpi: another run of the org committed first; starting over on a new snapshot",
@@ -73,7 +76,7 @@ public struct KPIMaterializer {
         failed(with: [.serializationFailure], error)
     }
 
-    private func materializeOnce(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool,
+    private func materializeOnce(org: Org, from: LocalDate, to: LocalDate, dryRun: Bool, keepingForecasts: Bool,
                                  beforeCommit: ((Connection, MaterializationReport) throws -> Void)?) throws -> MaterializationReport {
         try self.connection.withTenant(org.id, isolation: .repeatableRead) { session in
             let connection = session.connection
@@ -118,11 +121,13 @@ public struct KPIMaterializer {
                 ])
                 started = clock.now
             }
-            started = clock.now
-            let forecasts = try ForecastHistory(session: session).store(night: to, org: org)
-            connection.logger.debug("kpi: forecasts stored", metadata: [
-                "org": "\(org.slug)", "rows": "\(forecasts)", "elapsed": "\(clock.now - started)",
-            ])
+            if keepingForecasts {
+                started = clock.now
+                let forecasts = try ForecastHistory(session: session).store(night: to, org: org)
+                connection.logger.debug("kpi: forecasts stored", metadata: [
+                    "org": "\(org.slug)", "rows": "\(forecasts)", "elapsed": "\(clock.now - started)",
+                ])
+            }
             let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
             try beforeCommit?(connection, report)
             return report
