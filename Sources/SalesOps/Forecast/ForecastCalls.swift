@@ -35,28 +35,27 @@ struct ForecastCalls {
         }
     }
 
-    /// Each rep's latest `commit` call for the period known at `knownBy`.
+    /// Each rep's latest `commit` call for the period known at `knownBy`, by rep id.
     func repCommits(period label: String, knownBy: Date) throws -> [Int64: Decimal] {
-        let rows = try self.session.connection.query("""
-            SELECT DISTINCT ON (f.rep_id) f.rep_id, f.amount
-            FROM salesops.forecast_calls f
-            WHERE f.org_id = \(self.session.orgID) AND f.scope_kind = 'rep' AND f.category = 'commit'
-              AND f.period = \(label) AND f.submitted_at < \(knownBy)
-            ORDER BY f.rep_id, f.submitted_at DESC
-            """).rows
-        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("rep_id", as: Int64.self), try $0.decode("amount", as: Decimal.self)) })
+        try self.latestCommits(of: .rep, period: label, knownBy: knownBy)
     }
 
-    /// Each team's latest manager `commit` call for the period known at `knownBy`.
+    /// Each team's latest manager `commit` call for the period known at `knownBy`, by team id.
     func teamCommits(period label: String, knownBy: Date) throws -> [Int64: Decimal] {
+        try self.latestCommits(of: .team, period: label, knownBy: knownBy)
+    }
+
+    /// The latest `commit` call of every caller of one kind (reps, or managers for teams).
+    private func latestCommits(of kind: ScopeKind, period label: String, knownBy: Date) throws -> [Int64: Decimal] {
+        let caller = kind == .rep ? "rep_id" : "team_id"
         let rows = try self.session.connection.query("""
-            SELECT DISTINCT ON (f.team_id) f.team_id, f.amount
+            SELECT DISTINCT ON (f.\(unescaped: caller)) f.\(unescaped: caller) AS caller, f.amount
             FROM salesops.forecast_calls f
-            WHERE f.org_id = \(self.session.orgID) AND f.scope_kind = 'team' AND f.category = 'commit'
+            WHERE f.org_id = \(self.session.orgID) AND f.scope_kind = \(kind.rawValue) AND f.category = 'commit'
               AND f.period = \(label) AND f.submitted_at < \(knownBy)
-            ORDER BY f.team_id, f.submitted_at DESC
+            ORDER BY f.\(unescaped: caller), f.submitted_at DESC
             """).rows
-        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("team_id", as: Int64.self), try $0.decode("amount", as: Decimal.self)) })
+        return Dictionary(uniqueKeysWithValues: try rows.map { (try $0.decode("caller", as: Int64.self), try $0.decode("amount", as: Decimal.self)) })
     }
 
     private func rows(teamID: Int64, period label: String, knownBy: Date) throws -> [(ForecastCategory, Decimal, Date)] {

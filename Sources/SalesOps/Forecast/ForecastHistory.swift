@@ -65,14 +65,7 @@ struct ForecastHistory {
     /// The org, every team with its subtree's reps, and every rep on staff during `period`.
     func scopes(during period: ForecastPeriod) throws -> [Scope] {
         let org = self.session.orgID
-        let members = try self.session.connection.query("""
-            SELECT t.id AS team_id, r.id AS rep_id
-            FROM salesops.teams t
-            CROSS JOIN LATERAL salesops.team_subtree(\(org), t.id) s
-            JOIN salesops.reps r ON r.org_id = \(org) AND r.team_id = s.team_id
-            WHERE t.org_id = \(org)
-            ORDER BY t.id, r.id
-            """).rows.map { (try $0.decode("team_id", as: Int64.self), try $0.decode("rep_id", as: Int64.self)) }
+        let members = try ForecastEngine(session: self.session).subtreeMembers(under: nil).map { ($0.teamID, $0.repID) }
         let teams = try self.session.connection.query("SELECT id FROM salesops.teams WHERE org_id = \(org) ORDER BY id")
             .rows.map { try $0.decode("id", as: Int64.self) }
         let reps = try self.session.connection.query("""

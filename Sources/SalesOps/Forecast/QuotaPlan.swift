@@ -271,20 +271,34 @@ extension ForecastEngine {
             """)
     }
 
-    /// For each team of the scope, the quota-carrying reps of its subtree (by external id).
+    /// For each team of the scope, the reps of its subtree (by external id).
     func teamMembers(scope: TargetScope) throws -> [String: [String]] {
-        let org = self.session.orgID
         let root: Int64? = if case .team(let id) = scope { try TeamRepository(session: self.session).id(of: id) } else { nil }
-        let rows = try self.session.connection.query("""
-            SELECT t.external_id AS team, r.external_id AS rep
+        var members: [String: [String]] = [:]
+        for member in try self.subtreeMembers(under: root) { members[member.teamExternalID, default: []].append(member.repExternalID) }
+        return members
+    }
+
+    /// One rep in the subtree of one team.
+    struct SubtreeMember {
+        var teamID: Int64, teamExternalID: String, repID: Int64, repExternalID: String
+    }
+
+    /// Every (team, rep of the team's subtree) pair, for the teams under `root` (itself
+    /// included), or every team when nil.
+    func subtreeMembers(under root: Int64?) throws -> [SubtreeMember] {
+        let org = self.session.orgID
+        return try self.session.connection.query("""
+            SELECT t.id AS team_id, t.external_id AS team, r.id AS rep_id, r.external_id AS rep
             FROM salesops.teams t
             CROSS JOIN LATERAL salesops.team_subtree(\(org), t.id) s
             JOIN salesops.reps r ON r.org_id = \(org) AND r.team_id = s.team_id
             WHERE t.org_id = \(org)
               AND (\(root)::bigint IS NULL OR t.id IN (SELECT team_id FROM salesops.team_subtree(\(org), \(root)::bigint)))
-            """).rows
-        var members: [String: [String]] = [:]
-        for row in rows { members[try row.decode("team"), default: []].append(try row.decode("rep")) }
-        return members
+            ORDER BY t.id, r.id
+            """).rows.map { row in
+            SubtreeMember(teamID: try row.decode("team_id"), teamExternalID: try row.decode("team"), repID: try row.decode("rep_id"),
+                          repExternalID: try row.decode("rep"))
+        }
     }
 }

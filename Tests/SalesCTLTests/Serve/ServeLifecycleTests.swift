@@ -5,7 +5,6 @@ import TestSupport
 
 @Suite("salesctl serve: SIGTERM stops accepting, lets in-flight requests finish, closes the pool, exits 0")
 struct ServeLifecycleTests {
-    static func freePort() -> Int { Int.random(in: 20_000...40_000) }
 
     static func curl(_ arguments: [String]) throws -> Shell.Outcome {
         try Shell.execute("/usr/bin/env", ["curl", "-sS", "--max-time", "30"] + arguments)
@@ -17,7 +16,7 @@ struct ServeLifecycleTests {
         #expect(try SalesCTLProcess.run(["org", "create", "acme", "--name", "Acme"], database: database).status == 0)
         let token = try SalesCTLProcess.run(["token", "create", "--org", "acme", "--role", "admin", "--name", "t"], database: database)
             .stdout.trimmingCharacters(in: .newlines)
-        let port = Self.freePort()
+        let port = try LoopbackPort.free()
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = database.url
         let server = try BackgroundProcess(SalesCTLProcess.binary, ["serve", "--port", String(port), "--metrics-port", "0", "--grace-seconds", "20"],
