@@ -143,20 +143,31 @@ struct ForecastModel {
                        CASE WHEN s.won_times IS NOT NULL AND s.left_at IS NOT NULL
                             THEN (SELECT min(t) FROM unnest(s.won_times) AS t WHERE t > s.left_at) END AS win_after_end
                 FROM spells s WHERE s.stage_kind = 'open'
-            ), observed AS (
-                -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w in
-                -- first_week and the snapshots − 1 weeks before it; each open spell meets the weeks
-                -- whose instant it spans, entered_at < at <= left_at, found by arithmetic.
-                SELECT c.case_no, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
-                       COALESCE(x.win <= n.at + make_interval(days => c.remaining) AND x.win < c.known_by, false) AS won
-                FROM cases c
-                JOIN open_spells s ON s.created_at < c.known_by AND s.entered_at < c.known_by
-                 AND (s.left_at IS NULL OR s.left_at >= c.known_by - (c.first_week + \(Self.snapshots - 1)) * interval '168 hours')
+            ), snapshot_groups AS (
+                -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w from
+                -- first_week on, `snapshots` of them. Cases with one as-of instant (a night's month,
+                -- quarter and year) share them: each group spans the weeks of all its cases.
+                SELECT c.known_by, c.known_epoch, min(c.first_week) AS first_week,
+                       max(c.first_week) + \(Self.snapshots - 1) AS last_week
+                FROM cases c GROUP BY c.known_by, c.known_epoch
+            ), snapshot_stays AS MATERIALIZED (
+                -- Each open stay meets the weeks whose instant it spans, entered_at < at <= left_at,
+                -- found by arithmetic; whether its deal was won by some instant is its next win.
+                SELECT g.known_by, w, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band, n.at,
+                       CASE WHEN s.left_at = n.at THEN s.win_after_end ELSE s.win_from_end END AS win
+                FROM snapshot_groups g
+                JOIN open_spells s ON s.created_at < g.known_by AND s.entered_at < g.known_by
+                 AND (s.left_at IS NULL OR s.left_at >= g.known_by - g.last_week * interval '168 hours')
                 CROSS JOIN LATERAL generate_series(
-                    GREATEST(c.first_week, ceil((c.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
-                    LEAST(c.first_week + \(Self.snapshots - 1), ceil((c.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
-                CROSS JOIN LATERAL (SELECT c.known_by - w * interval '168 hours' AS at) n
-                CROSS JOIN LATERAL (SELECT CASE WHEN s.left_at = n.at THEN s.win_after_end ELSE s.win_from_end END AS win) x
+                    GREATEST(g.first_week, ceil((g.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
+                    LEAST(g.last_week, ceil((g.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
+                CROSS JOIN LATERAL (SELECT g.known_by - w * interval '168 hours' AS at) n
+            ), observed AS (
+                -- A case's snapshots, and whether the deal was won within the case's days left.
+                SELECT c.case_no, o.stage_id, o.band,
+                       COALESCE(o.win <= o.at + make_interval(days => c.remaining) AND o.win < c.known_by, false) AS won
+                FROM snapshot_stays o
+                JOIN cases c ON c.known_by = o.known_by AND o.w BETWEEN c.first_week AND c.first_week + \(Self.snapshots - 1)
             ), counted AS (
                 SELECT case_no, stage_id, band, count(*) AS n, count(*) FILTER (WHERE won) AS wins, GROUPING(stage_id, band) AS level
                 FROM observed
