@@ -155,10 +155,10 @@ extension ForecastEngine {
     public static let historyLimit = 400
 
     /// The stored forecasts of the period labelled `label` for `scope`, night by night, oldest
-    /// first (the latest `historyLimit`).
+    /// first (the latest `limit`, at most `historyLimit`).
     /// - Throws: `.invalidInput` for a label that is not a month, quarter or year; `UnknownName`
     ///   for an unknown team or rep.
-    public func history(period label: String, scope: TargetScope) throws -> [StoredForecast] {
+    public func history(period label: String, scope: TargetScope, limit: Int = historyLimit) throws -> [StoredForecast] {
         let period = try self.period(label)
         guard ForecastHistory.periodKinds.contains(period.kind) else {
             throw SalesOpsError.invalidInput("period \(label) is a \(period.kind): forecasts are kept for months, quarters and years")
@@ -172,7 +172,7 @@ extension ForecastEngine {
                 FROM kpi.forecast_history f
                 WHERE f.org_id = \(self.session.orgID) AND f.period_kind = \(period.kind) AND f.period_start = \(period.start)
                   AND f.scope_kind = \(scope.kind.rawValue) AND f.scope_id = \(scopeID)
-                ORDER BY f.as_of DESC LIMIT \(Self.historyLimit)) latest
+                ORDER BY f.as_of DESC LIMIT \(min(max(limit, 0), Self.historyLimit))) latest
             ORDER BY as_of
             """).rows.map { row in
             StoredForecast(asOf: try row.decode("as_of"), value: try row.decode("value"), wonToDate: try row.decode("won_to_date"),

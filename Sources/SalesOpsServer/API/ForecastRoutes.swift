@@ -82,8 +82,7 @@ struct ForecastRoutes {
     /// A decimal query parameter when it is there.
     static func decimal(_ query: QueryParameters, _ name: String) throws -> Decimal? {
         try query.optional(name, maximumLength: 24).map { text in
-            guard text.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), text.filter({ $0 == "." }).count <= 1,
-                  text.first?.isNumber == true, let value = Decimal(string: text) else {
+            guard let value = DecimalText.parse(text) else {
                 throw Problem(.badRequest, "query parameter '\(name)' must be a number such as 0.5 or 250000")
             }
             return value

@@ -25,7 +25,7 @@ struct OverviewPage: Sendable {
         let trends = try reader.series(metrics: Self.headline, kind: period.kind, from: first, to: period.start, scope: frame.scope,
                                        includingTargets: false)
         let forecast = ForecastEngine.keptPeriodKinds.contains(period.kind)
-            ? try ForecastEngine(session: session).history(period: period.label, scope: frame.scope).last : nil
+            ? try ForecastEngine(session: session).history(period: period.label, scope: frame.scope, limit: 1).last : nil
         return OverviewPage(frame: frame, cards: Self.headline.compactMap { metric in readings.first { $0.metric == metric } },
                             trends: trends, forecast: forecast)
     }
