@@ -27,11 +27,12 @@ struct TenancyCatalogTests {
         }
     }
 
-    @Test("every tenant policy reads the org through salesops.current_org_id(), never from the setting directly")
-    func policiesUseCurrentOrgID() throws {
+    @Test("every tenant policy reads the org through the session's org functions, never from the setting directly")
+    func policiesUseTheOrgFunctions() throws {
         let connection = try SharedDatabase.connect()
         let rows = try connection.query("""
-            SELECT tablename, policyname, coalesce(qual, '') || ' ' || coalesce(with_check, '') AS expression
+            SELECT tablename, policyname, cmd, array_to_string(roles, ',') AS roles,
+                   coalesce(qual, '') || ' ' || coalesce(with_check, '') AS expression
             FROM pg_policies WHERE schemaname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta')
             """).rows
         #expect(rows.count >= 16)
@@ -40,11 +41,55 @@ struct TenancyCatalogTests {
             let policy: String = try row.decode("policyname")
             let table: String = try row.decode("tablename")
             #expect(!expression.contains("current_setting"), "policy \(policy) on \(table) reads the setting itself: \(expression)")
-            #expect(expression.contains("current_org_id()") || expression.contains("is_service_session()"),
-                    "policy \(policy) on \(table) does not go through current_org_id(): \(expression)")
-            if policy == "tenant_isolation" {
-                #expect(expression.contains("org_id = ( SELECT salesops.current_org_id()"), "\(table): \(expression)")
+            #expect(expression.contains("current_org_id()") || expression.contains("session_org_id()")
+                        || expression.contains("is_service_session()"),
+                    "policy \(policy) on \(table) does not go through the org functions: \(expression)")
+            switch policy {
+            case "tenant_isolation":
+                #expect(expression == "(org_id = salesops.session_org_id()) (org_id = salesops.session_org_id())", "\(table): \(expression)")
+            case "tenant_reader":
+                #expect(expression == "(org_id = salesops.current_org_id()) ", "\(table): \(expression)")
+                #expect(try row.decode("cmd", as: String.self) == "SELECT", "\(table): a reader policy beyond SELECT")
+                #expect(try row.decode("roles", as: String.self) == "salesops_reader", "\(table): reader policy for other roles")
+            default:
+                break
             }
+        }
+    }
+
+    @Test("every tenant table has the two tenant policies, and no policy holds a sub-select (a distributed table's cannot)")
+    func policiesAreDistributable() throws {
+        let connection = try SharedDatabase.connect()
+        let tables = try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name,
+                   (SELECT string_agg(p.polname, ',' ORDER BY p.polname) FROM pg_policy p WHERE p.polrelid = c.oid) AS policies
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname IN ('salesops', 'kpi') AND c.relkind IN ('r', 'p')
+              AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped)
+            """).rows
+        #expect(tables.count >= 16)
+        for row in tables {
+            let name: String = try row.decode("name")
+            let policies = (try row.decode("policies", as: String?.self) ?? "").split(separator: ",")
+            #expect(policies.contains("tenant_isolation") && policies.contains("tenant_reader"), "\(name) has policies \(policies)")
+        }
+        let withSubSelects = try connection.query("""
+            SELECT format('%s on %s', p.polname, p.polrelid::regclass) AS name
+            FROM pg_policy p
+            WHERE coalesce(p.polqual::text, '') LIKE '%{SUBLINK%' OR coalesce(p.polwithcheck::text, '') LIKE '%{SUBLINK%'
+            """).rows.map { try $0.decode("name", as: String.self) }
+        #expect(withSubSelects.isEmpty, "policies with sub-selects: \(withSubSelects)")
+    }
+
+    @Test("the product session's org check is inlined into a plain expression, not a function call per row")
+    func sessionOrgIsInlined() throws {
+        let connection = try SharedDatabase.connect()
+        try connection.withTransaction { connection in
+            try connection.execute("SET LOCAL ROLE salesops_app")
+            let plan = try connection.query("EXPLAIN (VERBOSE) SELECT count(*) FROM salesops.activities").rows
+                .map { try $0.decode("QUERY PLAN", as: String.self) }.joined(separator: "\n")
+            #expect(plan.contains("pg_has_role(SESSION_USER"), "\(plan)")
+            #expect(!plan.contains("session_org_id"), "the policy's function was not inlined:\n\(plan)")
         }
     }
 
