@@ -76,7 +76,12 @@ public struct PipelineRepository {
         let stage = try self.stage(pipeline: pipeline, name: name)
         if let probability { try Self.validate(probability: probability) }
         return try translatingConstraints(Self.constraintMessages) {
+            // The stage's deals take its new kind in the same statement (sql/035).
             try self.session.connection.execute("""
+                WITH moved AS (
+                    UPDATE salesops.deals SET stage_kind = \(kind)
+                    WHERE org_id = \(self.session.orgID) AND stage_id = \(stage.id) AND stage_kind <> \(kind)
+                )
                 UPDATE salesops.stages SET
                     name = COALESCE(\(newName), name),
                     position = COALESCE(\(position)::integer, position),

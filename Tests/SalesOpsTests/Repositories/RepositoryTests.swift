@@ -90,6 +90,31 @@ struct RepositoryTests {
         }
     }
 
+    @Test("a stage's kind change moves its deals' stage_kind with it, by stage update and by the stages import")
+    func stageKindChangeMovesDeals() throws {
+        let connection = try SharedDatabase.connect()
+        let org = try SharedDatabase.makeOrg(on: connection)
+        try ImportFixture.importDemo(into: org, connection: connection)
+        func kinds(_ stage: String) throws -> [String] {
+            try connection.query("""
+                SELECT DISTINCT d.stage_kind FROM salesops.deals d
+                JOIN salesops.stages s ON s.org_id = d.org_id AND s.id = d.stage_id
+                WHERE d.org_id = \(org.id) AND s.name = \(stage) ORDER BY 1
+                """).rows.map { try $0.decode("stage_kind", as: String.self) }
+        }
+        #expect(try kinds("Closed Lost") == ["lost"])
+        _ = try connection.withTenant(org.id) { session in
+            try PipelineRepository(session: session).updateStage(pipeline: "New Business", name: "Closed Lost", newName: nil,
+                                                                 position: nil, kind: .won, probability: nil)
+        }
+        #expect(try kinds("Closed Lost") == ["won"])
+        #expect(try kinds("Won") == ["won"])
+        _ = try ImportFixture.importText("pipeline,name,position,kind,probability\nNew Business,Closed Lost,6,lost,\nExpansion,Won,2,lost,\n",
+                                         kind: .stages, org: org, connection: connection)
+        #expect(try kinds("Closed Lost") == ["lost"])
+        #expect(try kinds("Won") == ["lost"])
+    }
+
     @Test("a stage's kind cannot change while deals in it would break the closed_at rule")
     func stageKindChangeGuard() throws {
         let connection = try SharedDatabase.connect()

@@ -42,7 +42,14 @@ enum StagesImport {
             ON CONFLICT (org_id, name) DO NOTHING
             """,
             """
-            WITH written AS (
+            -- Deals in a stage whose kind changes take the new kind in the same statement (sql/035).
+            WITH moved AS (
+                UPDATE salesops.deals d SET stage_kind = s.kind
+                FROM import_staging s
+                JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
+                JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.name AND st.kind <> s.kind
+                WHERE d.org_id = $1 AND d.stage_id = st.id
+            ), written AS (
                 INSERT INTO salesops.stages AS st (org_id, pipeline_id, name, position, kind, probability)
                 SELECT $1, p.id, s.name, s.position, s.kind,
                        COALESCE(s.probability, CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 10 END)
