@@ -17,6 +17,9 @@ public final class Connection {
     var statementCache: StatementCache?
     /// The logger notices and statements are reported to.
     public let logger: Logger
+    /// What callers learned about this session and keep for its lifetime (e.g. a server
+    /// setting read once), by a key of their choosing.
+    public var sessionFacts: [String: String] = [:]
 
     private init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle

@@ -54,6 +54,12 @@ struct MigrateCommand: ParsableCommand {
             } else {
                 applied.forEach { print("applied \($0.name)") }
             }
+            if try CitusLayout.isCluster(session.connection) {
+                let placements = try CitusLayout(connection: session.connection).currentPlacements()
+                let counts = Dictionary(grouping: placements.values, by: { $0 ?? "coordinator" }).mapValues(\.count)
+                print("Citus cluster: \(counts["distributed", default: 0]) tables distributed by org_id, "
+                      + "\(counts["reference", default: 0]) reference tables, \(counts["coordinator", default: 0]) on the coordinator")
+            }
         }
     }
 

@@ -55,10 +55,19 @@ public struct Migrator: Sendable {
             throw SalesOpsError.schemaDrift("schema files disagree with the database: " + list.joined(separator: ", "))
         }
         let pendingVersions = Set(statuses.filter { $0.state == .pending }.map(\.version))
+        let cluster = try CitusLayout.isCluster(connection)
         var applied: [MigrationFile] = []
         for file in self.files where pendingVersions.contains(file.version) {
             try connection.withTransaction { connection in
-                try connection.executeScript(file.sql)
+                if cluster {
+                    for setting in CitusLayout.sessionSettings { try connection.execute("\(unescaped: setting)") }
+                }
+                // One statement per message: a Citus coordinator propagates DDL from the text it received.
+                for statement in SQLScript.statements(in: file.sql) { try connection.executeScript(statement) }
+                // On a cluster, a file from the layout's first version on places what it created.
+                if cluster && file.version >= CitusLayout.firstVersion {
+                    try CitusLayout(connection: connection).place()
+                }
                 try connection.execute("""
                     INSERT INTO salesops_meta.schema_migrations (version, name, checksum)
                     VALUES (\(file.version), \(file.name), encode(sha256(convert_to(\(file.sql), 'UTF8')), 'hex'))
@@ -66,7 +75,18 @@ public struct Migrator: Sendable {
             }
             applied.append(file)
         }
+        if cluster { try self.layOut(on: connection) }
         return applied
+    }
+
+    /// Once the schema has reached `CitusLayout.firstVersion`, places every table not yet where
+    /// it belongs (e.g. of a database migrated before its workers were registered).
+    @discardableResult
+    private func layOut(on connection: Connection) throws -> [String] {
+        let version: Int? = try connection.query("SELECT max(version) AS version FROM salesops_meta.schema_migrations").rows[0]
+            .decode("version")
+        guard let version, version >= CitusLayout.firstVersion else { return [] }
+        return try connection.withTransaction { try CitusLayout(connection: $0).place() }
     }
 
     /// Takes the migration lock, trying every 100 ms for `lockWait`.

@@ -73,8 +73,16 @@ public struct OrgRepository {
                 VALUES (\(org.slug), \(org.name), \(org.timezone), \(org.currency), \(org.fiscalYearStartMonth))
                 RETURNING \(unescaped: Self.columns)
                 """).rows[0]
-            return try Self.decode(row)
+            let created = try Self.decode(row)
+            try self.recordChange(of: created.id)
+            return created
         }
+    }
+
+    /// Registers the org's lock row (once) and raises its read version (sql/036): the org
+    /// registry keeps no triggers.
+    private func recordChange(of orgID: Int64) throws {
+        try self.connection.execute("SELECT salesops_meta.org_changed(\(orgID))")
     }
 
     /// The org with this slug, or nil.
@@ -114,6 +122,7 @@ public struct OrgRepository {
                 RETURNING \(unescaped: Self.columns)
                 """).singleRow()
             guard let row else { throw SalesOpsError.notFound("org '\(slug)' is not the org in context") }
+            try self.recordChange(of: orgID)
             return try Self.decode(row)
         }
     }

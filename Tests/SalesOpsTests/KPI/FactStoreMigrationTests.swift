@@ -34,11 +34,25 @@ struct FactStoreMigrationTests {
     /// An org with the demo data, November's targets and a materialized autumn, built the same
     /// way in each database (so ids agree). With `viewedOnly`, only the kinds the views name:
     /// the previous schema cannot take the newer import formats (expected close dates, calls).
+    /// The previous schema registers an org by its own triggers (sql/036 moved them into
+    /// `OrgRepository.create`), so there the org is inserted as that schema expects.
     static func seed(_ connection: Connection, viewedOnly: Bool = false) throws -> Org {
-        let org = try SharedDatabase.makeOrg(on: connection, timezone: "Europe/Berlin", fiscalYearStartMonth: 4)
+        let org = viewedOnly ? try Self.previousSchemaOrg(connection)
+                             : try SharedDatabase.makeOrg(on: connection, timezone: "Europe/Berlin", fiscalYearStartMonth: 4)
         _ = try ImportFixture.importDemo(into: org, connection: connection,
                                          kinds: viewedOnly ? Self.viewedKinds : Self.viewedKinds + Self.otherKinds)
         return org
+    }
+
+    static func previousSchemaOrg(_ connection: Connection) throws -> Org {
+        let slug = "org-" + UUID().uuidString.lowercased().prefix(13).replacingOccurrences(of: "-", with: "")
+        return try connection.withApplicationRole { connection in
+            try connection.execute("""
+                INSERT INTO salesops.orgs (slug, name, timezone, fiscal_year_start_month)
+                VALUES (\(slug), \("Test " + slug), 'Europe/Berlin', 4)
+                """)
+            return try OrgRepository(connection: connection).get(slug: slug)
+        }
     }
 
     static var otherKinds: [ImportKind] { ImportKind.allCases.filter { !Self.viewedKinds.contains($0) } }

@@ -1,0 +1,231 @@
+import PostgresClient
+
+/// Where the schema's tables live on a Citus cluster, and the step of `migrate` that puts them
+/// there. On plain PostgreSQL (no `citus` extension, or no worker registered) it does nothing.
+///
+/// - **Distributed by `org_id`, one co-location group:** every table of `salesops`, `kpi` and
+///   `salesops_meta` with an `org_id`, unless named below. An org's rows of every table live on
+///   one node, so each per-org statement is routed to it whole.
+/// - **Reference (a copy on every node):** the org registry, the tables without an `org_id`
+///   (the metric and breakdown catalogues) and the reader bindings
+///   (`salesops_meta.tenant_roles`), which the policies read on whichever node a reader's
+///   query runs.
+/// - **Coordinator only:** the migration ledger, API tokens, dashboard sessions and org locks.
+///   The API resolves a token or session before it knows the org; the scheduler claims orgs by
+///   skipping locked rows across all of them (`FOR UPDATE SKIP LOCKED`, a single-node
+///   statement). Citus keeps those of them that reference the org registry as local tables in
+///   its metadata.
+///
+/// The layout is placed by the first migration run that reaches `firstVersion` (the schema
+/// from then on has no policy a distributed table refuses, sql/034–035) and, after that, by
+/// every migration file in its own transaction: a file that creates a table places it.
+public struct CitusLayout {
+    /// The first schema version a cluster can be laid out at.
+    public static let firstVersion = 35
+    /// The schemas whose tables are placed.
+    static let schemas = ["salesops", "kpi", "salesops_meta"]
+    /// Tables with an `org_id` copied to every node.
+    static let referenceTables: Set<String> = ["salesops.orgs", "salesops_meta.tenant_roles"]
+    /// Tables left on the coordinator.
+    static let coordinatorTables: Set<String> = [
+        "salesops_meta.schema_migrations", "salesops_meta.api_tokens", "salesops_meta.dashboard_sessions",
+        "salesops_meta.org_locks",
+    ]
+    /// The table every distributed table is co-located with.
+    static let colocationAnchor = "salesops.teams"
+
+    /// Where one table lives.
+    public enum Placement: String, Sendable, Equatable {
+        case distributed, reference, coordinator
+    }
+
+    /// Whether `connection` is a Citus coordinator with at least one worker registered.
+    public static func isCluster(_ connection: Connection) throws -> Bool {
+        let row = try connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_extension WHERE extname = 'citus') AS citus
+            """).rows[0]
+        guard try row.decode("citus", as: Bool.self) else { return false }
+        return try connection.query("""
+            SELECT count(*) > 0 AS workers FROM pg_catalog.pg_dist_node WHERE groupid <> 0 AND noderole = 'primary' AND isactive
+            """).rows[0].decode("workers")
+    }
+
+    /// The placement of a table named `schema.table` (`hasOrgID`: whether it has an `org_id`).
+    public static func placement(of name: String, hasOrgID: Bool) -> Placement {
+        if Self.coordinatorTables.contains(name) { return .coordinator }
+        if Self.referenceTables.contains(name) || !hasOrgID { return .reference }
+        return .distributed
+    }
+
+    /// Session settings a migration on a cluster runs with: triggers may live on distributed
+    /// tables (each fires where its row is, writing only that org's co-located rows), and a new
+    /// table referencing a reference table stays a plain table until this step distributes it.
+    static let sessionSettings = [
+        "SET LOCAL citus.enable_unsafe_triggers = on",
+        "SET LOCAL citus.enable_local_reference_table_foreign_keys = off",
+        "SET LOCAL citus.multi_shard_modify_mode = 'sequential'",
+    ]
+
+    let connection: Connection
+
+    public init(connection: Connection) {
+        self.connection = connection
+    }
+
+    /// A table not yet where it belongs.
+    struct Unplaced: Equatable {
+        var name: String
+        var placement: Placement
+    }
+
+    /// Places every table not yet placed. Runs inside the caller's transaction.
+    /// - Returns: the tables placed, as "schema.table (placement)".
+    @discardableResult
+    public func place() throws -> [String] {
+        for setting in Self.sessionSettings { try self.connection.execute("\(unescaped: setting)") }
+        // Every session of the database: SET LOCAL reaches the workers (the org context), and
+        // the product knows not to switch roles (`Connection.isDistributed`).
+        try self.runFormatted("SELECT format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database()) AS sql")
+        try self.runFormatted("SELECT format('ALTER DATABASE %I SET salesops.distributed = on', current_database()) AS sql")
+        let unplaced = try self.unplacedTables()
+        guard !unplaced.isEmpty else { return [] }
+        let references = unplaced.filter { $0.placement == .reference }.map(\.name)
+        let distributed = try self.inKeyOrder(unplaced.filter { $0.placement == .distributed }.map(\.name))
+        // A table is distributed only when what it references is distributed or a reference
+        // table: keys to tables that become reference tables here are set aside and added back.
+        // Coordinator tables that reference a reference table join Citus's metadata as local
+        // tables (their keys then check the coordinator's copy of the referenced rows); their
+        // keys are set aside too, as Citus adds a table with keys only together with all it reaches.
+        let coordinatorTables = unplaced.filter { $0.placement == .coordinator }.map(\.name)
+        let allReferences = Set(references + (try self.referenceTableNames()))
+        let localReferencing = Set(try self.foreignKeys(from: coordinatorTables, to: Array(allReferences)).map(\.table))
+        let setAside = try self.foreignKeys(from: distributed + references + Array(localReferencing), to: Array(allReferences))
+        for key in setAside {
+            try self.runFormatted("SELECT format('ALTER TABLE %s DROP CONSTRAINT %I', \(key.table)::regclass, \(key.name)::text) AS sql")
+        }
+        for name in references {
+            try self.connection.execute("SELECT create_reference_table(\(name)::regclass)")
+        }
+        for name in distributed {
+            let anchorPlaced = try self.isDistributed(Self.colocationAnchor)
+            try self.connection.execute("""
+                SELECT create_distributed_table(\(name)::regclass, 'org_id',
+                                                colocate_with => \(anchorPlaced && name != Self.colocationAnchor ? Self.colocationAnchor : "none")::text)
+                """)
+        }
+        for name in coordinatorTables where localReferencing.contains(name) {
+            // With the tables it shares keys with on the coordinator (e.g. sessions and tokens).
+            try self.connection.execute("""
+                SELECT citus_add_local_table_to_metadata(\(name)::regclass, cascade_via_foreign_keys => true)
+                WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = \(name)::regclass)
+                """)
+        }
+        for key in setAside {
+            try self.runFormatted("""
+                SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', \(key.table)::regclass, \(key.name)::text, \(key.definition)::text) AS sql
+                """)
+        }
+        return unplaced.map { "\($0.name) (\($0.placement.rawValue))" }
+    }
+
+    /// Where each table of the schemas lives now: nil for a table not in Citus's metadata.
+    public func currentPlacements() throws -> [String: String?] {
+        var result: [String: String?] = [:]
+        for row in try self.connection.query("""
+            SELECT format('%s.%s', n.nspname, c.relname) AS name,
+                   CASE WHEN p.logicalrelid IS NULL THEN NULL
+                        WHEN p.partmethod = 'h' THEN 'distributed'
+                        WHEN p.repmodel = 't' THEN 'reference'
+                        ELSE 'coordinator' END AS placement
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = c.oid
+            WHERE n.nspname = ANY(\(Self.schemas)::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            """).rows {
+            result[try row.decode("name")] = try row.decode("placement", as: String?.self)
+        }
+        return result
+    }
+
+    /// Tables of the schemas whose target placement differs from where they are.
+    func unplacedTables() throws -> [Unplaced] {
+        try self.connection.query("""
+            SELECT format('%s.%s', n.nspname, c.relname) AS name,
+                   EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
+                           WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped) AS has_org_id,
+                   CASE WHEN p.logicalrelid IS NULL THEN NULL
+                        WHEN p.partmethod = 'h' THEN 'distributed'
+                        WHEN p.repmodel = 't' THEN 'reference'
+                        ELSE 'coordinator' END AS placement
+            FROM pg_catalog.pg_class c
+            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = c.oid
+            WHERE n.nspname = ANY(\(Self.schemas)::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
+            ORDER BY c.oid
+            """).rows.compactMap { row in
+            let name: String = try row.decode("name")
+            let target = Self.placement(of: name, hasOrgID: try row.decode("has_org_id"))
+            let current = try row.decode("placement", as: String?.self)
+            if current == target.rawValue { return nil }
+            return Unplaced(name: name, placement: target)
+        }
+    }
+
+    /// `names` ordered so that a table comes after every other one of them it references.
+    func inKeyOrder(_ names: [String]) throws -> [String] {
+        let edges = try self.foreignKeys(from: names, to: names).filter { $0.table != $0.referenced }
+        var remaining = names, ordered: [String] = []
+        while !remaining.isEmpty {
+            let ready = remaining.filter { name in !edges.contains { $0.table == name && remaining.contains($0.referenced) } }
+            guard !ready.isEmpty else { throw SalesOpsError.invalidInput("foreign keys form a cycle among \(remaining)") }
+            ordered += ready
+            remaining.removeAll { ready.contains($0) }
+        }
+        return ordered
+    }
+
+    struct ForeignKey: Equatable {
+        var table: String
+        var name: String
+        var referenced: String
+        var definition: String
+    }
+
+    /// The foreign keys of tables in `tables` that reference tables in `referenced`.
+    func foreignKeys(from tables: [String], to referenced: [String]) throws -> [ForeignKey] {
+        guard !tables.isEmpty, !referenced.isEmpty else { return [] }
+        return try self.connection.query("""
+            SELECT format('%s.%s', cn.nspname, c.relname) AS table_name, k.conname::text AS name,
+                   format('%s.%s', rn.nspname, r.relname) AS referenced, pg_catalog.pg_get_constraintdef(k.oid) AS definition
+            FROM pg_catalog.pg_constraint k
+            JOIN pg_catalog.pg_class c ON c.oid = k.conrelid JOIN pg_catalog.pg_namespace cn ON cn.oid = c.relnamespace
+            JOIN pg_catalog.pg_class r ON r.oid = k.confrelid JOIN pg_catalog.pg_namespace rn ON rn.oid = r.relnamespace
+            WHERE k.contype = 'f'
+              AND format('%s.%s', cn.nspname, c.relname) = ANY(\(tables)::text[])
+              AND format('%s.%s', rn.nspname, r.relname) = ANY(\(referenced)::text[])
+            ORDER BY 1, 2
+            """).rows.map {
+            ForeignKey(table: try $0.decode("table_name"), name: try $0.decode("name"), referenced: try $0.decode("referenced"),
+                       definition: try $0.decode("definition"))
+        }
+    }
+
+    private func referenceTableNames() throws -> [String] {
+        try self.connection.query("""
+            SELECT p.logicalrelid::regclass::text AS name FROM pg_catalog.pg_dist_partition p WHERE p.repmodel = 't'
+            """).rows.map { try $0.decode("name") }
+    }
+
+    private func isDistributed(_ name: String) throws -> Bool {
+        try self.connection.query("""
+            SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = \(name)::regclass AND partmethod = 'h') AS placed
+            """).rows[0].decode("placed")
+    }
+
+    /// Runs the DDL statement `query` returns as `sql`: names quoted by `format`, a key's
+    /// definition as the catalog prints it.
+    private func runFormatted(_ query: Query) throws {
+        let statement: String = try self.connection.query(query).rows[0].decode("sql")
+        try self.connection.execute("\(unescaped: statement)")
+    }
+}
