@@ -90,11 +90,12 @@ public struct Importer {
             let header = try self.readHeader(reader, definition: definition, fileName: fileName)
             // Room for the write's sort by key and its joins (the materializer's own setting).
             try session.connection.execute("SET LOCAL work_mem = '64MB'")
-            try session.connection.execute(Query(unescaped: Self.stagingTableSQL(definition)))
+            let staging = ImportStaging(kind: kind, orgID: orgID, distributed: try session.connection.isDistributed())
+            try staging.create(on: session.connection)
             var problems = ImportProblemLog()
             var rows = 0
-            let copyColumns = (["line"] + definition.columns.map(\.name)).joined(separator: ", ")
-            try session.connection.copyIn("COPY import_staging (\(unescaped: copyColumns)) FROM STDIN") { writer in
+            let prefix = staging.rowPrefix
+            try session.connection.copyIn(staging.copyStatement) { writer in
                 var line: [UInt8] = []
                 line.reserveCapacity(512)
                 var columnNames = [String?](repeating: nil, count: (header.compactMap { $0 }.max() ?? -1) + 1)
@@ -102,7 +103,7 @@ public struct Importer {
                 while let record = try self.nextRecord(reader, columnNames: columnNames, problems: &problems) {
                     rows += 1
                     if rows % self.progressInterval == 0 { self.progress?(rows, reader.bytesRead) }
-                    guard self.encode(record, header: header, definition: definition, into: &line, problems: &problems),
+                    guard self.encode(record, header: header, definition: definition, prefix: prefix, into: &line, problems: &problems),
                           problems.isEmpty else { continue }
                     try writer.write(bytes: line)
                 }
@@ -111,20 +112,22 @@ public struct Importer {
             }
             logger.debug("import: file streamed into staging", metadata: ["rows": "\(rows)", "elapsed": "\(clock.now - started)"])
             if rows == 0 {
+                try staging.finish(on: session.connection)
                 return ImportReport(kind: kind, file: fileName, rows: 0, inserted: 0, updated: 0)
             }
-            try session.connection.execute("ANALYZE import_staging")
+            try staging.analyze(on: session.connection)
             try self.runChecks(definition, orgID: orgID, on: session.connection, fileName: fileName)
             logger.debug("import: checks passed", metadata: ["elapsed": "\(clock.now - started)"])
             var inserted = 0
             var updated = 0
             for write in definition.writes {
-                let result = try session.connection.query(Query(unescaped: write, bindings: [Self.orgBinding(orgID)]))
+                let result = try session.connection.query(Query(unescaped: staging.adapted(write), bindings: [Self.orgBinding(orgID)]))
                 for row in result.rows {
                     inserted += try row.decode("inserted", as: Int.self)
                     updated += try row.decode("updated", as: Int.self)
                 }
             }
+            try staging.finish(on: session.connection)
             logger.debug("import: rows written", metadata: ["inserted": "\(inserted)", "updated": "\(updated)", "elapsed": "\(clock.now - started)"])
             return ImportReport(kind: kind, file: fileName, rows: rows, inserted: inserted, updated: updated)
         }
@@ -181,7 +184,7 @@ public struct Importer {
 
     /// Checks a record and writes it as one COPY text line into `line`.
     /// - Returns: false when the record has a problem (logged).
-    private func encode(_ record: CSVReader.Record, header: [Int?], definition: ImportDefinition,
+    private func encode(_ record: CSVReader.Record, header: [Int?], definition: ImportDefinition, prefix: [UInt8],
                         into line: inout [UInt8], problems: inout ImportProblemLog) -> Bool {
         let fieldCount = header.count(where: { $0 != nil })
         guard record.fields.count == fieldCount else {
@@ -190,6 +193,7 @@ public struct Importer {
             return false
         }
         line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: prefix)
         line.append(contentsOf: String(record.line).utf8)
         var valid = true
         var values: [String: String] = [:]
@@ -252,11 +256,6 @@ public struct Importer {
                           value: try row.decode("value"), message: try row.decode("message"))
         }
         throw ImportFailure(file: fileName, problems: problems, totalProblems: try first.decode("total"))
-    }
-
-    static func stagingTableSQL(_ definition: ImportDefinition) -> String {
-        let columns = definition.columns.map { "\($0.name) \($0.type.sqlType)" }.joined(separator: ", ")
-        return "CREATE TEMPORARY TABLE import_staging (line bigint NOT NULL, \(columns), inserted boolean) ON COMMIT DROP"
     }
 
     static func orgBinding(_ orgID: Int64) -> Query.Binding {

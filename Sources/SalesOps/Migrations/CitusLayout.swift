@@ -88,7 +88,10 @@ public struct CitusLayout {
         try self.runFormatted("SELECT format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database()) AS sql")
         try self.runFormatted("SELECT format('ALTER DATABASE %I SET salesops.distributed = on', current_database()) AS sql")
         let unplaced = try self.unplacedTables()
-        guard !unplaced.isEmpty else { return [] }
+        guard !unplaced.isEmpty else {
+            try ImportStaging.ensureTables(on: self.connection, colocateWith: Self.colocationAnchor)
+            return []
+        }
         let references = unplaced.filter { $0.placement == .reference }.map(\.name)
         let distributed = try self.inKeyOrder(unplaced.filter { $0.placement == .distributed }.map(\.name))
         // A table is distributed only when what it references is distributed or a reference
@@ -125,6 +128,7 @@ public struct CitusLayout {
                 SELECT format('ALTER TABLE %s ADD CONSTRAINT %I %s', \(key.table)::regclass, \(key.name)::text, \(key.definition)::text) AS sql
                 """)
         }
+        try ImportStaging.ensureTables(on: self.connection, colocateWith: Self.colocationAnchor)
         return unplaced.map { "\($0.name) (\($0.placement.rawValue))" }
     }
 

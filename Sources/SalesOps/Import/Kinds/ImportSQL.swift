@@ -53,8 +53,8 @@ enum ImportSQL {
     /// staging rows it inserted and counts inserted and updated rows.
     static let markInsertedAndCount = """
         , written AS (
-            UPDATE import_staging s SET inserted = u.inserted FROM upserted u
-            WHERE s.external_id = u.external_id
+            \(ImportStaging.markHead) inserted = u.inserted FROM upserted u
+            \(ImportStaging.markFilter)
             RETURNING u.inserted
         )
         \(countWritten)

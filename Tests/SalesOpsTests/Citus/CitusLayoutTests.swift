@@ -1,0 +1,128 @@
+import Foundation
+import PostgresClient
+@testable import SalesOps
+import Testing
+import TestSupport
+
+/// `migrate` on a Citus coordinator with workers: every migration file applies, and the tables
+/// end where `CitusLayout` says — tenant tables distributed by org_id in one co-location group,
+/// catalogues and the org registry as reference tables, bookkeeping on the coordinator.
+@Suite("migrate lays the schema out on a Citus cluster")
+struct CitusLayoutTests {
+    /// Every table of the placed schemas: name, whether it has org_id, and where Citus keeps it.
+    static func tables(_ connection: Connection) throws -> [(name: String, hasOrgID: Bool, placement: String?, colocation: Int?)] {
+        try connection.query("""
+            SELECT format('%s.%s', n.nspname, c.relname) AS name,
+                   EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped) AS has_org_id,
+                   CASE WHEN p.logicalrelid IS NULL THEN NULL WHEN p.partmethod = 'h' THEN 'distributed'
+                        WHEN p.repmodel = 't' THEN 'reference' ELSE 'coordinator' END AS placement,
+                   p.colocationid AS colocation
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid
+            WHERE n.nspname IN ('salesops', 'kpi', 'salesops_meta') AND c.relkind IN ('r', 'p')
+            ORDER BY 1
+            """).rows.map {
+            (try $0.decode("name"), try $0.decode("has_org_id"), try $0.decode("placement", as: String?.self),
+             try $0.decode("colocation", as: Int?.self))
+        }
+    }
+
+    @Test("every migration file applies on the cluster; each table is where the layout says, the tenant tables co-located")
+    func everyFileAndTheLayout() throws {
+        let database = try CitusTestCluster.database()
+        let connection = try database.connect()
+        defer { connection.close() }
+        let applied = try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        #expect(applied.count == TestCluster.migrationFiles.count)
+
+        let tables = try Self.tables(connection)
+        #expect(tables.count >= 25)
+        var colocations = Set<Int>()
+        for table in tables {
+            let expected = CitusLayout.placement(of: table.name, hasOrgID: table.hasOrgID)
+            switch expected {
+            case .distributed:
+                #expect(table.placement == "distributed", "\(table.name) is \(table.placement ?? "a plain table")")
+                if let colocation = table.colocation { colocations.insert(colocation) }
+            case .reference:
+                #expect(table.placement == "reference", "\(table.name) is \(table.placement ?? "a plain table")")
+            case .coordinator:
+                #expect(table.placement != "distributed" && table.placement != "reference", "\(table.name) left the coordinator")
+            }
+        }
+        #expect(colocations.count == 1, "tenant tables in co-location groups \(colocations)")
+        #expect(tables.filter { $0.placement == "distributed" }.count >= 20)
+        #expect(tables.first { $0.name == "salesops.orgs" }?.placement == "reference")
+        #expect(tables.first { $0.name == "salesops_meta.api_tokens" }?.placement == "coordinator")
+
+        // Each worker holds shards, and its shards carry the tenant policies.
+        for worker in 0..<2 {
+            let node = try Connection.connect(ConnectionConfiguration(conninfo: CitusTestCluster.workerURL(worker, database: database.name)),
+                                              logger: TestCluster.logger)
+            defer { node.close() }
+            try node.execute("SET citus.override_table_visibility = off")  // Citus hides shards from the catalog otherwise
+            let shardPolicies: Int = try node.query("""
+                SELECT count(*)::int AS n FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid
+                WHERE c.relname LIKE 'deals\\_%' AND p.polname IN ('tenant_isolation', 'tenant_reader')
+                """).rows[0].decode("n")
+            #expect(shardPolicies > 0, "worker \(worker + 1) has no policed shard of deals")
+        }
+        #expect(try Migrator(files: TestCluster.migrationFiles).migrate(on: connection).isEmpty)
+        #expect(try Self.tables(connection).map(\.placement) == tables.map(\.placement), "a second run moves nothing")
+    }
+
+    @Test("a migration written after the layout places the tenant table it creates, on the cluster and on one node")
+    func laterMigrationPlacesItsTable() throws {
+        let later = MigrationFile(version: 9_001, name: "9001_later_tenant_table.sql", sql: """
+            CREATE TABLE salesops.later_notes (
+                org_id bigint NOT NULL REFERENCES salesops.orgs (id) ON DELETE CASCADE,
+                id     bigint GENERATED ALWAYS AS IDENTITY,
+                note   text NOT NULL,
+                PRIMARY KEY (org_id, id)
+            );
+            SELECT salesops_meta.isolate_tenant_table('salesops.later_notes');
+            GRANT SELECT, INSERT ON salesops.later_notes TO salesops_app;
+            """)
+        let files = TestCluster.migrationFiles + [later]
+        let cluster = try CitusTestCluster.database().connect()
+        defer { cluster.close() }
+        try Migrator(files: TestCluster.migrationFiles).migrate(on: cluster)
+        #expect(try Migrator(files: files).migrate(on: cluster).map(\.version) == [9_001])
+        let placed = try Self.tables(cluster)
+        let notes = placed.first { $0.name == "salesops.later_notes" }
+        #expect(notes?.placement == "distributed")
+        #expect(notes?.colocation == placed.first { $0.name == "salesops.deals" }?.colocation)
+
+        let single = try TestDatabase.empty().connect()
+        defer { single.close() }
+        #expect(try Migrator(files: files).migrate(on: single).count == files.count)
+        #expect(try CitusLayout.isCluster(single) == false)
+    }
+
+    @Test("an org created on the cluster gets its lock row and read version, and its rows live on one node")
+    func orgOnTheCluster() throws {
+        let database = try CitusTestCluster.database()
+        let connection = try database.connect()
+        defer { connection.close() }
+        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        let session = try database.connect()
+        defer { session.close() }
+        let org = try session.withApplicationRole { connection in
+            try OrgRepository(connection: connection).create(NewOrg(slug: "acme", name: "Acme", timezone: "Europe/Berlin", fiscalYearStartMonth: 4))
+        }
+        #expect(try connection.query("SELECT count(*)::int AS n FROM salesops_meta.org_locks WHERE org_id = \(org.id)").rows[0]
+            .decode("n", as: Int.self) == 1)
+        #expect(try connection.query("SELECT version FROM salesops_meta.read_versions WHERE org_id = \(org.id)").rows[0]
+            .decode("version", as: Int64.self) == 1)
+        try session.withTenant(org.id) { tenant in
+            _ = try TeamRepository(session: tenant).create(externalID: "t1", name: "One", parentExternalID: nil)
+        }
+        let nodes: Int = try connection.query("""
+            SELECT count(DISTINCT s.nodename || s.nodeport)::int AS n
+            FROM citus_shards s
+            WHERE s.shardid = get_shard_id_for_distribution_column('salesops.teams', \(org.id))
+               OR s.shardid = get_shard_id_for_distribution_column('salesops_meta.read_versions', \(org.id))
+            """).rows[0].decode("n")
+        #expect(nodes == 1, "the org's teams and read version live on \(nodes) nodes")
+    }
+}

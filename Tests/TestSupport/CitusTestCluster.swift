@@ -1,0 +1,68 @@
+import Foundation
+import PostgresClient
+
+/// A Citus cluster for the tests (a coordinator and two workers, `scripts/citus-cluster`),
+/// started once per test process under a temporary folder and stopped when it exits. Each
+/// test takes a database of its own on it: created on every node, Citus created in each, the
+/// workers registered in the coordinator's.
+public enum CitusTestCluster {
+    private static let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("salesops-citus-tests-\(ProcessInfo.processInfo.processIdentifier)").path
+    private static var script: String { TestCluster.repositoryRoot.appendingPathComponent("scripts/citus-cluster").path }
+    private static var pgCluster: String { TestCluster.repositoryRoot.appendingPathComponent("scripts/pg-cluster").path }
+
+    /// The nodes' URLs (of their `postgres` databases): the coordinator first.
+    private static let nodes: [String] = {
+        do {
+            let coordinator = try Shell.run(script, ["start", folder]).trimmingCharacters(in: .whitespacesAndNewlines)
+            atexit {
+                _ = try? Shell.run(CitusTestCluster.script, ["stop", CitusTestCluster.folder])
+                try? FileManager.default.removeItem(atPath: CitusTestCluster.folder)
+            }
+            let workers = try ["worker1", "worker2"].map {
+                try Shell.run(pgCluster, ["url", "\(folder)/\($0)"]).trimmingCharacters(in: .whitespacesAndNewlines)
+            }
+            return [coordinator] + workers
+        } catch {
+            fatalError("cannot start the test Citus cluster: \(error)")
+        }
+    }()
+
+    /// A new empty database on every node, with Citus, its workers registered.
+    public static func database() throws -> TestDatabase {
+        let name = "c_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
+        var urls: [String] = []
+        for node in Self.nodes {
+            let admin = try Connection.connect(ConnectionConfiguration(conninfo: node), logger: TestCluster.logger)
+            try admin.execute(Query(unescaped: "CREATE DATABASE \(name)"))
+            admin.close()
+            let url = Self.url(node, database: String(name))
+            let connection = try Connection.connect(ConnectionConfiguration(conninfo: url), logger: TestCluster.logger)
+            try connection.execute("SET client_min_messages = warning")
+            try connection.execute("CREATE EXTENSION citus")
+            connection.close()
+            urls.append(url)
+        }
+        let coordinator = try Connection.connect(ConnectionConfiguration(conninfo: urls[0]), logger: TestCluster.logger)
+        defer { coordinator.close() }
+        try coordinator.execute("SET client_min_messages = warning")
+        for node in Self.nodes.dropFirst() {
+            let port = URLComponents(string: node)!.port!
+            try coordinator.execute("SELECT citus_add_node('127.0.0.1', \(port)::int)")
+        }
+        let port = URLComponents(string: Self.nodes[0])!.port!
+        try coordinator.execute("SELECT citus_set_coordinator_host('127.0.0.1', \(port)::int)")
+        return TestDatabase(name: String(name), url: urls[0])
+    }
+
+    /// The URL of `database` on the worker `index` (0 or 1).
+    public static func workerURL(_ index: Int, database: String) -> String {
+        Self.url(Self.nodes[index + 1], database: database)
+    }
+
+    private static func url(_ node: String, database: String) -> String {
+        var components = URLComponents(string: node)!
+        components.path = "/" + database
+        return components.string!
+    }
+}
