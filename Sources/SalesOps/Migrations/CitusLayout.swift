@@ -87,6 +87,10 @@ public struct CitusLayout {
         // the product knows not to switch roles (`Connection.isDistributed`).
         try self.runFormatted("SELECT format('ALTER DATABASE %I SET citus.propagate_set_commands = local', current_database()) AS sql")
         try self.runFormatted("SELECT format('ALTER DATABASE %I SET salesops.distributed = on', current_database()) AS sql")
+        // A reader's org is looked up in the reader bindings (a reference table) from inside the
+        // policy of the shard being read, on that shard's node: a nested read of the node's own
+        // copy, which Citus allows only when asked.
+        try self.connection.execute("ALTER FUNCTION salesops.current_org_id() SET citus.allow_nested_distributed_execution = on")
         let unplaced = try self.unplacedTables()
         guard !unplaced.isEmpty else {
             try ImportStaging.ensureTables(on: self.connection, colocateWith: Self.colocationAnchor)

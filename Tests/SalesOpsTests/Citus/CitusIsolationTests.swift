@@ -1,0 +1,114 @@
+import Foundation
+import PostgresClient
+@testable import SalesOps
+import Testing
+import TestSupport
+
+/// On a Citus cluster the policies run on the workers' shards, in sessions Citus opens as the
+/// coordinator's current role. The org a transaction chose must reach them (`SET LOCAL`,
+/// propagated), a reader's binding must hold there, and a login that is neither must get
+/// nothing — whatever it sets.
+@Suite("Tenants stay apart on a Citus cluster")
+struct CitusIsolationTests {
+    /// A cluster database with two orgs, each with teams named after it, and the logins the
+    /// tests connect as: a product login (a member of the schema's owner, not a superuser, so
+    /// the policies apply to it), a reader of org A, and a login wrongly granted the
+    /// application role.
+    struct Fixture {
+        var database: TestDatabase
+        var orgA: Org
+        var orgB: Org
+        var product: String
+        var reader: String
+        var misgranted: String
+    }
+
+    static func fixture() throws -> Fixture {
+        let database = try CitusTestCluster.database()
+        let admin = try database.connect()
+        defer { admin.close() }
+        try Migrator(files: TestCluster.migrationFiles).migrate(on: admin)
+        let suffix = String(database.name.suffix(8))
+        let product = "svc_\(suffix)", reader = "reader_\(suffix)", misgranted = "intruder_\(suffix)"
+        let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
+            .rows[0].decode("owner")
+        try admin.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)"))
+        try admin.execute(Query(unescaped: "CREATE ROLE \(misgranted) LOGIN IN ROLE salesops_app"))
+        let session = try database.connect()
+        defer { session.close() }
+        var orgs: [Org] = []
+        for slug in ["org-a", "org-b"] {
+            let org = try session.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: slug, name: slug)) }
+            try session.withTenant(org.id) { tenant in
+                for index in 1...3 {
+                    _ = try TeamRepository(session: tenant).create(externalID: "\(slug)-\(index)", name: "\(slug) team \(index)",
+                                                                   parentExternalID: nil)
+                }
+            }
+            orgs.append(org)
+        }
+        try ReaderRoles(connection: admin).grantReader(role: reader, orgID: orgs[0].id, password: nil)
+        return Fixture(database: database, orgA: orgs[0], orgB: orgs[1], product: product, reader: reader, misgranted: misgranted)
+    }
+
+    /// A connection to the fixture's database on the coordinator as `user`.
+    static func connect(_ database: TestDatabase, as user: String) throws -> Connection {
+        var components = URLComponents(string: database.url)!
+        components.user = user
+        return try Connection.connect(ConnectionConfiguration(conninfo: components.string!), logger: TestCluster.logger)
+    }
+
+    static func teamNames(_ connection: Connection, where filter: String = "true") throws -> [String] {
+        try connection.query(Query(unescaped: "SELECT name FROM salesops.teams WHERE \(filter) ORDER BY name")).rows.map { try $0.decode("name") }
+    }
+
+    @Test("a product login that is not a superuser sees exactly the org its transaction chose, on whichever node the rows are")
+    func orgContextReachesTheWorkers() throws {
+        let fixture = try Self.fixture()
+        let connection = try Self.connect(fixture.database, as: fixture.product)
+        defer { connection.close() }
+        #expect(try connection.isDistributed())
+        for org in [fixture.orgA, fixture.orgB] {
+            let names = try connection.withTenant(org.id) { tenant in try Self.teamNames(tenant.connection) }
+            #expect(names == (1...3).map { "\(org.slug) team \($0)" })
+            let others = try connection.withTenant(org.id) { tenant in
+                try Self.teamNames(tenant.connection, where: "org_id <> \(org.id)")
+            }
+            #expect(others.isEmpty)
+        }
+        #expect(try connection.withApplicationRole { try Self.teamNames($0) }.isEmpty, "no org chosen, no tenant rows")
+    }
+
+    @Test("a reader login sees its own org's rows only, whatever org it sets, on every shard")
+    func readerBindingHoldsOnTheWorkers() throws {
+        let fixture = try Self.fixture()
+        let connection = try Self.connect(fixture.database, as: fixture.reader)
+        defer { connection.close() }
+        #expect(try Self.teamNames(connection) == (1...3).map { "org-a team \($0)" })
+        try connection.execute("BEGIN")
+        try connection.execute(Query(unescaped: "SET LOCAL salesops.org_id = \(fixture.orgB.id)"))
+        #expect(try Self.teamNames(connection) == (1...3).map { "org-a team \($0)" })
+        #expect(try Self.teamNames(connection, where: "org_id = \(fixture.orgB.id)").isEmpty)
+        try connection.execute("ROLLBACK")
+    }
+
+    @Test("a login wrongly granted the application role gets no org on the cluster, even when it sets one")
+    func misgrantedLoginSeesNothing() throws {
+        let fixture = try Self.fixture()
+        let connection = try Self.connect(fixture.database, as: fixture.misgranted)
+        defer { connection.close() }
+        try connection.execute("BEGIN")
+        try connection.execute(Query(unescaped: "SET LOCAL salesops.org_id = \(fixture.orgB.id)"))
+        #expect(try Self.teamNames(connection).isEmpty)
+        #expect(try Self.teamNames(connection, where: "org_id = \(fixture.orgB.id)").isEmpty)
+        try connection.execute("ROLLBACK")
+        // Switching to the application role itself gets no further: Citus would open the
+        // workers' sessions as that role, which cannot log in.
+        try connection.execute("BEGIN")
+        try connection.execute("SET LOCAL ROLE salesops_app")
+        try connection.execute(Query(unescaped: "SET LOCAL salesops.org_id = \(fixture.orgB.id)"))
+        let names = try? Self.teamNames(connection, where: "org_id = \(fixture.orgB.id)")
+        #expect(names == nil || names == [], "read \(names ?? [])")
+        try? connection.execute("ROLLBACK")
+    }
+}
