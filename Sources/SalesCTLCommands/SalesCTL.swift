@@ -15,7 +15,7 @@ public struct SalesCTL: AsyncParsableCommand {
         subcommands: [
             MigrateCommand.self, OrgCommand.self, TeamCommand.self, RepCommand.self, PipelineCommand.self,
             StageCommand.self, DealCommand.self, TargetCommand.self, ImportCommand.self, KPICommand.self, ForecastCommand.self, PlanCommand.self, DemoCommand.self, SchedulerCommand.self,
-            TokenCommand.self, ServeCommand.self,
+            TokenCommand.self, ServeCommand.self, ClusterCommand.self,
         ]
     )
 

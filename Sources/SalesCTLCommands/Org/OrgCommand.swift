@@ -4,8 +4,8 @@ import ArgumentParser
 struct OrgCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "org",
-        abstract: "Create, list, show and update orgs (tenants); grant and revoke BI reader roles.",
-        subcommands: [OrgCreate.self, OrgList.self, OrgShow.self, OrgUpdate.self, OrgGrantReader.self, OrgRevokeReader.self]
+        abstract: "Create, list, show and update orgs (tenants); grant and revoke BI reader roles; isolate a whale org on a cluster.",
+        subcommands: [OrgCreate.self, OrgList.self, OrgShow.self, OrgUpdate.self, OrgGrantReader.self, OrgRevokeReader.self, OrgIsolate.self]
     )
 }
 

@@ -16,6 +16,8 @@ public enum ExitStatus {
     /// API answers by (`FailureClass`), so an error is bad data on both doors.
     static func classify(_ error: any Error) -> (code: Int32, message: String) {
         switch error {
+        case let error as CitusCluster.NotACluster:
+            return (usage, error.description)
         case let error as MigrationLockBusy:
             return (temporaryFailure, "temporary failure, retrying may succeed: " + error.description)
         case let error as CocoaError:
