@@ -1,8 +1,9 @@
 import PostgresClient
 
 /// Where an import's rows wait between the COPY and the writes: a relation named
-/// `import_staging` (a `line` column, one typed column per format column, `inserted`), as the
-/// kind's checks and writes name it.
+/// `import_staging` (`org_id`, `line`, one typed column per format column, `inserted`), as the
+/// kind's checks and writes name it. Writes join it to the org's tables on `org_id`, which a
+/// cluster needs to keep a statement on the org's node.
 ///
 /// - **One node:** a temporary table, dropped at commit.
 /// - **A Citus cluster:** the kind's staging table `salesops_staging.<kind>`, distributed by
@@ -25,12 +26,17 @@ struct ImportStaging {
     /// Creates `import_staging` for this transaction.
     func create(on connection: Connection) throws {
         if self.distributed {
-            let columns = (["line"] + self.kind.definition.columns.map(\.name) + ["inserted"]).joined(separator: ", ")
+            let columns = (["org_id", "line"] + self.kind.definition.columns.map(\.name) + ["inserted"]).joined(separator: ", ")
+            // A temporary view stays on the coordinator: Citus need not try to pass it on.
+            try connection.execute("SET LOCAL citus.enable_ddl_propagation = off")
             try connection.execute(Query(unescaped: """
                 CREATE TEMPORARY VIEW import_staging AS SELECT \(columns) FROM \(self.table) WHERE org_id = \(self.orgID)
                 """))
         } else {
-            try connection.execute(Query(unescaped: "CREATE TEMPORARY TABLE import_staging (\(Self.columnsSQL(self.kind))) ON COMMIT DROP"))
+            try connection.execute(Query(unescaped: """
+                CREATE TEMPORARY TABLE import_staging (org_id bigint NOT NULL DEFAULT \(self.orgID), \(Self.columnsSQL(self.kind)))
+                ON COMMIT DROP
+                """))
         }
     }
 
@@ -66,6 +72,7 @@ struct ImportStaging {
     func finish(on connection: Connection) throws {
         guard self.distributed else { return }
         try connection.execute("DROP VIEW import_staging")
+        try connection.execute("SET LOCAL citus.enable_ddl_propagation = on")
         try connection.execute(Query(unescaped: "DELETE FROM \(self.table) WHERE org_id = \(self.orgID)"))
     }
 

@@ -83,7 +83,7 @@ public struct KPIMaterializer {
             // Materializations of one org queue here; no tenant-reachable role can lock this row.
             // Updating it (rather than only locking it) makes a run whose snapshot is older than
             // another run's commit fail here at once (40001) and start over.
-            try connection.execute("UPDATE salesops_meta.org_locks SET materialized_at = clock_timestamp() WHERE org_id = \(org.id)")
+            try connection.execute("UPDATE salesops_meta.org_locks SET materialized_at = statement_timestamp() WHERE org_id = \(org.id)")
             // Every other lock is bounded: a lock held elsewhere fails the run (SQLSTATE 55P03,
             // a temporary failure) instead of hanging it.
             try connection.execute("SELECT set_config('lock_timeout', \(self.lockTimeoutMilliseconds)::text, true)")

@@ -19,12 +19,13 @@ enum ActivitiesImport {
             WITH written AS (
                 INSERT INTO salesops.activities AS x (org_id, external_id, rep_id, kind, occurred_at, lead_id, account_id,
                                                       deal_id, outcome)
-                SELECT $1, s.external_id, r.id, s.kind, s.occurred_at, l.id, a.id, d.id, COALESCE(s.outcome, 'none')
+                SELECT s.org_id, s.external_id, r.id, s.kind, s.occurred_at, l.id, a.id, d.id, COALESCE(s.outcome, 'none')
                 FROM import_staging s
-                JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.rep_external_id
-                LEFT JOIN salesops.leads l ON l.org_id = $1 AND l.external_id = s.lead_external_id
-                LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
-                LEFT JOIN salesops.deals d ON d.org_id = $1 AND d.external_id = s.deal_external_id
+                JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id
+                LEFT JOIN salesops.leads l ON l.org_id = s.org_id AND l.external_id = s.lead_external_id
+                LEFT JOIN salesops.accounts a ON a.org_id = s.org_id AND a.external_id = s.account_external_id
+                LEFT JOIN salesops.deals d ON d.org_id = s.org_id AND d.external_id = s.deal_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     rep_id = EXCLUDED.rep_id, kind = EXCLUDED.kind, occurred_at = EXCLUDED.occurred_at,

@@ -52,7 +52,7 @@ enum DealsImport {
             WITH written AS (
                 INSERT INTO salesops.deals AS d (\(columns))
                 SELECT * FROM (\(resolved)) AS r
-                WHERE EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = $1 AND e.external_id = r.external_id)
+                WHERE EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = r.org_id AND e.external_id = r.external_id)
                 ORDER BY r.external_id
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, account_id = EXCLUDED.account_id, owner_rep_id = EXCLUDED.owner_rep_id,
@@ -76,7 +76,7 @@ enum DealsImport {
             WITH written AS (
                 INSERT INTO salesops.deals (\(columns))
                 SELECT * FROM (\(resolved)) AS r
-                WHERE NOT EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = $1 AND e.external_id = r.external_id)
+                WHERE NOT EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = r.org_id AND e.external_id = r.external_id)
                 ORDER BY r.external_id
                 RETURNING true AS inserted
             )
@@ -91,13 +91,14 @@ enum DealsImport {
 
     /// The staged rows with their references resolved to ids (every reference was checked).
     static let resolved = """
-        SELECT $1::bigint AS org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
+        SELECT s.org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
                st.id AS stage_id, st.kind AS stage_kind, s.amount, COALESCE(s.type, 'new') AS type, s.product,
                COALESCE(s.contract_months, 12) AS contract_months, s.created_at, s.closed_at, s.expected_close_on
         FROM import_staging s
-        JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
-        JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
-        JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
-        JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.stage
+        JOIN salesops.accounts a ON a.org_id = s.org_id AND a.external_id = s.account_external_id
+        JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.owner_rep_external_id
+        JOIN salesops.pipelines p ON p.org_id = s.org_id AND p.name = s.pipeline
+        JOIN salesops.stages st ON st.org_id = s.org_id AND st.pipeline_id = p.id AND st.name = s.stage
+        WHERE s.org_id = $1
         """
 }

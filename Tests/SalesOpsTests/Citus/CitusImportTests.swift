@@ -1,0 +1,71 @@
+import Foundation
+import PostgresClient
+@testable import SalesOps
+import Testing
+import TestSupport
+
+/// Imports on a Citus cluster: each kind stages beside the org's rows (`ImportStaging`) and
+/// writes there; the result is what one node holds after the same files.
+@Suite("Imports on a Citus cluster")
+struct CitusImportTests {
+    /// The org's rows in the `salesops` tables (every kind's destination), per table.
+    static func fingerprint(_ connection: Connection, org: Org) throws -> [String: String] {
+        try ImportFixture.fingerprint(of: org, connection: connection)
+    }
+
+    static func migrate(_ database: TestDatabase) throws {
+        let connection = try database.connect()
+        defer { connection.close() }
+        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+    }
+
+    @Test("every kind imports on the cluster as on one node; a second import changes nothing; staging is left empty")
+    func everyKindAsOnOneNode() throws {
+        let database = try CitusTestCluster.database()
+        try Self.migrate(database)
+        // A session opened after the layout: the database's settings apply from then on.
+        let cluster = try database.connect()
+        defer { cluster.close() }
+        let single = try TestDatabase.migrated().connect()
+        defer { single.close() }
+        var fingerprints: [[String: String]] = []
+        for connection in [cluster, single] {
+            let org = try connection.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "same", name: "Same")) }
+            let first = try ImportFixture.importDemo(into: org, connection: connection)
+            #expect(first.allSatisfy { $0.inserted == $0.rows && $0.rows > 0 }, "\(first)")
+            let second = try ImportFixture.importDemo(into: org, connection: connection)
+            #expect(second.allSatisfy { $0.inserted == 0 && $0.updated == 0 }, "\(second)")
+            fingerprints.append(try Self.fingerprint(connection, org: org))
+        }
+        #expect(fingerprints[0] == fingerprints[1])
+        #expect(fingerprints[0]["deals"]?.hasPrefix("8:") == true)
+        for kind in ImportKind.allCases {
+            let left: Int = try cluster.query(Query(unescaped: "SELECT count(*)::int AS n FROM salesops_staging.\(kind.rawValue)")).rows[0].decode("n")
+            #expect(left == 0, "\(kind.rawValue) staging keeps \(left) rows")
+        }
+    }
+
+    @Test("a file with a bad row writes nothing on any node and names the row")
+    func badFileWritesNothing() throws {
+        let database = try CitusTestCluster.database()
+        try Self.migrate(database)
+        // A session opened after the layout: the database's settings apply from then on.
+        let cluster = try database.connect()
+        defer { cluster.close() }
+        let org = try cluster.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "careful", name: "Careful")) }
+        try ImportFixture.importDemo(into: org, connection: cluster, kinds: [.teams, .reps, .stages, .accounts])
+        let before = try Self.fingerprint(cluster, org: org)
+        let bad = """
+            external_id,name,account_external_id,owner_rep_external_id,pipeline,stage,amount,created_at
+            d-ok,Fine,a-bosch,r-anna,New Business,Proposal,100,2026-11-02T10:00:00Z
+            d-bad,Broken,a-nowhere,r-anna,New Business,Proposal,100,2026-11-02T10:00:00Z
+            """
+        let error = #expect(throws: ImportFailure.self) {
+            try ImportFixture.importText(bad, kind: .deals, org: org, connection: cluster)
+        }
+        #expect(error?.problems.first?.line == 3)
+        #expect(try Self.fingerprint(cluster, org: org) == before)
+        let left: Int = try cluster.query("SELECT count(*)::int AS n FROM salesops_staging.deals").rows[0].decode("n")
+        #expect(left == 0)
+    }
+}
