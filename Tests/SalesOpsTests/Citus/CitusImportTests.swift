@@ -5,7 +5,8 @@ import Testing
 import TestSupport
 
 /// Imports on a Citus cluster: each kind stages beside the org's rows (`ImportStaging`) and
-/// writes there; the result is what one node holds after the same files.
+/// writes there, no statement reaching more than one shard; the result is what one node holds
+/// after the same files.
 @Suite("Imports on a Citus cluster")
 struct CitusImportTests {
     /// The org's rows in the `salesops` tables (every kind's destination), per table.
@@ -30,11 +31,14 @@ struct CitusImportTests {
         defer { single.close() }
         var fingerprints: [[String: String]] = []
         for connection in [cluster, single] {
+            // On the cluster, any statement of these that would reach more than one shard fails.
+            if connection === cluster { try connection.execute("SET citus.multi_task_query_log_level = error") }
             let org = try connection.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "same", name: "Same")) }
             let first = try ImportFixture.importDemo(into: org, connection: connection)
             #expect(first.allSatisfy { $0.inserted == $0.rows && $0.rows > 0 }, "\(first)")
             let second = try ImportFixture.importDemo(into: org, connection: connection)
             #expect(second.allSatisfy { $0.inserted == 0 && $0.updated == 0 }, "\(second)")
+            if connection === cluster { try connection.execute("RESET citus.multi_task_query_log_level") }
             fingerprints.append(try Self.fingerprint(connection, org: org))
         }
         #expect(fingerprints[0] == fingerprints[1])
@@ -55,6 +59,7 @@ struct CitusImportTests {
         let org = try cluster.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "careful", name: "Careful")) }
         try ImportFixture.importDemo(into: org, connection: cluster, kinds: [.teams, .reps, .stages, .accounts])
         let before = try Self.fingerprint(cluster, org: org)
+        try cluster.execute("SET citus.multi_task_query_log_level = error")
         let bad = """
             external_id,name,account_external_id,owner_rep_external_id,pipeline,stage,amount,created_at
             d-ok,Fine,a-bosch,r-anna,New Business,Proposal,100,2026-11-02T10:00:00Z
@@ -64,6 +69,7 @@ struct CitusImportTests {
             try ImportFixture.importText(bad, kind: .deals, org: org, connection: cluster)
         }
         #expect(error?.problems.first?.line == 3)
+        try cluster.execute("RESET citus.multi_task_query_log_level")
         #expect(try Self.fingerprint(cluster, org: org) == before)
         let left: Int = try cluster.query("SELECT count(*)::int AS n FROM salesops_staging.deals").rows[0].decode("n")
         #expect(left == 0)
