@@ -28,8 +28,9 @@ struct OrgIsolate: ParsableCommand {
             let result = try cluster.isolate(try session.org(self.slug))
             if self.json { return try Output.json(result) }
             print(result.alreadyIsolated
-                  ? "\(result.slug) already has shards of its own (shard \(result.shardID) on \(result.node), \(result.rows) rows)"
-                  : "\(result.slug) now has shards of its own: shard \(result.shardID) on \(result.node), \(result.rows) rows, none lost")
+                  ? "\(result.slug) already has shards of its own (shard \(result.shardID) on \(result.node), \(result.rowsAfter) rows)"
+                  : "\(result.slug) now has shards of its own: shard \(result.shardID) on \(result.node); "
+                    + "its rows: \(result.rowsBefore) before the split, \(result.rowsAfter) after")
         }
     }
 }

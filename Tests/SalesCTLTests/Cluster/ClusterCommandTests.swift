@@ -15,7 +15,9 @@ struct ClusterCommandTests {
         var largest_orgs: [OrgPlacement]
     }
 
-    struct IsolationJSON: Decodable { var slug: String; var shard_id: Int64; var node: String; var already_isolated: Bool; var rows: Int64 }
+    struct IsolationJSON: Decodable {
+        var slug: String; var shard_id: Int64; var node: String; var already_isolated: Bool; var rows_before: Int64; var rows_after: Int64
+    }
 
     @Test("status lists the nodes and the largest orgs where their shards are; isolate gives a whale its own shard, row for row")
     func statusAndIsolate() throws {
@@ -24,7 +26,7 @@ struct ClusterCommandTests {
         for slug in ["whale", "minnow"] {
             #expect(try SalesCTLProcess.run(["org", "create", slug, "--name", slug], database: database).status == 0)
         }
-        for kind in ["teams", "reps", "accounts", "leads"] {
+        for kind in ["teams", "reps", "stages", "accounts", "leads"] {
             let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind).csv").path
             let outcome = try SalesCTLProcess.run(["import", kind, "--org", "whale", file], database: database)
             #expect(outcome.status == 0, "\(kind): \(outcome.stderr)")
@@ -50,9 +52,10 @@ struct ClusterCommandTests {
         #expect(isolated.status == 0, "\(isolated.stderr)")
         let result = try JSONDecoder().decode(IsolationJSON.self, from: Data(isolated.stdout.utf8))
         #expect(!result.already_isolated)
+        #expect(result.rows_before == result.rows_after && result.rows_after > 11)
         #expect(try fingerprint() == before, "every row of the org is where it was, in content")
         let again = try JSONDecoder().decode(IsolationJSON.self, from: Data(try SalesCTLProcess.run(["org", "isolate", "whale", "--json"], database: database).stdout.utf8))
-        #expect(again.already_isolated && again.shard_id == result.shard_id && again.rows == result.rows)
+        #expect(again.already_isolated && again.shard_id == result.shard_id && again.rows_after == result.rows_after)
         let placed = try JSONDecoder().decode(StatusJSON.self, from: Data(try SalesCTLProcess.run(["cluster", "status", "--json"], database: database).stdout.utf8))
         #expect(placed.largest_orgs.first { $0.slug == "whale" }?.isolated == true)
         #expect(placed.largest_orgs.first { $0.slug == "minnow" }?.isolated == false)
@@ -60,6 +63,32 @@ struct ClusterCommandTests {
         // Later writes of the org land on its own shard.
         let file = TestCluster.repositoryRoot.appendingPathComponent("demo/surveys.csv").path
         #expect(try SalesCTLProcess.run(["import", "surveys", "--org", "whale", file], database: database).status == 0)
+
+        // The other org is isolated while an import of 2,000 new deals of its own runs: the
+        // import waits for the split or finishes before it, and no row is lost either way.
+        for kind in ["teams", "reps", "stages", "accounts"] {
+            let path = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind).csv").path
+            #expect(try SalesCTLProcess.run(["import", kind, "--org", "minnow", path], database: database).status == 0)
+        }
+        let deals = FileManager.default.temporaryDirectory.appendingPathComponent("isolate-deals-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: deals) }
+        let header = "external_id,name,account_external_id,owner_rep_external_id,pipeline,stage,amount,created_at\n"
+        try Data((header + (0..<2000).map { "d-\($0),Deal \($0),a-bosch,r-anna,New Business,Qualification,\($0).50,2026-06-02T09:00:00Z\n" }
+            .joined()).utf8).write(to: deals)
+        var environment = ProcessInfo.processInfo.environment
+        environment["DATABASE_URL"] = database.url
+        let importing = try BackgroundProcess(SalesCTLProcess.binary, ["import", "deals", "--org", "minnow", deals.path], environment: environment)
+        let moved = try SalesCTLProcess.run(["org", "isolate", "minnow"], database: database)
+        #expect(moved.status == 0, "\(moved.stderr)")
+        let imported = try #require(importing.wait(timeout: .seconds(120)))
+        #expect(imported.status == 0, "\(imported.stderr)")
+        let minnowDeals: Int = try connection.query("""
+            SELECT count(*)::int AS n FROM salesops.deals WHERE org_id = (SELECT id FROM salesops.orgs WHERE slug = 'minnow')
+            """).rows[0].decode("n")
+        #expect(minnowDeals == 2000)
+        let reimported = try SalesCTLProcess.run(["import", "deals", "--org", "minnow", deals.path], database: database)
+        #expect(reimported.stdout.contains("0 inserted, 0 updated, 2000 unchanged"), "\(reimported.stdout)")
+
         let balanced = try SalesCTLProcess.run(["cluster", "rebalance"], database: database)
         #expect(balanced.status == 0, "\(balanced.stderr)")
     }
