@@ -136,27 +136,16 @@ public struct CitusLayout {
         return unplaced.map { "\($0.name) (\($0.placement.rawValue))" }
     }
 
-    /// Where each table of the schemas lives now: nil for a table not in Citus's metadata.
-    public func currentPlacements() throws -> [String: String?] {
-        var result: [String: String?] = [:]
-        for row in try self.connection.query("""
-            SELECT format('%s.%s', n.nspname, c.relname) AS name,
-                   CASE WHEN p.logicalrelid IS NULL THEN NULL
-                        WHEN p.partmethod = 'h' THEN 'distributed'
-                        WHEN p.repmodel = 't' THEN 'reference'
-                        ELSE 'coordinator' END AS placement
-            FROM pg_catalog.pg_class c
-            JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-            LEFT JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = c.oid
-            WHERE n.nspname = ANY(\(Self.schemas)::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
-            """).rows {
-            result[try row.decode("name")] = try row.decode("placement", as: String?.self)
-        }
-        return result
+    /// One table of the placed schemas as the catalog shows it.
+    struct TableState {
+        var name: String
+        var hasOrgID: Bool
+        /// "distributed", "reference", "coordinator" (a local table in Citus's metadata), or nil.
+        var placement: String?
     }
 
-    /// Tables of the schemas whose target placement differs from where they are.
-    func unplacedTables() throws -> [Unplaced] {
+    /// Every table of the placed schemas, in creation order.
+    func tableStates() throws -> [TableState] {
         try self.connection.query("""
             SELECT format('%s.%s', n.nspname, c.relname) AS name,
                    EXISTS (SELECT 1 FROM pg_catalog.pg_attribute a
@@ -170,12 +159,21 @@ public struct CitusLayout {
             LEFT JOIN pg_catalog.pg_dist_partition p ON p.logicalrelid = c.oid
             WHERE n.nspname = ANY(\(Self.schemas)::text[]) AND c.relkind IN ('r', 'p') AND NOT c.relispartition
             ORDER BY c.oid
-            """).rows.compactMap { row in
-            let name: String = try row.decode("name")
-            let target = Self.placement(of: name, hasOrgID: try row.decode("has_org_id"))
-            let current = try row.decode("placement", as: String?.self)
-            if current == target.rawValue { return nil }
-            return Unplaced(name: name, placement: target)
+            """).rows.map {
+            TableState(name: try $0.decode("name"), hasOrgID: try $0.decode("has_org_id"), placement: try $0.decode("placement"))
+        }
+    }
+
+    /// Where each table of the schemas lives now: nil for a table not in Citus's metadata.
+    public func currentPlacements() throws -> [String: String?] {
+        Dictionary(uniqueKeysWithValues: try self.tableStates().map { ($0.name, $0.placement) })
+    }
+
+    /// Tables of the schemas whose target placement differs from where they are.
+    func unplacedTables() throws -> [Unplaced] {
+        try self.tableStates().compactMap { table in
+            let target = Self.placement(of: table.name, hasOrgID: table.hasOrgID)
+            return table.placement == target.rawValue ? nil : Unplaced(name: table.name, placement: target)
         }
     }
 
