@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import Testing
 
 /// A Citus cluster for the tests (a coordinator and two workers, `scripts/citus-cluster`),
 /// started once per test process under a temporary folder and stopped when it exits. Each
@@ -10,6 +11,21 @@ public enum CitusTestCluster {
         .appendingPathComponent("salesops-citus-tests-\(ProcessInfo.processInfo.processIdentifier)").path
     private static var script: String { TestCluster.repositoryRoot.appendingPathComponent("scripts/citus-cluster").path }
     private static var pgCluster: String { TestCluster.repositoryRoot.appendingPathComponent("scripts/pg-cluster").path }
+
+    /// Whether Citus is installed or can be (scripts/citus-cluster exits 69 when it finds no
+    /// installer); tests of the cluster are skipped, and say why, when it is not.
+    public static let isAvailable: Bool = {
+        let libdir = (try? Shell.run("/usr/bin/env", ["pg_config", "--pkglibdir"]))?.trimmingCharacters(in: .whitespacesAndNewlines)
+            ?? "/usr/lib/postgresql/15/lib"
+        if FileManager.default.fileExists(atPath: "\(libdir)/citus.so") { return true }
+        let installers = [TestCluster.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/citus/install").path,
+                          "/work/shared/citus/install"] + [ProcessInfo.processInfo.environment["SALESOPS_CITUS_DIR"].map { "\($0)/install" }].compactMap { $0 }
+        return installers.contains { FileManager.default.isExecutableFile(atPath: $0) }
+    }()
+
+    /// The reason shown for each skipped cluster test.
+    public static let unavailableReason: Comment =
+        "Citus is not installed here and no installer was found (SALESOPS_CITUS_DIR or shared/citus): the cluster tests are skipped"
 
     /// The nodes' URLs (of their `postgres` databases): the coordinator first.
     private static let nodes: [String] = {

@@ -19,7 +19,8 @@ struct ClusterCommandTests {
         var slug: String; var shard_id: Int64; var node: String; var already_isolated: Bool; var rows_before: Int64; var rows_after: Int64
     }
 
-    @Test("status lists the nodes and the largest orgs where their shards are; isolate gives a whale its own shard, row for row")
+    @Test("status lists the nodes and the largest orgs where their shards are; isolate gives a whale its own shard, row for row",
+          .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
     func statusAndIsolate() throws {
         let database = try CitusTestCluster.database()
         #expect(try SalesCTLProcess.run(["migrate"], database: database).status == 0)

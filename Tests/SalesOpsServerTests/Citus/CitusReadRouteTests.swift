@@ -11,7 +11,7 @@ import TestSupport
 /// The API over a Citus cluster, its server logged in as a product login that is not a
 /// superuser (so the workers' policies apply to it): a token's org reaches the workers, and
 /// another org's rows stay out of every answer.
-@Suite("The API reads one org's rows on a Citus cluster")
+@Suite("The API reads one org's rows on a Citus cluster", .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusReadRouteTests {
     static func get(_ server: APIServer, _ uri: String, token: String) async throws -> (status: HTTPResponse.Status, body: String) {
         try await server.application().test(.router) { client in

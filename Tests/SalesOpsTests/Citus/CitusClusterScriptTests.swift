@@ -5,7 +5,7 @@ import TestSupport
 
 /// `scripts/citus-cluster` on this machine: three nodes, the workers registered, a table
 /// distributed by `org_id` across them, and all of it still there after a stop and start.
-@Suite("scripts/citus-cluster starts a coordinator and two workers that keep their shards across restarts")
+@Suite("scripts/citus-cluster starts a coordinator and two workers that keep their shards across restarts", .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusClusterScriptTests {
     @Test("start, distribute, stop, start again")
     func startDistributeRestart() throws {

@@ -7,7 +7,7 @@ import TestSupport
 /// Imports on a Citus cluster: each kind stages beside the org's rows (`ImportStaging`) and
 /// writes there, no statement reaching more than one shard; the result is what one node holds
 /// after the same files.
-@Suite("Imports on a Citus cluster")
+@Suite("Imports on a Citus cluster", .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusImportTests {
     /// The org's rows in the `salesops` tables (every kind's destination), per table.
     static func fingerprint(_ connection: Connection, org: Org) throws -> [String: String] {

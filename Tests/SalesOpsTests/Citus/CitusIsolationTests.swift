@@ -8,7 +8,7 @@ import TestSupport
 /// coordinator's current role. The org a transaction chose must reach them (`SET LOCAL`,
 /// propagated), a reader's binding must hold there, and a login that is neither must get
 /// nothing — whatever it sets.
-@Suite("Tenants stay apart on a Citus cluster")
+@Suite("Tenants stay apart on a Citus cluster", .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusIsolationTests {
     /// A cluster database with two orgs, each with teams named after it, and the logins the
     /// tests connect as: a product login (a member of the schema's owner, not a superuser, so

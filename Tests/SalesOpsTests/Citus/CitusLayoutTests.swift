@@ -7,7 +7,7 @@ import TestSupport
 /// `migrate` on a Citus coordinator with workers: every migration file applies, and the tables
 /// end where `CitusLayout` says — tenant tables distributed by org_id in one co-location group,
 /// catalogues and the org registry as reference tables, bookkeeping on the coordinator.
-@Suite("migrate lays the schema out on a Citus cluster")
+@Suite("migrate lays the schema out on a Citus cluster", .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusLayoutTests {
     /// Every table of the placed schemas: name, whether it has org_id, and where Citus keeps it.
     static func tables(_ connection: Connection) throws -> [(name: String, hasOrgID: Bool, placement: String?, colocation: Int?)] {
