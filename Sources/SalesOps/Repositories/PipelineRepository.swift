@@ -76,18 +76,19 @@ public struct PipelineRepository {
         let stage = try self.stage(pipeline: pipeline, name: name)
         if let probability { try Self.validate(probability: probability) }
         return try translatingConstraints(Self.constraintMessages) {
-            // The stage's deals take its new kind in the same statement (sql/035).
             try self.session.connection.execute("""
-                WITH moved AS (
-                    UPDATE salesops.deals SET stage_kind = \(kind)
-                    WHERE org_id = \(self.session.orgID) AND stage_id = \(stage.id) AND stage_kind <> \(kind)
-                )
                 UPDATE salesops.stages SET
                     name = COALESCE(\(newName), name),
                     position = COALESCE(\(position)::integer, position),
                     kind = COALESCE(\(kind), kind),
                     probability = COALESCE(\(probability), probability)
                 WHERE org_id = \(self.session.orgID) AND id = \(stage.id)
+                """)
+            // The stage's deals take its new kind in the same transaction; the key between them
+            // is checked at commit (sql/035), the closed_at rule here.
+            try self.session.connection.execute("""
+                UPDATE salesops.deals SET stage_kind = \(kind)
+                WHERE org_id = \(self.session.orgID) AND stage_id = \(stage.id) AND stage_kind <> \(kind)
                 """)
             // Surface a deferred position clash here, with a clear message, not at commit.
             try self.session.connection.execute("SET CONSTRAINTS salesops.stages_position_key IMMEDIATE")

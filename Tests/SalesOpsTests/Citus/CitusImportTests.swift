@@ -74,4 +74,31 @@ struct CitusImportTests {
         let left: Int = try cluster.query("SELECT count(*)::int AS n FROM salesops_staging.deals").rows[0].decode("n")
         #expect(left == 0)
     }
+
+    @Test("a stage's kind change moves its deals on the cluster, by stage update and by the stages import; a probability change is kept")
+    func stageKindChangesOnTheCluster() throws {
+        let database = try CitusTestCluster.database()
+        try Self.migrate(database)
+        let cluster = try database.connect()
+        defer { cluster.close() }
+        let org = try cluster.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "moving", name: "Moving")) }
+        try ImportFixture.importDemo(into: org, connection: cluster)
+        func kinds(_ stage: String) throws -> [String] {
+            try cluster.query("""
+                SELECT DISTINCT d.stage_kind FROM salesops.deals d
+                JOIN salesops.stages s ON s.org_id = d.org_id AND s.id = d.stage_id
+                WHERE d.org_id = \(org.id) AND s.org_id = \(org.id) AND s.name = \(stage) ORDER BY 1
+                """).rows.map { try $0.decode("stage_kind", as: String.self) }
+        }
+        let updated = try cluster.withTenant(org.id) { session in
+            try PipelineRepository(session: session).updateStage(pipeline: "New Business", name: "Closed Lost", newName: nil,
+                                                                 position: nil, kind: .won, probability: 42)
+        }
+        #expect(updated.kind == .won && updated.probability == 42)
+        #expect(try kinds("Closed Lost") == ["won"])
+        _ = try ImportFixture.importText("pipeline,name,position,kind,probability\nNew Business,Closed Lost,6,lost,\nExpansion,Won,2,lost,\n",
+                                         kind: .stages, org: org, connection: cluster)
+        #expect(try kinds("Closed Lost") == ["lost"])
+        #expect(try kinds("Won") == ["lost"])
+    }
 }

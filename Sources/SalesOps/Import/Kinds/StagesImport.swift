@@ -42,14 +42,7 @@ enum StagesImport {
             ON CONFLICT (org_id, name) DO NOTHING
             """,
             """
-            -- Deals in a stage whose kind changes take the new kind in the same statement (sql/035).
-            WITH moved AS (
-                UPDATE salesops.deals d SET stage_kind = s.kind
-                FROM import_staging s
-                JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
-                JOIN salesops.stages st ON st.org_id = $1 AND st.pipeline_id = p.id AND st.name = s.name AND st.kind <> s.kind
-                WHERE d.org_id = $1 AND d.stage_id = st.id
-            ), written AS (
+            WITH written AS (
                 INSERT INTO salesops.stages AS st (org_id, pipeline_id, name, position, kind, probability)
                 SELECT $1, p.id, s.name, s.position, s.kind,
                        COALESCE(s.probability, CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 10 END)
@@ -63,6 +56,18 @@ enum StagesImport {
                 RETURNING (st.xmax = 0) AS inserted
             )
             \(ImportSQL.countWritten)
+            """,
+            // Deals in a stage whose kind changed take the new kind in the same transaction; the
+            // key between them is checked at commit (sql/035), the closed_at rule here (and
+            // first by the checks above).
+            """
+            WITH moved AS (
+                UPDATE salesops.deals d SET stage_kind = st.kind
+                FROM salesops.stages st
+                WHERE d.org_id = $1 AND st.org_id = d.org_id AND st.id = d.stage_id AND d.stage_kind <> st.kind
+                RETURNING 1
+            )
+            SELECT 0 AS inserted, 0 AS updated FROM (SELECT count(*) FROM moved) AS done
             """,
         ]
     )
