@@ -38,15 +38,17 @@ public struct TestDatabase: Sendable {
         try Connection.connect(ConnectionConfiguration(conninfo: self.url), logger: TestCluster.logger)
     }
 
+    /// This database's URL with another login role, and extra libpq `options` (`-c name=value ...`).
+    public func url(as user: String, options: String? = nil) -> String {
+        var components = URLComponents(string: self.url)!
+        components.user = user
+        if let options { components.queryItems = [URLQueryItem(name: "options", value: options)] }
+        return components.string!
+    }
+
     /// Opens a connection as another login role, with extra libpq `options` (`-c name=value ...`).
     public func connect(as user: String, options: String? = nil) throws -> Connection {
-        var conninfo = TestCluster.url(database: self.name, user: user)
-        if let options {
-            var components = URLComponents(string: conninfo)!
-            components.queryItems = [URLQueryItem(name: "options", value: options)]
-            conninfo = components.string!
-        }
-        return try Connection.connect(ConnectionConfiguration(conninfo: conninfo), logger: TestCluster.logger)
+        try Connection.connect(ConnectionConfiguration(conninfo: self.url(as: user, options: options)), logger: TestCluster.logger)
     }
 }
 

@@ -43,9 +43,7 @@ struct CitusReadRouteTests {
             tokens[slug] = try TokenRepository(connection: session).create(orgID: org.id, name: "reader", role: .reader, expiresInDays: nil).secret
         }
 
-        var components = URLComponents(string: database.url)!
-        components.user = login
-        let server = APIServer(connection: ConnectionConfiguration(conninfo: components.string!), configuration: APIConfiguration(),
+        let server = APIServer(connection: ConnectionConfiguration(conninfo: database.url(as: login)), configuration: APIConfiguration(),
                                logger: TestCluster.logger)
         for (slug, other) in [("north", "south"), ("south", "north")] {
             let teams = try await Self.get(server, "/v1/teams", token: tokens[slug]!)

@@ -51,14 +51,6 @@ struct CitusIsolationTests {
         return Fixture(database: database, orgA: orgs[0], orgB: orgs[1], product: product, reader: reader, misgranted: misgranted)
     }
 
-    /// A connection to the fixture's database on the coordinator as `user`, with libpq `options`.
-    static func connect(_ database: TestDatabase, as user: String, options: String? = nil) throws -> Connection {
-        var components = URLComponents(string: database.url)!
-        components.user = user
-        if let options { components.queryItems = [URLQueryItem(name: "options", value: options)] }
-        return try Connection.connect(ConnectionConfiguration(conninfo: components.string!), logger: TestCluster.logger)
-    }
-
     static func teamNames(_ connection: Connection, where filter: String = "true") throws -> [String] {
         try connection.query(Query(unescaped: "SELECT name FROM salesops.teams WHERE \(filter) ORDER BY name")).rows.map { try $0.decode("name") }
     }
@@ -66,7 +58,7 @@ struct CitusIsolationTests {
     @Test("a product login that is not a superuser sees exactly the org its transaction chose, on whichever node the rows are")
     func orgContextReachesTheWorkers() throws {
         let fixture = try Self.fixture()
-        let connection = try Self.connect(fixture.database, as: fixture.product)
+        let connection = try fixture.database.connect(as: fixture.product)
         defer { connection.close() }
         #expect(try connection.isDistributed())
         for org in [fixture.orgA, fixture.orgB] {
@@ -83,7 +75,7 @@ struct CitusIsolationTests {
     @Test("a reader login sees its own org's rows only, whatever org it sets, on every shard")
     func readerBindingHoldsOnTheWorkers() throws {
         let fixture = try Self.fixture()
-        let connection = try Self.connect(fixture.database, as: fixture.reader)
+        let connection = try fixture.database.connect(as: fixture.reader)
         defer { connection.close() }
         #expect(try Self.teamNames(connection) == (1...3).map { "org-a team \($0)" })
         try connection.execute("BEGIN")
@@ -96,7 +88,7 @@ struct CitusIsolationTests {
     @Test("a login wrongly granted the application role gets no org on the cluster, even when it sets one")
     func misgrantedLoginSeesNothing() throws {
         let fixture = try Self.fixture()
-        let connection = try Self.connect(fixture.database, as: fixture.misgranted)
+        let connection = try fixture.database.connect(as: fixture.misgranted)
         defer { connection.close() }
         try connection.execute("BEGIN")
         try connection.execute(Query(unescaped: "SET LOCAL salesops.org_id = \(fixture.orgB.id)"))
@@ -126,7 +118,7 @@ struct CitusIsolationTests {
         let tricks = ReaderRoleIsolationTests.tricks(orgB: fixture.orgB, productRoles: try ReaderRoleIsolationTests.productRoles(admin))
         for login in [fixture.reader, fixture.misgranted] {
             for trick in tricks {
-                let connection = try Self.connect(fixture.database, as: login, options: trick.connectOptions)
+                let connection = try fixture.database.connect(as: login, options: trick.connectOptions)
                 defer { connection.close() }
                 ReaderRoleIsolationTests.play(trick, on: connection)
                 for relation in relations {

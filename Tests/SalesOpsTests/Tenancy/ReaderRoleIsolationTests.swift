@@ -20,8 +20,8 @@ struct ReaderRoleIsolationTests {
 
     static func fixture() throws -> Fixture {
         let (admin, orgA, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
-        let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"),
-                                    url: "")
+        let name: String = try admin.query("SELECT current_database() AS name").rows[0].decode("name")
+        let database = TestDatabase(name: name, url: TestCluster.url(database: name))
         let reader = Self.uniqueRoleName()
         try ReaderRoles(connection: admin).grantReader(role: reader, orgID: orgA.id, password: nil)
         return Fixture(database: database, admin: admin, orgA: orgA, orgB: orgB, reader: reader)
@@ -164,7 +164,8 @@ struct ReaderRoleIsolationTests {
     @Test("a login wrongly granted salesops_app or salesops_scheduler cannot choose an org, register one, or edit the catalogue")
     func misgrantedProductRoleSeesNothing() throws {
         let (admin, _, orgB) = try TenantIsolationTests.twoPopulatedOrgs()
-        let database = TestDatabase(name: try admin.query("SELECT current_database() AS name").rows[0].decode("name"), url: "")
+        let name: String = try admin.query("SELECT current_database() AS name").rows[0].decode("name")
+        let database = TestDatabase(name: name, url: TestCluster.url(database: name))
         // Org B has a token and a dashboard session, so the bookkeeping tables hold rows to hide.
         let token = try TokenRepository(connection: admin).create(orgID: orgB.id, name: "b", role: .admin, expiresInDays: nil)
         _ = try DashboardSessionRepository(connection: admin).open(orgID: orgB.id, tokenID: token.token.id, role: .admin,
