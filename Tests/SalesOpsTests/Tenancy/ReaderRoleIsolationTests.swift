@@ -170,6 +170,7 @@ struct ReaderRoleIsolationTests {
         let token = try TokenRepository(connection: admin).create(orgID: orgB.id, name: "b", role: .admin, expiresInDays: nil)
         _ = try DashboardSessionRepository(connection: admin).open(orgID: orgB.id, tokenID: token.token.id, role: .admin,
                                                                    lifetime: .init())
+        let versionOfB: Int64 = try admin.query("SELECT version FROM salesops_meta.read_versions WHERE org_id = \(orgB.id)").rows[0].decode("version")
         let login = Self.uniqueRoleName()
         try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE salesops_app, salesops_scheduler"))
         defer { _ = try? admin.execute(Query(unescaped: "DROP ROLE IF EXISTS \(login)")) }
@@ -192,11 +193,16 @@ struct ReaderRoleIsolationTests {
                     VALUES (\(orgB.id), '2026-11-21', 'succeeded', 'forger', gen_random_uuid(), now(), now(), now(), now(), 0)
                     """)
             }
+            #expect(throws: PostgresError.self, "as \(role): raised another org's read version") {
+                try connection.execute("SELECT salesops_meta.org_changed(\(orgB.id))")
+            }
             for statement in ["UPDATE salesops.metrics SET lower_is_better = NOT lower_is_better", "DELETE FROM salesops.metrics WHERE name = 'calls'"] {
                 #expect(throws: PostgresError.self, "as \(role): \(statement)") { try connection.execute(Query(unescaped: statement)) }
             }
         }
         #expect(try admin.query("SELECT count(*) AS n FROM salesops.metrics WHERE name = 'calls'").rows[0].decode("n", as: Int.self) == 1)
+        #expect(try admin.query("SELECT version FROM salesops_meta.read_versions WHERE org_id = \(orgB.id)").rows[0]
+            .decode("version", as: Int64.self) == versionOfB)
     }
 
     @Test("the application role itself cannot write the metric catalogue")
