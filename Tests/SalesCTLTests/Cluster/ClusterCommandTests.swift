@@ -23,7 +23,10 @@ struct ClusterCommandTests {
           .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
     func statusAndIsolate() throws {
         let database = try CitusTestCluster.database()
-        #expect(try SalesCTLProcess.run(["migrate"], database: database).status == 0)
+        let migrated = try SalesCTLProcess.run(["migrate"], database: database)
+        #expect(migrated.status == 0)
+        #expect(migrated.stdout.contains("tables distributed by org_id"), "\(migrated.stdout)")
+        #expect(migrated.stderr.contains("this login is a superuser or has BYPASSRLS"), "the test's superuser login is named as one RLS skips")
         for slug in ["whale", "minnow"] {
             #expect(try SalesCTLProcess.run(["org", "create", slug, "--name", slug], database: database).status == 0)
         }
