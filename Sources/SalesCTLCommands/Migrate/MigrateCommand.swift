@@ -59,12 +59,7 @@ struct MigrateCommand: ParsableCommand {
                 let counts = Dictionary(grouping: placements.values, by: { $0 ?? "coordinator" }).mapValues(\.count)
                 print("Citus cluster: \(counts["distributed", default: 0]) tables distributed by org_id, "
                       + "\(counts["reference", default: 0]) reference tables, \(counts["coordinator", default: 0]) on the coordinator")
-                // On a cluster the product's transactions run as this login (no role switch), so
-                // row-level security applies to them only if it is no superuser and has no BYPASSRLS.
-                let bypasses: Bool = try session.connection.query("""
-                    SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = session_user
-                    """).rows[0].decode("bypasses")
-                if bypasses {
+                if try CitusLayout.loginBypassesRowLevelSecurity(session.connection) {
                     FileHandle.standardError.write(Data("""
                         warning: this login is a superuser or has BYPASSRLS; on a Citus cluster the product runs as its own \
                         login, so run salesctl and the API as a login without either (a member of the schema's owner)\n

@@ -50,6 +50,14 @@ public struct CitusLayout {
             """).rows[0].decode("workers")
     }
 
+    /// Whether the session's login is a superuser or has BYPASSRLS. On a cluster the product's
+    /// transactions run as this login (no role switch), so row-level security applies to them
+    /// only when it is neither.
+    public static func loginBypassesRowLevelSecurity(_ connection: Connection) throws -> Bool {
+        try connection.query("SELECT rolsuper OR rolbypassrls AS bypasses FROM pg_catalog.pg_roles WHERE rolname = session_user")
+            .rows[0].decode("bypasses")
+    }
+
     /// The placement of a table named `schema.table` (`hasOrgID`: whether it has an `org_id`).
     public static func placement(of name: String, hasOrgID: Bool) -> Placement {
         if Self.coordinatorTables.contains(name) { return .coordinator }
