@@ -2,8 +2,9 @@ import PostgresClient
 
 /// The owner of the stored fact layout (sql/029): the one type that writes stored facts.
 ///
-/// A run's families compute facts row by row into temporary tables (`kpi_new_facts`, …, one
-/// row per value). The store keeps the values of one period and scope together — one row of
+/// A run's families compute facts row by row into the run's tables (`kpi_new_facts`, …, one
+/// row per value; temporary tables on one node, the org's rows of `kpi_run` on a cluster,
+/// sql/038). The store keeps the values of one period and scope together — one row of
 /// parallel arrays per (org, period, scope) in `kpi.metric_fact_sets` and
 /// `kpi.breakdown_fact_sets`; stage facts keep a row per value. Everything else reads the
 /// row-shaped views `kpi.metric_fact_rows`, `kpi.breakdown_fact_rows` and
@@ -13,52 +14,58 @@ import PostgresClient
 /// are no longer computed are deleted (facts are sparse), new rows inserted, and rows whose
 /// values differ updated (`IS NOT DISTINCT FROM`), so a rerun over unchanged data writes nothing.
 struct FactStore: Sendable {
+    /// Whether the run's tables are shared tables of a cluster (no statistics of their own).
+    var distributed = false
+
     /// One stored table and how a run's rows become its rows.
     struct StoredTable: Sendable {
         /// The stored table, e.g. `kpi.metric_fact_sets`.
         var table: String
-        /// The run's temporary table holding the stored table's key and value columns, without `org_id`.
+        /// The run's table holding the org and the stored table's key and value columns.
         var newRows: String
-        /// Creates `newRows` from the families' output; nil when the families write it as stored.
-        /// The groups are formed by hashing and each group's arrays ordered afterwards: a
-        /// backfill's million values sorted whole cost twice as much.
-        var grouping: String?
+        /// Selects an org's rows of `newRows` (`org_id`, key and value columns) from the families'
+        /// output; nil when the families write it as stored. The groups are formed by hashing and
+        /// each group's arrays ordered afterwards: a backfill's million values sorted whole cost
+        /// twice as much.
+        var grouping: (@Sendable (Int64) -> Query)?
         var keyColumns: [String]
         var valueColumns: [String]
     }
 
     /// The stored tables in the order a run replaces them.
     static let tables = [
-        StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: """
-            SELECT g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
-            FROM (SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(m.id) AS ids,
+        StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: { org in """
+            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(m.id) AS ids,
                          array_agg(n.value) AS vals, array_agg(n.numerator) AS nums, array_agg(n.denominator) AS dens
                   FROM kpi_new_facts n
                   JOIN salesops.metrics m ON m.name = n.metric
-                  GROUP BY 1, 2, 3, 4) g
+                  WHERE n.org_id = \(org)
+                  GROUP BY 1, 2, 3, 4, 5) g
             CROSS JOIN LATERAL (
                 SELECT array_agg(u.id ORDER BY u.id) AS metric_ids, array_agg(u.val ORDER BY u.id) AS value_array,
                        CASE WHEN bool_or(u.num IS NOT NULL) THEN array_agg(u.num ORDER BY u.id) END AS numerator_array,
                        CASE WHEN bool_or(u.den IS NOT NULL) THEN array_agg(u.den ORDER BY u.id) END AS denominator_array
                 FROM unnest(g.ids, g.vals, g.nums, g.dens) AS u(id, val, num, den)) s
-            """,
+            """ },
             keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
             valueColumns: ["metric_ids", "value_array", "numerator_array", "denominator_array"]),
         StoredTable(table: "kpi.stage_facts", newRows: "kpi_new_stage_facts", grouping: nil,
                     keyColumns: ["period_kind", "period_start", "stage_id", "metric"],
                     valueColumns: ["value", "numerator", "denominator"]),
-        StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: """
-            SELECT g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
-            FROM (SELECT n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(b.id) AS ids,
+        StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: { org in """
+            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(b.id) AS ids,
                          array_agg(n.key) AS keys, array_agg(n.value) AS vals
                   FROM kpi_new_breakdown_facts n
                   JOIN kpi.breakdown_series b ON b.dimension = n.dimension AND b.metric = n.metric
-                  GROUP BY 1, 2, 3, 4) g
+                  WHERE n.org_id = \(org)
+                  GROUP BY 1, 2, 3, 4, 5) g
             CROSS JOIN LATERAL (
                 SELECT array_agg(u.id ORDER BY u.id, u.key) AS series_ids, array_agg(u.key ORDER BY u.id, u.key) AS keys,
                        array_agg(u.val ORDER BY u.id, u.key) AS value_array
                 FROM unnest(g.ids, g.keys, g.vals) AS u(id, key, val)) s
-            """,
+            """ },
             keyColumns: ["period_kind", "period_start", "scope_kind", "scope_id"],
             valueColumns: ["series_ids", "keys", "value_array"]),
     ]
@@ -87,10 +94,10 @@ struct FactStore: Sendable {
         let sameKey = stored.keyColumns.map { "n.\($0) = f.\($0)" }.joined(separator: " AND ")
         let table = stored.table, newRows = stored.newRows
         if let grouping = stored.grouping {
-            try connection.execute("CREATE TEMPORARY TABLE \(unescaped: newRows) ON COMMIT DROP AS \(unescaped: grouping)")
+            try connection.execute("INSERT INTO \(unescaped: newRows) (org_id, \(unescaped: keys), \(unescaped: values)) \(grouping(orgID))")
             // Statistics of the key columns only: the joins below match on them, and element
             // statistics of the value arrays would cost about as much as the grouping itself.
-            try connection.execute("ANALYZE \(unescaped: newRows) (\(unescaped: keys))")
+            if !self.distributed { try connection.execute("ANALYZE \(unescaped: newRows) (\(unescaped: keys))") }
         }
         // These statements touch every fact of the covered periods. The fact tables keep no
         // planner statistics on the columns readers reach (sql/023), so the planner cannot see
@@ -100,30 +107,30 @@ struct FactStore: Sendable {
         defer { _ = try? connection.execute("RESET enable_nestloop") }
         let removed = try connection.execute("""
             DELETE FROM \(unescaped: table) f USING kpi_periods p
-            WHERE f.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
-              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newRows) n WHERE \(unescaped: sameKey))
+            WHERE f.org_id = \(orgID) AND p.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newRows) n WHERE n.org_id = \(orgID) AND \(unescaped: sameKey))
             """)
         // One anti-join finds the new and changed rows; on a rerun over unchanged data, none.
         let changes = "\(newRows)_changes"
         let sameValues = stored.valueColumns.map { "f.\($0) IS NOT DISTINCT FROM n.\($0)" }.joined(separator: " AND ")
         let assignments = stored.valueColumns.map { "\($0) = n.\($0)" }.joined(separator: ", ")
         let written = try connection.execute("""
-            CREATE TEMPORARY TABLE \(unescaped: changes) ON COMMIT DROP AS
+            INSERT INTO \(unescaped: changes)
             SELECT * FROM \(unescaped: newRows) n
-            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
+            WHERE n.org_id = \(orgID) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
                               WHERE f.org_id = \(orgID) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
             """)
         guard written > 0 else { return removed }
-        try connection.execute("ANALYZE \(unescaped: changes) (\(unescaped: keys))")
+        if !self.distributed { try connection.execute("ANALYZE \(unescaped: changes) (\(unescaped: keys))") }
         try connection.execute("""
             UPDATE \(unescaped: table) f SET \(unescaped: assignments)
             FROM \(unescaped: changes) n
-            WHERE f.org_id = \(orgID) AND \(unescaped: sameKey)
+            WHERE f.org_id = \(orgID) AND n.org_id = \(orgID) AND \(unescaped: sameKey)
             """)
         try connection.execute("""
             INSERT INTO \(unescaped: table) (org_id, \(unescaped: keys), \(unescaped: values))
-            SELECT \(orgID), \(unescaped: keys), \(unescaped: values) FROM \(unescaped: changes) n
-            WHERE NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(orgID) AND \(unescaped: sameKey))
+            SELECT n.org_id, \(unescaped: keys), \(unescaped: values) FROM \(unescaped: changes) n
+            WHERE n.org_id = \(orgID) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(orgID) AND \(unescaped: sameKey))
             ORDER BY \(unescaped: keys)
             """)
         return removed + written

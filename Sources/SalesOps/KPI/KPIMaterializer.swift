@@ -88,7 +88,11 @@ public struct KPIMaterializer {
             // a temporary failure) instead of hanging it.
             try connection.execute("SELECT set_config('lock_timeout', \(self.lockTimeoutMilliseconds)::text, true)")
             try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
-            // The run's temporary tables (sql/028 says what each holds).
+            // The run's tables (sql/028 says what each holds, sql/038 where they live).
+            let distributed = try connection.isDistributed()
+            if distributed {
+                try connection.execute("SELECT set_config('search_path', 'kpi_run, ' || current_setting('search_path'), true)")
+            }
             try connection.execute("SELECT kpi.prepare_run(\(org.id), \(from)::date, \(to)::date)")
             let clock = ContinuousClock()
             for family in self.catalogue.families {
@@ -101,21 +105,26 @@ public struct KPIMaterializer {
             }
             if dryRun {
                 let computed: Int = try connection.query("""
-                    SELECT (SELECT count(*) FROM kpi_new_facts) + (SELECT count(*) FROM kpi_new_stage_facts)
-                         + (SELECT count(*) FROM kpi_new_breakdown_facts) AS facts
+                    SELECT (SELECT count(*) FROM kpi_new_facts WHERE org_id = \(org.id))
+                         + (SELECT count(*) FROM kpi_new_stage_facts WHERE org_id = \(org.id))
+                         + (SELECT count(*) FROM kpi_new_breakdown_facts WHERE org_id = \(org.id)) AS facts
                     """).rows[0].decode("facts")
-                let periods: Int = try connection.query("SELECT count(*) AS n FROM kpi_periods").rows[0].decode("n")
+                let periods: Int = try connection.query("SELECT count(*) AS n FROM kpi_periods WHERE org_id = \(org.id)").rows[0].decode("n")
+                try connection.execute("SELECT kpi.finish_run(\(org.id))")
                 return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: computed)
             }
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
-                SELECT \(org.id), period_kind, period_start, period_end, \(to)::date, now() FROM kpi_periods
+                SELECT p.org_id, p.period_kind, p.period_start, p.period_end, \(to)::date, now() FROM kpi_periods p
+                WHERE p.org_id = \(org.id)
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
-            try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts")
-            try self.checkMetricNames(on: connection)
+            // Temporary tables have no statistics until analyzed; on a cluster the run's tables are
+            // shared and kept analyzed by autovacuum (an ANALYZE would visit every node).
+            if !distributed { try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts") }
+            try self.checkMetricNames(orgID: org.id, on: connection)
             var started = clock.now
-            let rowsWritten = try FactStore().replaceCoveredPeriods(orgID: org.id, on: connection) { table, written in
+            let rowsWritten = try FactStore(distributed: distributed).replaceCoveredPeriods(orgID: org.id, on: connection) { table, written in
                 connection.logger.debug("kpi: facts replaced", metadata: [
                     "org": "\(org.slug)", "table": "\(table)", "rows": "\(written)", "elapsed": "\(clock.now - started)",
                 ])
@@ -128,6 +137,7 @@ public struct KPIMaterializer {
                     "org": "\(org.slug)", "rows": "\(forecasts)", "elapsed": "\(clock.now - started)",
                 ])
             }
+            try connection.execute("SELECT kpi.finish_run(\(org.id))")
             let report = MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: rowsWritten)
             try beforeCommit?(connection, report)
             return report
@@ -137,9 +147,9 @@ public struct KPIMaterializer {
     /// Refuses a run whose facts name a metric no family declares, or one missing from the
     /// catalogue (a defect of the engine, not of the data): one set-based check instead of a
     /// foreign key per row.
-    func checkMetricNames(on connection: Connection) throws {
+    func checkMetricNames(orgID: Int64, on connection: Connection) throws {
         let unknown = try connection.query("""
-            SELECT n.metric FROM (SELECT DISTINCT metric FROM kpi_new_facts) n
+            SELECT n.metric FROM (SELECT DISTINCT metric FROM kpi_new_facts WHERE org_id = \(orgID)) n
             WHERE n.metric <> ALL(\(self.catalogue.materializedMetrics)::text[])
                OR NOT EXISTS (SELECT 1 FROM salesops.metrics m WHERE m.name = n.metric)
             ORDER BY 1

@@ -23,7 +23,7 @@ public struct CitusLayout {
     /// The first schema version a cluster can be laid out at.
     public static let firstVersion = 35
     /// The schemas whose tables are placed.
-    static let schemas = ["salesops", "kpi", "salesops_meta"]
+    static let schemas = ["salesops", "kpi", "salesops_meta", "kpi_run"]
     /// Tables with an `org_id` copied to every node.
     static let referenceTables: Set<String> = ["salesops.orgs", "salesops_meta.tenant_roles"]
     /// Tables left on the coordinator.

@@ -29,16 +29,16 @@ struct AddingAMetricTests {
             SELECT salesops.local_day(x.occurred_at, \(org.timeZone)) AS day, x.rep_id,
                    count(*) AS meetings, count(*) FILTER (WHERE x.outcome = 'no_show') AS no_shows
             FROM salesops.activities x, kpi_window w
-            WHERE x.org_id = \(org.id) AND x.kind = 'meeting' AND x.occurred_at >= w.low AND x.occurred_at < w.high
+            WHERE x.org_id = \(org.id) AND w.org_id = \(org.id) AND x.kind = 'meeting' AND x.occurred_at >= w.low AND x.occurred_at < w.high
             GROUP BY 1, 2
         )
-        INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-        SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'meeting_no_show_rate',
+        INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+        SELECT \(org.id), p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'meeting_no_show_rate',
                100 * sum(m.no_shows) / NULLIF(sum(m.meetings), 0), sum(m.no_shows), sum(m.meetings)
         FROM meetings m
-        JOIN kpi_day_periods p ON p.day = m.day
-        JOIN kpi_rep_scopes s ON s.rep_id = m.rep_id
-        GROUP BY 1, 2, 3, 4
+        JOIN kpi_day_periods p ON p.org_id = \(org.id) AND p.day = m.day
+        JOIN kpi_rep_scopes s ON s.org_id = \(org.id) AND s.rep_id = m.rep_id
+        GROUP BY 1, 2, 3, 4, 5
         """
     }
 

@@ -9,12 +9,12 @@ struct MetricCatalogueCheckTests {
     func unknownMetricRefused() throws {
         let connection = try SharedDatabase.connect()
         try connection.withTransaction { connection in
-            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
-            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('win_rate')")
-            try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
-            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenu'), ('zz_unknown')")
+            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (org_id bigint, metric text) ON COMMIT DROP")
+            try connection.execute("INSERT INTO kpi_new_facts VALUES (1, 'revenue'), (1, 'win_rate'), (2, 'zz_other_org')")
+            try KPIMaterializer(connection: connection).checkMetricNames(orgID: 1, on: connection)
+            try connection.execute("INSERT INTO kpi_new_facts VALUES (1, 'revenu'), (1, 'zz_unknown')")
             #expect {
-                try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
+                try KPIMaterializer(connection: connection).checkMetricNames(orgID: 1, on: connection)
             } throws: { error in
                 guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
                 return names == ["revenu", "zz_unknown"]
@@ -26,10 +26,10 @@ struct MetricCatalogueCheckTests {
     func undeclaredMetricRefused() throws {
         let connection = try SharedDatabase.connect()
         try connection.withTransaction { connection in
-            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (metric text) ON COMMIT DROP")
-            try connection.execute("INSERT INTO kpi_new_facts VALUES ('revenue'), ('stage_entries')")
+            try connection.execute("CREATE TEMPORARY TABLE kpi_new_facts (org_id bigint, metric text) ON COMMIT DROP")
+            try connection.execute("INSERT INTO kpi_new_facts VALUES (1, 'revenue'), (1, 'stage_entries')")
             #expect {
-                try KPIMaterializer(connection: connection).checkMetricNames(on: connection)
+                try KPIMaterializer(connection: connection).checkMetricNames(orgID: 1, on: connection)
             } throws: { error in
                 guard case let KPIEngineError.unknownMetrics(names) = error else { return false }
                 return names == ["stage_entries"]

@@ -20,7 +20,7 @@ WITH deals_created AS (
     SELECT salesops.local_day(d.created_at, $2) AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
            count(*) AS created
     FROM salesops.deals d, kpi_window w
-    WHERE d.org_id = $1 AND d.created_at >= w.low AND d.created_at < w.high
+    WHERE d.org_id = $1 AND w.org_id = $1 AND d.created_at >= w.low AND d.created_at < w.high
     GROUP BY 1, 2
 ), deals_closed AS (
     SELECT salesops.local_day(d.closed_at, $2) AS day, COALESCE(d.owner_rep_id, 0) AS rep_id,
@@ -32,30 +32,30 @@ WITH deals_created AS (
            coalesce(sum(extract(epoch FROM d.closed_at - d.created_at) / 86400) FILTER (WHERE d.stage_kind = 'won'), 0)
                AS cycle_days
     FROM salesops.deals d, kpi_window w
-    WHERE d.org_id = $1 AND d.closed_at >= w.low AND d.closed_at < w.high
+    WHERE d.org_id = $1 AND w.org_id = $1 AND d.closed_at >= w.low AND d.closed_at < w.high
     GROUP BY 1, 2
 ), leads_created AS (
     SELECT salesops.local_day(l.created_at, $2) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
            count(*) AS new_leads, count(l.first_response_at) AS responded,
            coalesce(sum(extract(epoch FROM l.first_response_at - l.created_at) / 60), 0) AS response_minutes
     FROM salesops.leads l, kpi_window w
-    WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
     GROUP BY 1, 2
 ), leads_qualified AS (
     SELECT salesops.local_day(l.mql_at, $2) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS mqls
     FROM salesops.leads l, kpi_window w
-    WHERE l.org_id = $1 AND l.mql_at >= w.low AND l.mql_at < w.high
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.mql_at >= w.low AND l.mql_at < w.high
     GROUP BY 1, 2
 ), leads_accepted AS (
     SELECT salesops.local_day(l.sql_at, $2) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id, count(*) AS sqls
     FROM salesops.leads l, kpi_window w
-    WHERE l.org_id = $1 AND l.sql_at >= w.low AND l.sql_at < w.high
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.sql_at >= w.low AND l.sql_at < w.high
     GROUP BY 1, 2
 ), leads_converted AS (
     SELECT salesops.local_day(l.converted_at, $2) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
            count(*) AS conversions, count(l.mql_at) AS conversions_with_mql, count(l.sql_at) AS conversions_with_sql
     FROM salesops.leads l, kpi_window w
-    WHERE l.org_id = $1 AND l.converted_at >= w.low AND l.converted_at < w.high
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.converted_at >= w.low AND l.converted_at < w.high
     GROUP BY 1, 2
 ), activity_days AS (
     SELECT salesops.local_day(x.occurred_at, $2) AS day, COALESCE(x.rep_id, 0) AS rep_id,
@@ -65,7 +65,7 @@ WITH deals_created AS (
            count(*) FILTER (WHERE x.kind = 'meeting' AND x.outcome = 'accepted') AS meetings_accepted,
            count(*) FILTER (WHERE x.outcome IN ('positive_reply', 'negative_reply')) AS replies
     FROM salesops.activities x, kpi_window w
-    WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+    WHERE x.org_id = $1 AND w.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
     GROUP BY 1, 2
 ), daily AS (
     -- One row per local day and rep with every source's components, joined by name:
@@ -99,12 +99,12 @@ WITH deals_created AS (
            sum(d.demos) AS demos, sum(d.proposals_sent) AS proposals_sent, sum(d.meetings_accepted) AS meetings_accepted,
            sum(d.replies) AS replies
     FROM daily d
-    JOIN kpi_day_periods p ON p.day = d.day
-    JOIN kpi_rep_scopes s ON s.rep_id = d.rep_id
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = d.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = d.rep_id
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT p.period_kind, p.period_start, p.scope_kind, p.scope_id, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, p.period_kind, p.period_start, p.scope_kind, p.scope_id, m.metric, m.value, m.numerator, m.denominator
 FROM pivoted p
 CROSS JOIN LATERAL (VALUES
     ('opportunities_created', p.created, NULL::numeric, NULL::numeric),

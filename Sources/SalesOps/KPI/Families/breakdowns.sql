@@ -15,8 +15,8 @@ WITH won AS (
            a.region, a.source
     FROM salesops.deals d
     CROSS JOIN kpi_window w
-    JOIN salesops.accounts a ON a.org_id = d.org_id AND a.id = d.account_id
-    WHERE d.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= w.low AND d.closed_at < w.high
+    JOIN salesops.accounts a ON a.org_id = $1 AND a.id = d.account_id
+    WHERE d.org_id = $1 AND w.org_id = $1 AND d.stage_kind = 'won' AND d.closed_at >= w.low AND d.closed_at < w.high
 ), deal_keys AS (
     SELECT won.day, won.rep_id, won.amount, k.dimension, coalesce(k.key, '(none)') AS key
     FROM won
@@ -26,7 +26,7 @@ WITH won AS (
     SELECT salesops.local_day(l.created_at, $2) AS day, COALESCE(l.owner_rep_id, 0) AS rep_id,
            coalesce(l.source, '(none)') AS key
     FROM salesops.leads l CROSS JOIN kpi_window w
-    WHERE l.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
 ), lead_milestones AS (
     -- Each lead's milestones as local days, none before its creation day, ranked by
     -- how far they go: a lead is in the furthest stage it has reached.
@@ -37,14 +37,14 @@ WITH won AS (
     CROSS JOIN LATERAL (VALUES (c.day, 0), (salesops.local_day(l.mql_at, $2), 1), (salesops.local_day(l.sql_at, $2), 2),
                                (salesops.local_day(l.converted_at, $2), 3),
                                (salesops.local_day(l.disqualified_at, $2), 4)) AS m (day, rank)
-    WHERE l.org_id = $1 AND l.created_at < w.high AND m.day IS NOT NULL
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at < w.high AND m.day IS NOT NULL
 ), lead_stages AS (
     -- The stage each lead is in from each milestone day on, and the stage it was in before.
     SELECT rep_id, day, rank, lag(rank) OVER (PARTITION BY id ORDER BY day) AS previous_rank
     FROM (SELECT id, rep_id, day, max(max(rank)) OVER (PARTITION BY id ORDER BY day) AS rank
           FROM lead_milestones GROUP BY id, rep_id, day) AS furthest
 ), bounds AS (
-    SELECT min(stop) AS first_stop, max(stop) AS last_stop FROM kpi_periods
+    SELECT min(stop) AS first_stop, max(stop) AS last_stop FROM kpi_periods WHERE org_id = $1
 ), stage_moves AS (
     -- +1 into a stage and -1 out of the previous one on the day a lead moves; moves
     -- before the first stop fold into it, so the history is counted once, not per stop.
@@ -61,34 +61,34 @@ WITH won AS (
     FROM (SELECT day, rep_id, rank, delta, false AS is_stop FROM stage_moves
           UNION ALL
           SELECT st.stop, r.rep_id, r.rank, 0, true
-          FROM (SELECT DISTINCT stop FROM kpi_periods) st
+          FROM (SELECT DISTINCT stop FROM kpi_periods WHERE org_id = $1) st
           CROSS JOIN (SELECT DISTINCT rep_id, rank FROM stage_moves) r) AS u
 ), lifecycle AS (
     SELECT day AS stop, rep_id, leads,
            (ARRAY['lead', 'mql', 'sql', 'customer', 'disqualified'])[rank + 1] AS key
     FROM running WHERE is_stop AND leads <> 0
 )
-INSERT INTO kpi_new_breakdown_facts (period_kind, period_start, scope_kind, scope_id, dimension, key, metric, value)
-SELECT k.period_kind, k.period_start, k.scope_kind, k.scope_id, k.dimension, k.key, m.metric, m.value
+INSERT INTO kpi_new_breakdown_facts (org_id, period_kind, period_start, scope_kind, scope_id, dimension, key, metric, value)
+SELECT $1, k.period_kind, k.period_start, k.scope_kind, k.scope_id, k.dimension, k.key, m.metric, m.value
 FROM (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, d.dimension, d.key,
            sum(d.amount) AS revenue, count(*) AS deals
     FROM deal_keys d
-    JOIN kpi_day_periods p ON p.day = d.day
-    JOIN kpi_rep_scopes s ON s.rep_id = d.rep_id
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = d.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = d.rep_id
     GROUP BY 1, 2, 3, 4, 5, 6
 ) AS k
 CROSS JOIN LATERAL (VALUES ('revenue', k.revenue), ('deals_won', k.deals::numeric)) AS m (metric, value)
 WHERE m.value <> 0
 UNION ALL
-SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'lead_source', n.key, 'new_leads', count(*)
+SELECT $1, p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'lead_source', n.key, 'new_leads', count(*)
 FROM new_leads n
-JOIN kpi_day_periods p ON p.day = n.day
-JOIN kpi_rep_scopes s ON s.rep_id = n.rep_id
-GROUP BY 1, 2, 3, 4, 6
+JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = n.day
+JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = n.rep_id
+GROUP BY 1, 2, 3, 4, 5, 7
 UNION ALL
-SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'lifecycle_stage', l.key, 'leads', sum(l.leads)
+SELECT $1, p.period_kind, p.period_start, s.scope_kind, s.scope_id, 'lifecycle_stage', l.key, 'leads', sum(l.leads)
 FROM lifecycle l
-JOIN kpi_periods p ON p.stop = l.stop
-JOIN kpi_rep_scopes s ON s.rep_id = l.rep_id
-GROUP BY 1, 2, 3, 4, 6
+JOIN kpi_periods p ON p.org_id = $1 AND p.stop = l.stop
+JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = l.rep_id
+GROUP BY 1, 2, 3, 4, 5, 7

@@ -35,7 +35,7 @@ WITH won AS (
     SELECT DISTINCT v.day FROM kpi_periods p
     CROSS JOIN LATERAL (VALUES (p.period_start - 1), (p.stop),
                                (CASE WHEN p.period_kind IN ('month', 'quarter', 'year') THEN p.stop - 365 END)) AS v (day)
-    WHERE v.day IS NOT NULL
+    WHERE p.org_id = $1 AND v.day IS NOT NULL
 ), account_changes AS (
     -- Per rep and day, the change in customers (from the first won day until the churn day,
     -- when that comes later), in accounts that have bought, and in accounts that have
@@ -70,19 +70,20 @@ WITH won AS (
     JOIN snapshots b ON b.day = p.period_start - 1
     JOIN snapshots e ON e.rep_id = b.rep_id AND e.day = p.stop
     LEFT JOIN snapshots w ON p.period_kind IN ('month', 'quarter', 'year') AND w.rep_id = b.rep_id AND w.day = p.stop - 365
+    WHERE p.org_id = $1
     UNION ALL
     SELECT p.period_kind, p.period_start, c.rep_id, 1, CASE WHEN c.referred THEN 1 ELSE 0 END, 0, 0, 0, 0, 0, 0, 0, 0
     FROM accounts c
-    JOIN kpi_day_periods p ON p.day = c.first_won_day
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = c.first_won_day
     UNION ALL
     SELECT p.period_kind, p.period_start, c.rep_id, 0, 0, CASE WHEN c.first_won_day <= c.churn_day THEN 1 ELSE 0 END,
            0, 0, CASE WHEN c.first_won_day <= p.period_start - 1 THEN 1 ELSE 0 END, 0, 0, 0, 0
     FROM accounts c
-    JOIN kpi_day_periods p ON p.day = c.churn_day
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = c.churn_day
     UNION ALL
     SELECT p.period_kind, p.period_start, c.rep_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1
     FROM accounts c
-    JOIN kpi_periods p ON p.period_kind IN ('month', 'quarter', 'year')
+    JOIN kpi_periods p ON p.org_id = $1 AND p.period_kind IN ('month', 'quarter', 'year')
      AND c.churn_day BETWEEN p.stop - 364 AND p.stop AND c.first_won_day <= p.stop - 365
 ), customer_counts AS (
     SELECT q.period_kind, q.period_start, s.scope_kind, s.scope_id,
@@ -91,7 +92,7 @@ WITH won AS (
            sum(q.churned_from_start) AS churned_from_start, sum(q.repeat_buyers) AS repeat_buyers, sum(q.buyers) AS buyers,
            sum(q.customers_before_window) AS customers_before_window, sum(q.churned_in_window) AS churned_in_window
     FROM per_rep q
-    JOIN kpi_rep_scopes s ON s.rep_id = q.rep_id
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = q.rep_id
     GROUP BY 1, 2, 3, 4
 ), lifetime_sales AS (
     -- Revenue, won deals and accounts with a won deal in W follow the deal's owner, like
@@ -99,19 +100,19 @@ WITH won AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
            sum(w.amount) AS revenue, count(*) AS deals, count(DISTINCT w.account_id) AS accounts
     FROM won w
-    JOIN kpi_periods p ON p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
-    JOIN kpi_rep_scopes s ON s.rep_id = w.deal_rep_id
+    JOIN kpi_periods p ON p.org_id = $1 AND p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.deal_rep_id
     GROUP BY 1, 2, 3, 4
 ), per_account_revenue AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
            sum(w.amount) AS revenue, count(DISTINCT w.account_id) AS accounts
     FROM won w
-    JOIN kpi_day_periods p ON p.day = w.day
-    JOIN kpi_rep_scopes s ON s.rep_id = w.deal_rep_id
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = w.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.deal_rep_id
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, m.numerator, m.denominator
 FROM customer_counts q
 CROSS JOIN LATERAL (VALUES
     ('new_customers', q.new_customers::numeric, NULL::numeric, NULL::numeric),
@@ -126,11 +127,11 @@ CROSS JOIN LATERAL (VALUES
 ) AS m (metric, value, numerator, denominator)
 WHERE coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0
 UNION ALL
-SELECT r.period_kind, r.period_start, r.scope_kind, r.scope_id, 'average_revenue_per_account',
+SELECT $1, r.period_kind, r.period_start, r.scope_kind, r.scope_id, 'average_revenue_per_account',
        r.revenue / r.accounts, r.revenue, r.accounts
 FROM per_account_revenue r
 UNION ALL
-SELECT l.period_kind, l.period_start, l.scope_kind, l.scope_id, 'customer_lifetime_value',
+SELECT $1, l.period_kind, l.period_start, l.scope_kind, l.scope_id, 'customer_lifetime_value',
        l.revenue / l.accounts * CASE
            WHEN coalesce(q.churned_in_window, 0) = 0 OR coalesce(q.customers_before_window, 0) = 0 THEN 10
            ELSE LEAST(10, q.customers_before_window::numeric / q.churned_in_window) END,

@@ -18,6 +18,7 @@ WITH comparisons AS (
     CROSS JOIN LATERAL (SELECT (p.period_start - CASE p.period_kind
             WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'
             WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date AS start) AS previous
+    WHERE p.org_id = $1
 ), won AS (
     SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, salesops.local_day(d.closed_at, $2) AS day
     FROM salesops.deals d
@@ -28,7 +29,7 @@ WITH comparisons AS (
     -- Won revenue per scope and local day.
     SELECT w.day, s.scope_kind, s.scope_id, sum(w.amount) AS amount
     FROM won w
-    JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.rep_id
     GROUP BY 1, 2, 3
 ), stretches AS (
     -- Each period's days up to its stop (P) and the days of its comparison stretch (Q), one row
@@ -52,15 +53,15 @@ WITH comparisons AS (
                 WHERE x.org_id = $1 AND x.deal_id = w.id AND x.occurred_at <= w.closed_at)) AS touches,
            count(*) AS won
     FROM won w
-    JOIN kpi_day_periods p ON p.day = w.day
-    JOIN kpi_rep_scopes s ON s.rep_id = w.rep_id
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = w.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.rep_id
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT period_kind, period_start, scope_kind, scope_id, 'revenue_growth_rate',
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, period_kind, period_start, scope_kind, scope_id, 'revenue_growth_rate',
        100 * (current - previous) / NULLIF(previous, 0), current - previous, previous
 FROM growth
 WHERE current <> 0 OR previous <> 0
 UNION ALL
-SELECT period_kind, period_start, scope_kind, scope_id, 'touches_per_won_deal', touches::numeric / won, touches, won
+SELECT $1, period_kind, period_start, scope_kind, scope_id, 'touches_per_won_deal', touches::numeric / won, touches, won
 FROM touched

@@ -19,11 +19,11 @@ WITH org_facts AS (
            coalesce(sum(value) FILTER (WHERE metric = 'new_customers'), 0) AS new_customers,
            sum(value) FILTER (WHERE metric = 'customer_lifetime_value') AS lifetime_value
     FROM kpi_new_facts
-    WHERE scope_kind = 'org' AND period_kind IN ('month', 'quarter', 'year')
+    WHERE org_id = $1 AND scope_kind = 'org' AND period_kind IN ('month', 'quarter', 'year')
     GROUP BY 1, 2
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT f.period_kind, f.period_start, 'org', 0, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, f.period_kind, f.period_start, 'org', 0, m.metric, m.value, m.numerator, m.denominator
 FROM org_facts f
 CROSS JOIN LATERAL (VALUES
     ('cost_per_lead', f.marketing / NULLIF(f.new_leads, 0), f.marketing, f.new_leads),
@@ -33,7 +33,7 @@ CROSS JOIN LATERAL (VALUES
 ) AS m (metric, value, numerator, denominator)
 WHERE (coalesce(m.value, 0) <> 0 OR coalesce(m.numerator, 0) <> 0 OR coalesce(m.denominator, 0) <> 0)
 UNION ALL
-SELECT period_kind, period_start, scope_kind, scope_id, 'pipeline_velocity',
+SELECT $1, period_kind, period_start, scope_kind, scope_id, 'pipeline_velocity',
        open_deals * win_rate / 100 * deal_size / NULLIF(cycle_days, 0), NULL, NULL
 FROM (
     SELECT period_kind, period_start, scope_kind, scope_id,
@@ -42,6 +42,7 @@ FROM (
            sum(value) FILTER (WHERE metric = 'average_deal_size') AS deal_size,
            sum(value) FILTER (WHERE metric = 'sales_cycle_days') AS cycle_days
     FROM kpi_new_facts
+    WHERE org_id = $1
     GROUP BY 1, 2, 3, 4
 ) AS parts
 WHERE open_deals * win_rate * deal_size / NULLIF(cycle_days, 0) <> 0

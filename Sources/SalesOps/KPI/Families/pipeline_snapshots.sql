@@ -22,6 +22,7 @@ WITH bounds AS (
            salesops.day_start(min(stop) + 1, $2) AS first_stop_end,
            salesops.day_start(max(stop) + 1, $2) AS last_stop_end
     FROM kpi_periods
+    WHERE org_id = $1
 ), candidates AS (
     SELECT d.id, d.owner_rep_id, d.amount, d.stage_id, d.created_at, d.closed_at
     FROM salesops.deals d, bounds b
@@ -77,7 +78,7 @@ WITH bounds AS (
     GROUP BY 1, 2
 ), stop_days AS (
     SELECT r.rep_id, st.stop AS day, 0, 0, 0, true AS is_stop
-    FROM (SELECT DISTINCT stop FROM kpi_periods) AS st
+    FROM (SELECT DISTINCT stop FROM kpi_periods WHERE org_id = $1) AS st
     CROSS JOIN (SELECT DISTINCT rep_id FROM open_deals) AS r
 ), running AS (
     SELECT rep_id, day, is_stop,
@@ -88,13 +89,13 @@ WITH bounds AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
            sum(r.deals) AS deals, sum(r.amount) AS amount, sum(r.weighted) AS weighted
     FROM running r
-    JOIN kpi_periods p ON p.stop = r.day
-    JOIN kpi_rep_scopes s ON s.rep_id = r.rep_id
+    JOIN kpi_periods p ON p.org_id = $1 AND p.stop = r.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = r.rep_id
     WHERE r.is_stop
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, NULL, NULL
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, NULL, NULL
 FROM scoped q
 CROSS JOIN LATERAL (VALUES
     ('open_opportunities', q.deals), ('open_pipeline_amount', q.amount), ('weighted_pipeline_amount', q.weighted)

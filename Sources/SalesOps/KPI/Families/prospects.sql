@@ -15,7 +15,7 @@ WITH touches AS (
            bool_or(x.outcome = 'positive_reply') AS positive, bool_or(x.outcome = 'negative_reply') AS negative
     FROM salesops.activities x
     CROSS JOIN kpi_window w
-    WHERE x.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
+    WHERE x.org_id = $1 AND w.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
       AND (x.lead_id IS NOT NULL OR x.account_id IS NOT NULL)
     GROUP BY 1, 2, 3
 ), reached AS (
@@ -23,8 +23,8 @@ WITH touches AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, t.prospect,
            bool_or(t.positive) AS positive, bool_or(t.negative) AS negative
     FROM touches t
-    JOIN kpi_day_periods p ON p.day = t.day
-    JOIN kpi_rep_scopes s ON s.rep_id = t.rep_id
+    JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = t.day
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = t.rep_id
     GROUP BY 1, 2, 3, 4, 5
 ), counted AS (
     SELECT period_kind, period_start, scope_kind, scope_id, count(*) AS contacted,
@@ -32,8 +32,8 @@ WITH touches AS (
     FROM reached
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT c.period_kind, c.period_start, c.scope_kind, c.scope_id, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, c.period_kind, c.period_start, c.scope_kind, c.scope_id, m.metric, m.value, m.numerator, m.denominator
 FROM counted c
 CROSS JOIN LATERAL (VALUES
     ('prospects_contacted', c.contacted::numeric, NULL::numeric, NULL::numeric),

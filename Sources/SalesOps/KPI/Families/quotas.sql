@@ -19,17 +19,17 @@ WITH rep_targets AS (
     -- 30-rep, two-year backfill).
     SELECT period_kind, period_start, scope_id AS rep_id, value
     FROM kpi_new_facts
-    WHERE scope_kind = 'rep' AND metric = 'revenue'
+    WHERE org_id = $1 AND scope_kind = 'rep' AND metric = 'revenue'
 ), judged AS (
     SELECT r.period_kind, r.period_start, r.rep_id,
            coalesce(100 * coalesce(f.value, 0) / NULLIF(r.target, 0) >= 100, false) AS at_quota
     FROM rep_targets r
-    JOIN kpi_periods p USING (period_kind, period_start)
+    JOIN kpi_periods p ON p.org_id = $1 AND p.period_kind = r.period_kind AND p.period_start = r.period_start
     LEFT JOIN rep_revenue f ON f.period_kind = r.period_kind AND f.period_start = r.period_start AND f.rep_id = r.rep_id
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT j.period_kind, j.period_start, s.scope_kind, s.scope_id, 'reps_at_quota_rate',
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, j.period_kind, j.period_start, s.scope_kind, s.scope_id, 'reps_at_quota_rate',
        100 * count(*) FILTER (WHERE j.at_quota)::numeric / count(*), count(*) FILTER (WHERE j.at_quota), count(*)
 FROM judged j
-JOIN kpi_rep_scopes s ON s.rep_id = j.rep_id AND s.scope_kind <> 'rep'
-GROUP BY 1, 2, 3, 4
+JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = j.rep_id AND s.scope_kind <> 'rep'
+GROUP BY 1, 2, 3, 4, 5

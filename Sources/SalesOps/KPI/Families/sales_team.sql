@@ -23,6 +23,7 @@ WITH reps AS MATERIALIZED (
            CASE WHEN r.first_activity_day BETWEEN p.period_start AND p.stop
                 THEN r.first_activity_day - r.hired_on END AS ramp_days
     FROM reps r CROSS JOIN kpi_periods p
+    WHERE p.org_id = $1
 ), scoped AS (
     SELECT q.period_kind, q.period_start, s.scope_kind, s.scope_id,
            count(*) FILTER (WHERE q.active_at_start) AS headcount_start,
@@ -34,11 +35,11 @@ WITH reps AS MATERIALIZED (
            coalesce(sum(q.ramp_days), 0) AS ramp_days,
            count(q.ramp_days) AS ramped
     FROM per_rep q
-    JOIN kpi_rep_scopes s ON s.rep_id = q.rep_id AND s.scope_kind <> 'rep'
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = q.rep_id AND s.scope_kind <> 'rep'
     GROUP BY 1, 2, 3, 4
 )
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, m.numerator, m.denominator
 FROM scoped q
 CROSS JOIN LATERAL (VALUES
     ('headcount_start', q.headcount_start::numeric, NULL::numeric, NULL::numeric),

@@ -6,8 +6,8 @@
 -- $1 = the org's id, $2 = its IANA time zone. It reads the run's temporary tables
 -- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
 --   PREPARE spend(bigint, text) AS <this statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE spend(<org id>, '<time zone>');
-INSERT INTO kpi_new_facts (period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT p.period_kind, p.period_start, 'org', 0, m.metric, m.value, NULL, NULL
+INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
+SELECT $1, p.period_kind, p.period_start, 'org', 0, m.metric, m.value, NULL, NULL
 FROM kpi_periods p
 CROSS JOIN LATERAL (
     SELECT sum(amount) FILTER (WHERE category = 'marketing') AS marketing,
@@ -16,4 +16,4 @@ CROSS JOIN LATERAL (
     WHERE org_id = $1 AND month BETWEEN p.period_start AND p.stop
 ) s
 CROSS JOIN LATERAL (VALUES ('marketing_spend', s.marketing), ('sales_spend', s.sales)) AS m (metric, value)
-WHERE p.period_kind IN ('month', 'quarter', 'year') AND coalesce(m.value, 0) <> 0
+WHERE p.org_id = $1 AND p.period_kind IN ('month', 'quarter', 'year') AND coalesce(m.value, 0) <> 0

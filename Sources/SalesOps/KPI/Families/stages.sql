@@ -13,7 +13,7 @@
 WITH moved_deals AS (
     SELECT DISTINCT c.deal_id
     FROM salesops.deal_stage_changes c CROSS JOIN kpi_window w
-    WHERE c.org_id = $1 AND c.changed_at >= w.low AND c.changed_at < w.high
+    WHERE c.org_id = $1 AND w.org_id = $1 AND c.changed_at >= w.low AND c.changed_at < w.high
 ), stays AS (
     SELECT c.to_stage_id AS stage_id, salesops.local_day(c.changed_at, $2) AS entered_day, c.changed_at,
            lead(c.changed_at) OVER deal_history AS left_at,
@@ -31,20 +31,20 @@ WITH moved_deals AS (
     LEFT JOIN salesops.stages n ON n.org_id = $1 AND n.id = s.next_stage_id
 ), entered AS (
     SELECT p.period_kind, p.period_start, j.stage_id, count(*) AS entries
-    FROM judged j JOIN kpi_day_periods p ON p.day = j.entered_day
+    FROM judged j JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = j.entered_day
     GROUP BY 1, 2, 3
 ), ended AS (
     SELECT p.period_kind, p.period_start, j.stage_id, count(*) AS stays_ended, sum(j.days) AS days,
            count(*) FILTER (WHERE j.advanced) AS advanced
-    FROM judged j JOIN kpi_day_periods p ON p.day = j.left_day
+    FROM judged j JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = j.left_day
     GROUP BY 1, 2, 3
 ), counted AS (
     SELECT period_kind, period_start, stage_id, coalesce(n.entries, 0) AS entries,
            coalesce(e.stays_ended, 0) AS stays_ended, coalesce(e.days, 0) AS days, coalesce(e.advanced, 0) AS advanced
     FROM entered n FULL JOIN ended e USING (period_kind, period_start, stage_id)
 )
-INSERT INTO kpi_new_stage_facts (period_kind, period_start, stage_id, metric, value, numerator, denominator)
-SELECT c.period_kind, c.period_start, c.stage_id, m.metric, m.value, m.numerator, m.denominator
+INSERT INTO kpi_new_stage_facts (org_id, period_kind, period_start, stage_id, metric, value, numerator, denominator)
+SELECT $1, c.period_kind, c.period_start, c.stage_id, m.metric, m.value, m.numerator, m.denominator
 FROM counted c
 CROSS JOIN LATERAL (VALUES
     ('stage_entries', c.entries::numeric, NULL::numeric, NULL::numeric),
