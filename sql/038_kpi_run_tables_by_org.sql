@@ -85,8 +85,9 @@ BEGIN
     FROM kpi_periods p WHERE p.org_id = org
     GROUP BY p.org_id;
     INSERT INTO kpi_rep_scopes (org_id, rep_id, scope_kind, scope_id)
-    WITH RECURSIVE subtree (root_id, team_id, depth) AS (
-        SELECT t.id, t.id, 0 FROM salesops.teams t WHERE t.org_id = org
+    WITH RECURSIVE subtree AS (
+        -- Columns named here, not in a column list, which Citus drops when it routes a statement.
+        SELECT t.id AS root_id, t.id AS team_id, 0 AS depth FROM salesops.teams t WHERE t.org_id = org
         UNION ALL
         SELECT s.root_id, t.id, s.depth + 1
         FROM subtree s JOIN salesops.teams t ON t.org_id = org AND t.parent_id = s.team_id

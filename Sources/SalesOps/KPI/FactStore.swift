@@ -24,10 +24,12 @@ struct FactStore: Sendable {
         /// The run's table holding the org and the stored table's key and value columns.
         var newRows: String
         /// Selects an org's rows of `newRows` (`org_id`, key and value columns) from the families'
-        /// output; nil when the families write it as stored. The groups are formed by hashing and
-        /// each group's arrays ordered afterwards: a backfill's million values sorted whole cost
-        /// twice as much.
-        var grouping: (@Sendable (Int64) -> Query)?
+        /// output, given the org as `orgLiteral`; nil when the families write it as stored. The
+        /// groups are formed by hashing and each group's arrays ordered afterwards: a backfill's
+        /// million values sorted whole cost twice as much. (On a cluster Citus plans this lateral
+        /// form for every shard when the org comes from `g.org_id`; as a constant it reads the
+        /// org's node only and writes the grouped rows back through the coordinator.)
+        var grouping: (@Sendable (Query) -> Query)?
         var keyColumns: [String]
         var valueColumns: [String]
     }
@@ -35,7 +37,7 @@ struct FactStore: Sendable {
     /// The stored tables in the order a run replaces them.
     static let tables = [
         StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: { org in """
-            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            SELECT \(org), g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
             FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(m.id) AS ids,
                          array_agg(n.value) AS vals, array_agg(n.numerator) AS nums, array_agg(n.denominator) AS dens
                   FROM kpi_new_facts n
@@ -54,7 +56,7 @@ struct FactStore: Sendable {
                     keyColumns: ["period_kind", "period_start", "stage_id", "metric"],
                     valueColumns: ["value", "numerator", "denominator"]),
         StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: { org in """
-            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+            SELECT \(org), g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
             FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(b.id) AS ids,
                          array_agg(n.key) AS keys, array_agg(n.value) AS vals
                   FROM kpi_new_breakdown_facts n
@@ -85,16 +87,24 @@ struct FactStore: Sendable {
         return written
     }
 
+    /// The org's id as a literal. Citus routes an INSERT … SELECT between an org's tables to the
+    /// org's node only when it sees the org's id as a constant while planning; with the id as a
+    /// parameter it plans the statement for every shard. An `Int64` prints as digits only.
+    static func orgLiteral(_ orgID: Int64) -> Query {
+        Query(unescaped: String(orgID))
+    }
+
     /// Deletes stored rows no longer computed, updates rows whose values differ, inserts missing
     /// rows in key order (which keeps the primary key's insertions local). Without a competing
     /// writer (the org's lock) it needs no upsert.
     private func replace(_ stored: StoredTable, orgID: Int64, on connection: Connection) throws -> Int {
+        let org = Self.orgLiteral(orgID)
         let keys = stored.keyColumns.joined(separator: ", ")
         let values = stored.valueColumns.joined(separator: ", ")
         let sameKey = stored.keyColumns.map { "n.\($0) = f.\($0)" }.joined(separator: " AND ")
         let table = stored.table, newRows = stored.newRows
         if let grouping = stored.grouping {
-            try connection.execute("INSERT INTO \(unescaped: newRows) (org_id, \(unescaped: keys), \(unescaped: values)) \(grouping(orgID))")
+            try connection.execute("INSERT INTO \(unescaped: newRows) (org_id, \(unescaped: keys), \(unescaped: values)) \(grouping(org))")
             // Statistics of the key columns only: the joins below match on them, and element
             // statistics of the value arrays would cost about as much as the grouping itself.
             if !self.distributed { try connection.execute("ANALYZE \(unescaped: newRows) (\(unescaped: keys))") }
@@ -107,8 +117,8 @@ struct FactStore: Sendable {
         defer { _ = try? connection.execute("RESET enable_nestloop") }
         let removed = try connection.execute("""
             DELETE FROM \(unescaped: table) f USING kpi_periods p
-            WHERE f.org_id = \(orgID) AND p.org_id = \(orgID) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
-              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newRows) n WHERE n.org_id = \(orgID) AND \(unescaped: sameKey))
+            WHERE f.org_id = \(org) AND p.org_id = \(org) AND f.period_kind = p.period_kind AND f.period_start = p.period_start
+              AND NOT EXISTS (SELECT 1 FROM \(unescaped: newRows) n WHERE n.org_id = \(org) AND \(unescaped: sameKey))
             """)
         // One anti-join finds the new and changed rows; on a rerun over unchanged data, none.
         let changes = "\(newRows)_changes"
@@ -117,20 +127,20 @@ struct FactStore: Sendable {
         let written = try connection.execute("""
             INSERT INTO \(unescaped: changes)
             SELECT * FROM \(unescaped: newRows) n
-            WHERE n.org_id = \(orgID) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
-                              WHERE f.org_id = \(orgID) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
+            WHERE n.org_id = \(org) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f
+                              WHERE f.org_id = \(org) AND \(unescaped: sameKey) AND \(unescaped: sameValues))
             """)
         guard written > 0 else { return removed }
         if !self.distributed { try connection.execute("ANALYZE \(unescaped: changes) (\(unescaped: keys))") }
         try connection.execute("""
             UPDATE \(unescaped: table) f SET \(unescaped: assignments)
             FROM \(unescaped: changes) n
-            WHERE f.org_id = \(orgID) AND n.org_id = \(orgID) AND \(unescaped: sameKey)
+            WHERE f.org_id = \(org) AND n.org_id = \(org) AND \(unescaped: sameKey)
             """)
         try connection.execute("""
             INSERT INTO \(unescaped: table) (org_id, \(unescaped: keys), \(unescaped: values))
             SELECT n.org_id, \(unescaped: keys), \(unescaped: values) FROM \(unescaped: changes) n
-            WHERE n.org_id = \(orgID) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(orgID) AND \(unescaped: sameKey))
+            WHERE n.org_id = \(org) AND NOT EXISTS (SELECT 1 FROM \(unescaped: table) f WHERE f.org_id = \(org) AND \(unescaped: sameKey))
             ORDER BY \(unescaped: keys)
             """)
         return removed + written

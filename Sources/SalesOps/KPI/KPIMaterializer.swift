@@ -116,7 +116,7 @@ public struct KPIMaterializer {
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
                 SELECT p.org_id, p.period_kind, p.period_start, p.period_end, \(to)::date, now() FROM kpi_periods p
-                WHERE p.org_id = \(org.id)
+                WHERE p.org_id = \(FactStore.orgLiteral(org.id))
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
             // Temporary tables have no statistics until analyzed; on a cluster the run's tables are

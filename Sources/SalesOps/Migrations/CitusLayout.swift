@@ -74,6 +74,12 @@ public struct CitusLayout {
         "SET LOCAL citus.multi_shard_modify_mode = 'sequential'",
     ]
 
+    /// Functions that read tables from inside a statement running on a node.
+    static let nestedReaders = [
+        "salesops.current_org_id()", "salesops.team_subtree(bigint, bigint)", "kpi.deal_spells(bigint, timestamptz)",
+        "kpi.metric_names()", "kpi.breakdown_series_names(text)",
+    ]
+
     let connection: Connection
 
     public init(connection: Connection) {
@@ -98,7 +104,12 @@ public struct CitusLayout {
         // A reader's org is looked up in the reader bindings (a reference table) from inside the
         // policy of the shard being read, on that shard's node: a nested read of the node's own
         // copy, which Citus allows only when asked.
-        try self.connection.execute("ALTER FUNCTION salesops.current_org_id() SET citus.allow_nested_distributed_execution = on")
+        // So are the team subtree and the deal history (sql/039) when a statement routed to an
+        // org's node calls them there (they read that org's co-located rows on the same node),
+        // and the catalogue name lookups of the row views (reference tables, sql/029).
+        for function in Self.nestedReaders {
+            try self.connection.execute("ALTER FUNCTION \(unescaped: function) SET citus.allow_nested_distributed_execution = on")
+        }
         let unplaced = try self.unplacedTables()
         guard !unplaced.isEmpty else {
             try ImportStaging.ensureTables(on: self.connection, colocateWith: Self.colocationAnchor)

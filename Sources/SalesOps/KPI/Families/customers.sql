@@ -62,10 +62,12 @@ WITH won AS (
         WINDOW by_day AS (PARTITION BY rep_id ORDER BY day)
     ) AS running
     WHERE is_snapshot
-), per_rep (period_kind, period_start, rep_id, new_customers, referral_customers, churned, customers_start, customers_end,
-            churned_from_start, repeat_buyers, buyers, customers_before_window, churned_in_window) AS (
-    SELECT p.period_kind, p.period_start, b.rep_id, 0, 0, 0, b.customers, e.customers, 0, e.repeat_buyers, e.buyers,
-           coalesce(w.customers, 0), 0
+), per_rep AS (
+    -- Columns named in the first branch, not in a column list: Citus drops a CTE's column
+    -- list when it passes the statement on to the org's node.
+    SELECT p.period_kind, p.period_start, b.rep_id, 0 AS new_customers, 0 AS referral_customers, 0 AS churned,
+           b.customers AS customers_start, e.customers AS customers_end, 0 AS churned_from_start,
+           e.repeat_buyers, e.buyers, coalesce(w.customers, 0) AS customers_before_window, 0 AS churned_in_window
     FROM kpi_periods p
     JOIN snapshots b ON b.day = p.period_start - 1
     JOIN snapshots e ON e.rep_id = b.rep_id AND e.day = p.stop

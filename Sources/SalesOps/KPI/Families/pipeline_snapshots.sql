@@ -59,8 +59,10 @@ WITH bounds AS (
     SELECT h.deal_id, h.stage_id, h.held_from,
            coalesce(lead(h.held_from) OVER (PARTITION BY h.deal_id ORDER BY h.held_from), 'infinity') AS held_until
     FROM stages_held h
-), stretches (rep_id, from_day, until_day, deals, amount, weighted) AS (
-    SELECT o.rep_id, o.open_from, o.open_until, 1, o.amount, 0
+), stretches AS (
+    -- Columns named in the first branch, not in a column list: Citus drops a CTE's column
+    -- list when it passes the statement on to the org's node.
+    SELECT o.rep_id, o.open_from AS from_day, o.open_until AS until_day, 1 AS deals, o.amount, 0 AS weighted
     FROM open_deals o
     UNION ALL
     SELECT o.rep_id, greatest(s.held_from, o.open_from), least(s.held_until, o.open_until), 0, 0,
