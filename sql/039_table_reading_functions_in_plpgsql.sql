@@ -5,8 +5,11 @@
 -- distributed table scans the coordinator's empty placeholder of it: no error, no rows. (A
 -- SQL function not inlined is refused outright when its arguments are parameters.) A PL/pgSQL
 -- function is never inlined: each of its statements is planned by Citus with the arguments'
--- values and routed to the org's node. On one node the results are the same;
--- CitusLayoutTests keeps any SQL function of the schema from reading a distributed table.
+-- values and routed to the org's node; called inside a statement already routed to a node,
+-- it reads that node's rows (CitusLayout allows the nested read for these functions). On one
+-- node the results are the same. CitusLayoutTests keeps any SQL function of the schema from
+-- reading a distributed table: the team subtree, the deal history and a run's lease expiry
+-- were the three that did.
 
 -- A team and every team below it (sql/026), as before.
 CREATE OR REPLACE FUNCTION salesops.team_subtree(org bigint, root bigint)
@@ -96,5 +99,15 @@ BEGIN
         FROM spells sp
         JOIN salesops.stages st ON st.org_id = org AND st.id = sp.stage_id
         WHERE sp.left_at IS NULL OR sp.left_at > sp.at;
+END
+$$;
+
+-- When a run's lease ends (sql/021), as before.
+CREATE OR REPLACE FUNCTION salesops.scheduler_lease_expiry(run salesops.scheduler_runs) RETURNS timestamptz
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN GREATEST(run.lease_expires_at,
+                    (SELECT l.lease_expires_at FROM salesops.scheduler_leases l
+                     WHERE l.org_id = run.org_id AND l.night = run.night AND l.lease_token = run.lease_token));
 END
 $$;

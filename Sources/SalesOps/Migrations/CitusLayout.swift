@@ -77,7 +77,7 @@ public struct CitusLayout {
     /// Functions that read tables from inside a statement running on a node.
     static let nestedReaders = [
         "salesops.current_org_id()", "salesops.team_subtree(bigint, bigint)", "kpi.deal_spells(bigint, timestamptz)",
-        "kpi.metric_names()", "kpi.breakdown_series_names(text)",
+        "kpi.metric_names()", "kpi.breakdown_series_names(text)", "salesops.scheduler_lease_expiry(salesops.scheduler_runs)",
     ]
 
     let connection: Connection
@@ -106,7 +106,8 @@ public struct CitusLayout {
         // copy, which Citus allows only when asked.
         // So are the team subtree and the deal history (sql/039) when a statement routed to an
         // org's node calls them there (they read that org's co-located rows on the same node),
-        // and the catalogue name lookups of the row views (reference tables, sql/029).
+        // the catalogue name lookups of the row views (reference tables, sql/029) and a run's
+        // lease expiry (its org's lease row, beside the run's).
         for function in Self.nestedReaders {
             try self.connection.execute("ALTER FUNCTION \(unescaped: function) SET citus.allow_nested_distributed_execution = on")
         }

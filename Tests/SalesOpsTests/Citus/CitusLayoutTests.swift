@@ -19,7 +19,7 @@ struct CitusLayoutTests {
                    p.colocationid AS colocation
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_dist_partition p ON p.logicalrelid = c.oid
-            WHERE n.nspname IN ('salesops', 'kpi', 'salesops_meta') AND c.relkind IN ('r', 'p')
+            WHERE n.nspname IN ('salesops', 'kpi', 'salesops_meta', 'kpi_run') AND c.relkind IN ('r', 'p')
             ORDER BY 1
             """).rows.map {
             (try $0.decode("name"), try $0.decode("has_org_id"), try $0.decode("placement", as: String?.self),
@@ -69,6 +69,33 @@ struct CitusLayoutTests {
         }
         #expect(try Migrator(files: TestCluster.migrationFiles).migrate(on: connection).isEmpty)
         #expect(try Self.tables(connection).map(\.placement) == tables.map(\.placement), "a second run moves nothing")
+    }
+
+    @Test("no SQL-language function of the schema reads a distributed table; the functions read inside routed statements may read their node")
+    func tableReadingFunctions() throws {
+        let database = try CitusTestCluster.database()
+        let connection = try database.connect()
+        defer { connection.close() }
+        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        // The planner inlines a SQL function after Citus has planned the statement: its read of a
+        // distributed table would scan the coordinator's empty placeholder (sql/039).
+        let sqlReaders = try connection.query("""
+            SELECT DISTINCT p.oid::regprocedure::text AS function
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            CROSS JOIN LATERAL regexp_matches(p.prosrc, '\\m(salesops|kpi|salesops_meta|kpi_run)\\.(\\w+)', 'g') AS m
+            JOIN pg_namespace tn ON tn.nspname = m[1]
+            JOIN pg_class c ON c.relnamespace = tn.oid AND c.relname = m[2]
+            JOIN pg_dist_partition d ON d.logicalrelid = c.oid AND d.partmethod = 'h'
+            WHERE n.nspname IN ('salesops', 'kpi', 'salesops_meta') AND p.prolang = (SELECT oid FROM pg_language WHERE lanname = 'sql')
+            ORDER BY 1
+            """).rows.map { try $0.decode("function", as: String.self) }
+        #expect(sqlReaders.isEmpty, "SQL functions reading distributed tables: \(sqlReaders)")
+        for function in CitusLayout.nestedReaders {
+            let config: String? = try connection.query("""
+                SELECT array_to_string(proconfig, ',') AS config FROM pg_proc WHERE oid = to_regprocedure(\(function))
+                """).rows.first?.decode("config")
+            #expect(config?.contains("citus.allow_nested_distributed_execution=on") == true, "\(function): \(config ?? "none")")
+        }
     }
 
     @Test("a migration written after the layout places the tenant table it creates, on the cluster and on one node")
