@@ -130,3 +130,7 @@ END
 $$;
 REVOKE EXECUTE ON FUNCTION kpi.finish_run(bigint) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION kpi.finish_run(bigint) TO salesops_app;
+
+-- Forced row-level security and the tenant policies, like every table with an org_id: only the
+-- product's sessions reach these tables, and then only the chosen org's rows.
+SELECT salesops_meta.isolate_tenant_table(format('kpi_run.%I', t)::regclass) FROM unnest(kpi.run_tables()) AS t;

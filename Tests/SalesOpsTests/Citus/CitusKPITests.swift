@@ -54,7 +54,7 @@ struct CitusKPITests {
     @Test("a backfill and a night give the same kpi views on the cluster as on one node, no statement reaching two shards; the run's tables are left empty")
     func sameFactsAsOneNode() throws {
         let database = try CitusTestCluster.database()
-        try CitusImportTests.migrate(database)
+        try Self.explained { try CitusImportTests.migrate(database) }
         let cluster = try database.connect()
         defer { cluster.close() }
         let single = try TestDatabase.migrated().connect()
