@@ -102,12 +102,54 @@ BEGIN
 END
 $$;
 
--- When a run's lease ends (sql/021), as before.
-CREATE OR REPLACE FUNCTION salesops.scheduler_lease_expiry(run salesops.scheduler_runs) RETURNS timestamptz
+-- When a run's lease ends (sql/021): the later of the claim's expiry and its holder's last
+-- heartbeat's. It now takes the run's columns, not its row: on a cluster the run records are
+-- a coordinator table in Citus's metadata, whose row type Citus moves to the table's shard
+-- (a function taking the row could no longer be called on the table).
+DO $$
+DECLARE
+    old regprocedure;
+BEGIN
+    FOR old IN SELECT p.oid FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+               WHERE n.nspname = 'salesops' AND p.proname = 'scheduler_lease_expiry' LOOP
+        EXECUTE format('DROP FUNCTION %s', old);
+    END LOOP;
+END
+$$;
+CREATE FUNCTION salesops.scheduler_lease_expiry(org bigint, night date, lease_token uuid, claim_expires_at timestamptz)
+RETURNS timestamptz
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
-    RETURN GREATEST(run.lease_expires_at,
+    RETURN GREATEST(claim_expires_at,
                     (SELECT l.lease_expires_at FROM salesops.scheduler_leases l
-                     WHERE l.org_id = run.org_id AND l.night = run.night AND l.lease_token = run.lease_token));
+                     WHERE l.org_id = org AND l.night = scheduler_lease_expiry.night AND l.lease_token = scheduler_lease_expiry.lease_token));
+END
+$$;
+
+-- A night's success proof (sql/019) compares the night's computed_at with the transaction's
+-- start read here, on the session's node: on a cluster the check's read runs on the org's
+-- node, where now() is that node's own transaction start.
+CREATE OR REPLACE FUNCTION salesops.scheduler_runs_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    transaction_start constant timestamptz := now();
+BEGIN
+    IF TG_OP = 'INSERT' AND NEW.status <> 'running' THEN
+        RAISE EXCEPTION 'night % of org % must start as running (through a claim), not %', NEW.night, NEW.org_id, NEW.status
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.status = 'succeeded' THEN
+        IF OLD.status <> 'running' OR NEW.lease_token <> OLD.lease_token THEN
+            RAISE EXCEPTION 'night % of org % can succeed only from running, under its lease', NEW.night, NEW.org_id
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM kpi.materialized_periods p
+                       WHERE p.org_id = NEW.org_id AND p.period_kind = 'day' AND p.period_start = NEW.night
+                         AND p.as_of = NEW.night AND p.computed_at = transaction_start) THEN
+            RAISE EXCEPTION 'night % of org % was not materialized in this transaction', NEW.night, NEW.org_id
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+    END IF;
+    RETURN NULL;
 END
 $$;

@@ -5,14 +5,16 @@ import SalesOps
 /// Tenant relations found from the catalog, so tests cover tables and views added later.
 public enum TenantCatalog {
     /// Every relation of a tenant schema with an `org_id` column: tables, and views too when
-    /// asked. `salesops_meta` is the product's bookkeeping schema, out of every tenant role's reach.
+    /// asked. `salesops_meta` is the product's bookkeeping schema and `kpi_run` a KPI run's
+    /// working tables (empty outside a run), both out of every tenant role's reach
+    /// (`TenancyCatalogTests` checks that).
     public static func relations(_ connection: Connection, includingViews: Bool = false) throws -> [String] {
         try connection.query("""
             SELECT format('%I.%I', n.nspname, c.relname) AS name
             FROM pg_class c
             JOIN pg_namespace n ON n.oid = c.relnamespace
             JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'org_id' AND NOT a.attisdropped
-            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta') AND n.nspname NOT LIKE 'pg\\_%'
+            WHERE n.nspname NOT IN ('pg_catalog', 'information_schema', 'salesops_meta', 'kpi_run') AND n.nspname NOT LIKE 'pg\\_%'
               AND c.relkind = ANY(\(includingViews ? ["r", "p", "v", "m"] : ["r", "p"])::"char"[])
             ORDER BY 1
             """).rows.map { try $0.decode("name") }

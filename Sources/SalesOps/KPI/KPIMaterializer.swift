@@ -113,9 +113,14 @@ public struct KPIMaterializer {
                 try connection.execute("SELECT kpi.finish_run(\(org.id))")
                 return MaterializationReport(org: org.slug, from: from, to: to, periods: periods, rowsWritten: computed)
             }
+            // The transaction's start as the session sees it (the scheduler's success proof
+            // compares computed_at with it, sql/019). Read here, as text so it returns exact: on a
+            // cluster the statement below runs on the org's node, whose now() is its own
+            // transaction's start.
+            let transactionStart: String = try connection.query("SELECT now()::text AS started").rows[0].decode("started")
             let periods = try connection.execute("""
                 INSERT INTO kpi.materialized_periods AS m (org_id, period_kind, period_start, period_end, as_of, computed_at)
-                SELECT p.org_id, p.period_kind, p.period_start, p.period_end, \(to)::date, now() FROM kpi_periods p
+                SELECT p.org_id, p.period_kind, p.period_start, p.period_end, \(to)::date, \(transactionStart)::timestamptz FROM kpi_periods p
                 WHERE p.org_id = \(FactStore.orgLiteral(org.id))
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)

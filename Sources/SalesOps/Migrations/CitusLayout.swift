@@ -10,11 +10,12 @@ import PostgresClient
 ///   (the metric and breakdown catalogues) and the reader bindings
 ///   (`salesops_meta.tenant_roles`), which the policies read on whichever node a reader's
 ///   query runs.
-/// - **Coordinator only:** the migration ledger, API tokens, dashboard sessions and org locks.
-///   The API resolves a token or session before it knows the org; the scheduler claims orgs by
-///   skipping locked rows across all of them (`FOR UPDATE SKIP LOCKED`, a single-node
-///   statement). Citus keeps those of them that reference the org registry as local tables in
-///   its metadata.
+/// - **Coordinator only:** the migration ledger, API tokens, dashboard sessions, org locks and
+///   the scheduler's run records and leases. The API resolves a token or session before it
+///   knows the org; the scheduler claims nights across all orgs in one statement that skips
+///   locked rows (`FOR UPDATE SKIP LOCKED`) and writes the runs and leases it claimed, which is
+///   one node's statement only when all of them live there. Citus keeps those of them that
+///   reference the org registry as local tables in its metadata.
 ///
 /// The layout is placed by the first migration run that reaches `firstVersion` (the schema
 /// from then on has no policy a distributed table refuses, sql/034–035) and, after that, by
@@ -29,7 +30,7 @@ public struct CitusLayout {
     /// Tables left on the coordinator.
     static let coordinatorTables: Set<String> = [
         "salesops_meta.schema_migrations", "salesops_meta.api_tokens", "salesops_meta.dashboard_sessions",
-        "salesops_meta.org_locks",
+        "salesops_meta.org_locks", "salesops.scheduler_runs", "salesops.scheduler_leases",
     ]
     /// The table every distributed table is co-located with.
     static let colocationAnchor = "salesops.teams"
@@ -77,7 +78,7 @@ public struct CitusLayout {
     /// Functions that read tables from inside a statement running on a node.
     static let nestedReaders = [
         "salesops.current_org_id()", "salesops.team_subtree(bigint, bigint)", "kpi.deal_spells(bigint, timestamptz)",
-        "kpi.metric_names()", "kpi.breakdown_series_names(text)", "salesops.scheduler_lease_expiry(salesops.scheduler_runs)",
+        "kpi.metric_names()", "kpi.breakdown_series_names(text)",
     ]
 
     let connection: Connection
@@ -106,12 +107,23 @@ public struct CitusLayout {
         // copy, which Citus allows only when asked.
         // So are the team subtree and the deal history (sql/039) when a statement routed to an
         // org's node calls them there (they read that org's co-located rows on the same node),
-        // the catalogue name lookups of the row views (reference tables, sql/029) and a run's
-        // lease expiry (its org's lease row, beside the run's).
+        // and the catalogue name lookups of the row views (reference tables, sql/029).
         for function in Self.nestedReaders {
+            guard try self.connection.query("SELECT to_regprocedure(\(function)) IS NOT NULL AS present").rows[0].decode("present", as: Bool.self)
+            else { continue }  // created by a later migration file, placed after it
             try self.connection.execute("ALTER FUNCTION \(unescaped: function) SET citus.allow_nested_distributed_execution = on")
         }
         let unplaced = try self.unplacedTables()
+        if let misplaced = try self.tableStates().first(where: { state in
+            state.placement != nil && unplaced.contains { $0.name == state.name }
+        }) {
+            // Moving a placed table (undistribute_table) rewrites it and every table its keys
+            // reach: an operator's decision, not a migration's.
+            let target = Self.placement(of: misplaced.name, hasOrgID: misplaced.hasOrgID).rawValue
+            throw SalesOpsError.invalidInput(
+                "\(misplaced.name) is a \(misplaced.placement ?? "") table on this cluster but belongs \(target == "coordinator" ? "on the coordinator" : "as a \(target) table"): "
+                    + "move it with Citus's undistribute_table, then run migrate again")
+        }
         guard !unplaced.isEmpty else {
             try ImportStaging.ensureTables(on: self.connection, colocateWith: Self.colocationAnchor)
             return []

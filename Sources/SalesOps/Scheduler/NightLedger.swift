@@ -27,65 +27,88 @@ struct NightLedger {
     /// org's earliest night that has not succeeded, when its run time has passed at `now`
     /// and it is not leased by a live holder nor waiting out a failure's delay. Nights of
     /// one org therefore run in order, one at a time.
+    ///
+    /// One transaction of three statements: pick the due nights, locking their orgs' rows
+    /// of `salesops_meta.org_locks` (claimers racing each other skip the orgs another is
+    /// claiming or materializing right now), claim them in the run records, and write their
+    /// leases. Each is a plain statement of one node's tables on a Citus cluster too (the run
+    /// records, leases and locks live on the coordinator with a copy of the org registry).
     func claim(limit: Int, now: Date, runAt: LocalTimeOfDay, worker: String, lease: Duration) throws -> [ClaimedNight] {
         try self.connection.withSchedulerRole { connection in
-            let rows = try connection.query("""
-                WITH next_night AS (
-                    SELECT o.id AS org_id, n.night,
-                           salesops.scheduler_night_due_at(n.night, \(runAt.description)::time, o.timezone) AS due_at
-                    FROM salesops.orgs o
-                    CROSS JOIN LATERAL (
-                        SELECT d::date AS night
-                        FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
-                                             salesops.local_day(\(now)::timestamptz, o.timezone) - 1,
-                                             interval '1 day') AS d
-                        WHERE NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
-                                          WHERE s.org_id = o.id AND s.night = d::date AND s.status = 'succeeded')
-                        ORDER BY d
-                        LIMIT 1
+            // Subqueries, not CTEs: Citus plans a CTE of this statement apart, without its parameters.
+            let picked = try connection.query("""
+                SELECT d.org_id, d.night FROM (
+                    SELECT n.org_id, n.night, n.due_at FROM (
+                        SELECT o.id AS org_id, x.night,
+                               salesops.scheduler_night_due_at(x.night, \(runAt.description)::time, o.timezone) AS due_at
+                        FROM salesops.orgs o
+                        CROSS JOIN LATERAL (
+                            SELECT g::date AS night
+                            FROM generate_series(salesops.scheduler_first_night(o.created_at, o.timezone),
+                                                 salesops.local_day(\(now)::timestamptz, o.timezone) - 1,
+                                                 interval '1 day') AS g
+                            WHERE NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
+                                              WHERE s.org_id = o.id AND s.night = g::date AND s.status = 'succeeded')
+                            ORDER BY g
+                            LIMIT 1
+                        ) x
                     ) n
-                ), due AS MATERIALIZED (
-                    SELECT org_id, night, due_at FROM next_night n
-                    WHERE due_at <= \(now)::timestamptz
+                    WHERE n.due_at <= \(now)::timestamptz
                       AND NOT EXISTS (SELECT 1 FROM salesops.scheduler_runs s
                                       WHERE s.org_id = n.org_id AND s.night = n.night
-                                        AND ((s.status = 'running' AND salesops.scheduler_lease_expiry(s) >= clock_timestamp())
-                                          OR (s.status = 'failed' AND s.next_attempt_at > clock_timestamp())))
-                    ORDER BY due_at, org_id
-                ), picked AS (
-                    -- Claimers racing each other skip the orgs another is claiming (or
-                    -- materializing) right now; only product sessions can lock these rows.
-                    SELECT d.org_id, d.night FROM due d
-                    JOIN salesops_meta.org_locks l ON l.org_id = d.org_id
-                    ORDER BY d.due_at, d.org_id
-                    LIMIT \(limit)
-                    FOR NO KEY UPDATE OF l SKIP LOCKED
-                ), claimed AS (
-                    INSERT INTO salesops.scheduler_runs AS r
-                        (org_id, night, status, attempts, worker, lease_token, started_at, heartbeat_at, lease_expires_at)
-                    SELECT org_id, night, 'running', 1, \(worker), gen_random_uuid(), clock_timestamp(), clock_timestamp(),
-                           clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
-                    FROM picked
-                    ON CONFLICT (org_id, night) DO UPDATE
-                    SET status = 'running', attempts = r.attempts + 1, worker = EXCLUDED.worker,
-                        lease_token = EXCLUDED.lease_token, started_at = EXCLUDED.started_at,
-                        heartbeat_at = EXCLUDED.heartbeat_at, lease_expires_at = EXCLUDED.lease_expires_at,
-                        finished_at = NULL, next_attempt_at = NULL, rows_written = NULL
-                    WHERE (r.status = 'failed' AND r.next_attempt_at <= clock_timestamp())
-                       OR (r.status = 'running' AND salesops.scheduler_lease_expiry(r) < clock_timestamp())
-                    RETURNING r.org_id, r.night, r.lease_token, r.attempts, r.lease_expires_at
-                ), leased AS (
-                    -- The lease row heartbeats extend (the run's own row is left to the night's success mark).
-                    INSERT INTO salesops.scheduler_leases AS l (org_id, night, lease_token, heartbeat_at, lease_expires_at)
-                    SELECT org_id, night, lease_token, clock_timestamp(), lease_expires_at FROM claimed
-                    ON CONFLICT (org_id, night) DO UPDATE
-                    SET lease_token = EXCLUDED.lease_token, heartbeat_at = EXCLUDED.heartbeat_at,
-                        lease_expires_at = EXCLUDED.lease_expires_at
-                )
+                                        AND ((s.status = 'running'
+                                              AND salesops.scheduler_lease_expiry(s.org_id, s.night, s.lease_token, s.lease_expires_at)
+                                                  >= statement_timestamp())
+                                          OR (s.status = 'failed' AND s.next_attempt_at > statement_timestamp())))
+                ) d
+                -- Only product sessions can lock these rows; the locks last until the claim commits.
+                JOIN salesops_meta.org_locks l ON l.org_id = d.org_id
+                ORDER BY d.due_at, d.org_id
+                LIMIT \(limit)
+                FOR NO KEY UPDATE OF l SKIP LOCKED
+                """).rows
+            guard !picked.isEmpty else { return [] }
+            let orgIDs = try picked.map { try $0.decode("org_id", as: Int64.self) }
+            let nights = try picked.map { try $0.decode("night", as: LocalDate.self) }
+            let claimed = try connection.query("""
+                INSERT INTO salesops.scheduler_runs AS r
+                    (org_id, night, status, attempts, worker, lease_token, started_at, heartbeat_at, lease_expires_at)
+                SELECT p.org_id, p.night, 'running', 1, \(worker), gen_random_uuid(), statement_timestamp(), statement_timestamp(),
+                       statement_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
+                FROM unnest(\(orgIDs)::bigint[], \(nights)::date[]) AS p (org_id, night)
+                ON CONFLICT (org_id, night) DO UPDATE
+                SET status = 'running', attempts = r.attempts + 1, worker = EXCLUDED.worker,
+                    lease_token = EXCLUDED.lease_token, started_at = EXCLUDED.started_at,
+                    heartbeat_at = EXCLUDED.heartbeat_at, lease_expires_at = EXCLUDED.lease_expires_at,
+                    finished_at = NULL, next_attempt_at = NULL, rows_written = NULL
+                -- The run's row as it is now: claimed by another process since the pick, it holds
+                -- a fresh expiry or a new status. Its lease row's heartbeats were checked by the
+                -- pick. "Now" is this statement's start (EXCLUDED.started_at): Citus takes no
+                -- clock function, and no parameter, in this clause.
+                WHERE (r.status = 'failed' AND r.next_attempt_at <= EXCLUDED.started_at)
+                   OR (r.status = 'running' AND r.lease_expires_at < EXCLUDED.started_at)
+                RETURNING r.org_id, r.night, r.lease_token, r.attempts, r.lease_expires_at
+                """).rows
+            guard !claimed.isEmpty else { return [] }
+            let claimedOrgs = try claimed.map { try $0.decode("org_id", as: Int64.self) }
+            let tokens = try claimed.map { try $0.decode("lease_token", as: UUID.self).uuidString }
+            // The lease row heartbeats extend (the run's own row is left to the night's success mark).
+            try connection.execute("""
+                INSERT INTO salesops.scheduler_leases AS l (org_id, night, lease_token, heartbeat_at, lease_expires_at)
+                SELECT r.org_id, r.night, r.lease_token, statement_timestamp(), r.lease_expires_at
+                FROM salesops.scheduler_runs r
+                WHERE r.org_id = ANY(\(claimedOrgs)::bigint[]) AND r.lease_token = ANY(\(tokens)::text[]::uuid[])
+                ON CONFLICT (org_id, night) DO UPDATE
+                SET lease_token = EXCLUDED.lease_token, heartbeat_at = EXCLUDED.heartbeat_at,
+                    lease_expires_at = EXCLUDED.lease_expires_at
+                """)
+            let rows = try connection.query("""
                 SELECT \(unescaped: OrgRepository.columns.split(separator: ",").map { "o." + $0.trimmingCharacters(in: .whitespaces) }.joined(separator: ", ")),
-                       c.night, c.lease_token, c.attempts
-                FROM claimed c JOIN salesops.orgs o ON o.id = c.org_id
-                ORDER BY c.night, o.id
+                       r.night, r.lease_token, r.attempts
+                FROM salesops.scheduler_runs r
+                JOIN salesops.orgs o ON o.id = r.org_id
+                WHERE r.org_id = ANY(\(claimedOrgs)::bigint[]) AND r.lease_token = ANY(\(tokens)::text[]::uuid[])
+                ORDER BY r.night, o.id
                 """).rows
             return try rows.map { row in
                 ClaimedNight(org: try OrgRepository.decode(row), night: try row.decode("night"),
@@ -126,8 +149,8 @@ struct NightLedger {
         try self.connection.withSchedulerRole { connection in
             try connection.execute("""
                 INSERT INTO salesops.scheduler_leases AS l (org_id, night, lease_token, heartbeat_at, lease_expires_at)
-                SELECT r.org_id, r.night, r.lease_token, clock_timestamp(),
-                       clock_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
+                SELECT r.org_id, r.night, r.lease_token, statement_timestamp(),
+                       statement_timestamp() + \(lease.milliseconds) * interval '1 millisecond'
                 FROM salesops.scheduler_runs r
                 WHERE r.org_id = \(claim.org.id) AND r.night = \(claim.night) AND r.lease_token = \(claim.leaseToken)
                   AND r.status = 'running'
@@ -143,7 +166,7 @@ struct NightLedger {
     func countRetry(_ claim: ClaimedNight) throws -> Bool {
         try self.connection.withSchedulerRole { connection in
             try connection.execute("""
-                UPDATE salesops.scheduler_runs SET attempts = attempts + 1, heartbeat_at = clock_timestamp()
+                UPDATE salesops.scheduler_runs SET attempts = attempts + 1, heartbeat_at = statement_timestamp()
                 WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
                 """) == 1
         }
@@ -166,8 +189,8 @@ struct NightLedger {
         try self.connection.withSchedulerRole { connection in
             try connection.execute("""
                 UPDATE salesops.scheduler_runs
-                SET status = 'failed', finished_at = clock_timestamp(), error = \(error),
-                    next_attempt_at = clock_timestamp() + \(retryAfter.milliseconds) * interval '1 millisecond'
+                SET status = 'failed', finished_at = statement_timestamp(), error = \(error),
+                    next_attempt_at = statement_timestamp() + \(retryAfter.milliseconds) * interval '1 millisecond'
                 WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
                 """) == 1
         }
@@ -180,7 +203,7 @@ struct NightLedger {
     static func recordSuccess(of claim: ClaimedNight, rowsWritten: Int, on connection: Connection) throws {
         let updated = try connection.execute("""
             UPDATE salesops.scheduler_runs
-            SET status = 'succeeded', finished_at = clock_timestamp(), rows_written = \(rowsWritten),
+            SET status = 'succeeded', finished_at = statement_timestamp(), rows_written = \(rowsWritten),
                 error = NULL, next_attempt_at = NULL
             WHERE org_id = \(claim.org.id) AND night = \(claim.night) AND lease_token = \(claim.leaseToken) AND status = 'running'
             """)

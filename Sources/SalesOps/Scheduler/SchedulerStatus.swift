@@ -109,7 +109,7 @@ public struct SchedulerStatusReader {
         try self.connection.withSchedulerRole { connection in
             try connection.query("""
                 SELECT o.slug, r.night, r.status, r.attempts, r.worker, r.started_at, r.finished_at, r.rows_written,
-                       r.error, r.next_attempt_at, CASE WHEN r.status = 'running' THEN salesops.scheduler_lease_expiry(r) END AS lease_expires_at
+                       r.error, r.next_attempt_at, CASE WHEN r.status = 'running' THEN salesops.scheduler_lease_expiry(r.org_id, r.night, r.lease_token, r.lease_expires_at) END AS lease_expires_at
                 FROM salesops.orgs o
                 CROSS JOIN LATERAL (SELECT * FROM salesops.scheduler_runs r WHERE r.org_id = o.id
                                     ORDER BY r.night DESC LIMIT \(limit)) r

@@ -113,6 +113,30 @@ struct TenancyCatalogTests {
         #expect(try row.decode("rolsuper", as: Bool.self) == false)
     }
 
+    @Test("a KPI run's working tables (kpi_run) are reachable by the application role alone, and each has forced row-level security")
+    func runTablesOutOfTenantsReach() throws {
+        let connection = try SharedDatabase.connect()
+        let roles = try connection.query("""
+            SELECT r.rolname FROM pg_roles r
+            WHERE r.rolname IN ('salesops_reader', 'salesops_scheduler', 'salesops_app', 'public')
+               OR r.rolname IN (SELECT role_name FROM salesops_meta.tenant_roles)
+            """).rows.map { try $0.decode("rolname", as: String.self) }
+        let withUsage = try roles.filter { role in
+            try connection.query("SELECT has_schema_privilege(\(role), 'kpi_run', 'USAGE') AS usage").rows[0].decode("usage", as: Bool.self)
+        }
+        #expect(withUsage == ["salesops_app"])
+        let unguarded = try connection.query("""
+            SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE n.nspname = 'kpi_run' AND c.relkind = 'r'
+              AND NOT (c.relrowsecurity AND c.relforcerowsecurity AND EXISTS (SELECT 1 FROM pg_policy p WHERE p.polrelid = c.oid))
+            """).rows.map { try $0.decode("relname", as: String.self) }
+        #expect(unguarded.isEmpty, "\(unguarded)")
+        let tables: Int = try connection.query("""
+            SELECT count(*)::int AS n FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'kpi_run' AND c.relkind = 'r'
+            """).rows[0].decode("n")
+        #expect(tables == 12)
+    }
+
     @Test("the application role cannot bypass row-level security")
     func applicationRoleHasNoBypass() throws {
         let connection = try SharedDatabase.connect()
