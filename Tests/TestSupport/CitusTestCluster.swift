@@ -1,5 +1,6 @@
 import Foundation
 import PostgresClient
+import SalesOps
 import Testing
 
 /// A Citus cluster for the tests (a coordinator and two workers, `scripts/citus-cluster`),
@@ -44,8 +45,24 @@ public enum CitusTestCluster {
         }
     }()
 
+    /// Runs `body` while no other test of this process registers nodes or migrates on the
+    /// cluster. Both change roles, which all databases of a node share, and Citus's syncing of
+    /// them to the workers fails ("tuple concurrently updated") when two databases do it at once.
+    @discardableResult
+    public static func exclusively<Result>(_ body: () throws -> Result) throws -> Result {
+        Self.catalogLock.lock()
+        defer { Self.catalogLock.unlock() }
+        return try body()
+    }
+
+    private static let catalogLock = NSLock()
+
     /// A new empty database on every node, with Citus, its workers registered.
     public static func database() throws -> TestDatabase {
+        try Self.exclusively { try Self.createDatabase() }
+    }
+
+    private static func createDatabase() throws -> TestDatabase {
         let name = "c_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(20)
         var urls: [String] = []
         for node in Self.nodes {

@@ -12,7 +12,7 @@ struct CitusSchedulerTests {
     @Test("two schedulers against the coordinator, three orgs in different zones: one success per (org, night), values as one materialize")
     func twoSchedulersShareTheNights() throws {
         let database = try CitusTestCluster.database()
-        let migrated = try SalesCTLProcess.run(["migrate"], database: database)
+        let migrated = try CitusTestCluster.exclusively { try SalesCTLProcess.run(["migrate"], database: database) }
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.stdout.contains("Citus cluster:"), "\(migrated.stdout)")
         let fixture = try SchedulerFixture(database: database)

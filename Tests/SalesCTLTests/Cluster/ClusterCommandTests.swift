@@ -23,7 +23,7 @@ struct ClusterCommandTests {
           .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
     func statusAndIsolate() throws {
         let database = try CitusTestCluster.database()
-        let migrated = try SalesCTLProcess.run(["migrate"], database: database)
+        let migrated = try CitusTestCluster.exclusively { try SalesCTLProcess.run(["migrate"], database: database) }
         #expect(migrated.status == 0)
         #expect(migrated.stdout.contains("tables distributed by org_id"), "\(migrated.stdout)")
         #expect(migrated.stderr.contains("this login is a superuser or has BYPASSRLS"), "the test's superuser login is named as one RLS skips")

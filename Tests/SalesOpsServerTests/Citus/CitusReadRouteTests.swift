@@ -26,11 +26,11 @@ struct CitusReadRouteTests {
         let database = try CitusTestCluster.database()
         let admin = try database.connect()
         defer { admin.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: admin)
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: admin) }
         let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
             .rows[0].decode("owner")
         let login = "api_\(database.name.suffix(8))"
-        try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE \(owner)"))
+        try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE \(owner)")) }
 
         let session = try database.connect()
         defer { session.close() }

@@ -17,7 +17,7 @@ struct CitusImportTests {
     static func migrate(_ database: TestDatabase) throws {
         let connection = try database.connect()
         defer { connection.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
     }
 
     @Test("every kind imports on the cluster as on one node; a second import changes nothing; staging is left empty")

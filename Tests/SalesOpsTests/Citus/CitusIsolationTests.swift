@@ -27,13 +27,13 @@ struct CitusIsolationTests {
         let database = try CitusTestCluster.database()
         let admin = try database.connect()
         defer { admin.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: admin)
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: admin) }
         let suffix = String(database.name.suffix(8))
         let product = "svc_\(suffix)", reader = "reader_\(suffix)", misgranted = "intruder_\(suffix)"
         let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
             .rows[0].decode("owner")
-        try admin.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)"))
-        try admin.execute(Query(unescaped: "CREATE ROLE \(misgranted) LOGIN IN ROLE salesops_app"))
+        try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)")) }
+        try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(misgranted) LOGIN IN ROLE salesops_app")) }
         let session = try database.connect()
         defer { session.close() }
         var orgs: [Org] = []
@@ -47,7 +47,7 @@ struct CitusIsolationTests {
             }
             orgs.append(org)
         }
-        try ReaderRoles(connection: admin).grantReader(role: reader, orgID: orgs[0].id, password: nil)
+        try CitusTestCluster.exclusively { try ReaderRoles(connection: admin).grantReader(role: reader, orgID: orgs[0].id, password: nil) }
         return Fixture(database: database, orgA: orgs[0], orgB: orgs[1], product: product, reader: reader, misgranted: misgranted)
     }
 

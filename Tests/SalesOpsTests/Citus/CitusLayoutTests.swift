@@ -32,7 +32,7 @@ struct CitusLayoutTests {
         let database = try CitusTestCluster.database()
         let connection = try database.connect()
         defer { connection.close() }
-        let applied = try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        let applied = try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
         #expect(applied.count == TestCluster.migrationFiles.count)
 
         let tables = try Self.tables(connection)
@@ -67,7 +67,7 @@ struct CitusLayoutTests {
                 """).rows[0].decode("n")
             #expect(shardPolicies > 0, "worker \(worker + 1) has no policed shard of deals")
         }
-        #expect(try Migrator(files: TestCluster.migrationFiles).migrate(on: connection).isEmpty)
+        #expect(try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }.isEmpty)
         #expect(try Self.tables(connection).map(\.placement) == tables.map(\.placement), "a second run moves nothing")
     }
 
@@ -76,7 +76,7 @@ struct CitusLayoutTests {
         let database = try CitusTestCluster.database()
         let connection = try database.connect()
         defer { connection.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
         // The planner inlines a SQL function after Citus has planned the statement: its read of a
         // distributed table would scan the coordinator's empty placeholder (sql/039).
         let sqlReaders = try connection.query("""
@@ -113,8 +113,8 @@ struct CitusLayoutTests {
         let files = TestCluster.migrationFiles + [later]
         let cluster = try CitusTestCluster.database().connect()
         defer { cluster.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: cluster)
-        #expect(try Migrator(files: files).migrate(on: cluster).map(\.version) == [9_001])
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: cluster) }
+        #expect(try CitusTestCluster.exclusively { try Migrator(files: files).migrate(on: cluster) }.map(\.version) == [9_001])
         let placed = try Self.tables(cluster)
         let notes = placed.first { $0.name == "salesops.later_notes" }
         #expect(notes?.placement == "distributed")
@@ -122,7 +122,7 @@ struct CitusLayoutTests {
 
         let single = try TestDatabase.empty().connect()
         defer { single.close() }
-        #expect(try Migrator(files: files).migrate(on: single).count == files.count)
+        #expect(try CitusTestCluster.exclusively { try Migrator(files: files).migrate(on: single) }.count == files.count)
         #expect(try CitusLayout.isCluster(single) == false)
     }
 
@@ -131,7 +131,7 @@ struct CitusLayoutTests {
         let database = try CitusTestCluster.database()
         let connection = try database.connect()
         defer { connection.close() }
-        try Migrator(files: TestCluster.migrationFiles).migrate(on: connection)
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
         let session = try database.connect()
         defer { session.close() }
         let org = try session.withApplicationRole { connection in
