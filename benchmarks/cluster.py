@@ -68,7 +68,11 @@ class Deployment:
 
     def run(self, *arguments, admin=False):
         env = dict(os.environ, DATABASE_URL=self.admin_url if admin else self.product_url)
-        return subprocess.run([self.salesctl] + list(arguments), check=True, capture_output=True, text=True, env=env).stdout
+        done = subprocess.run([self.salesctl] + list(arguments), capture_output=True, text=True, env=env)
+        if done.returncode != 0:
+            raise SystemExit("%s: salesctl %s exited %d: %s" % (self.name, " ".join(arguments), done.returncode,
+                                                              done.stderr.strip()))
+        return done.stdout
 
     def timed(self, *arguments):
         started = time.monotonic()
@@ -149,6 +153,7 @@ def main():
 
     salesctl = release_salesctl()
     folder = tempfile.mkdtemp(prefix="salesops-cluster-bench-")
+    os.chmod(folder, 0o755)  # the servers run as `postgres` when this runs as root
     single_dir, citus_dir = os.path.join(folder, "single"), os.path.join(folder, "citus")
     try:
         single_admin = subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "start", single_dir], check=True,

@@ -81,6 +81,21 @@ public struct CitusLayout {
         "kpi.metric_names()", "kpi.breakdown_series_names(text)",
     ]
 
+    /// Functions that run as their owner on one node, so the application role may call them
+    /// (or fire them) without holding the owner's privileges, and as their caller on a cluster.
+    ///
+    /// Citus opens its connections to the workers as the coordinator's current user, one set
+    /// per user: a function that switches user in the middle of a transaction works through a
+    /// second set, which sees none of the transaction's earlier writes (a new org's registry
+    /// row, say, so the org's first read version fails its foreign key). On a cluster the
+    /// product's login is a member of the owner and holds these privileges itself; readers
+    /// cannot write, so nothing of theirs fires or calls these. `current_org_id()` keeps running
+    /// as its owner: readers call it through every policy, and it reads only the node's own
+    /// copy of the reader bindings.
+    static let invokersOnCluster = [
+        "salesops_meta.org_changed(bigint)", "salesops_meta.raise_read_versions()", "salesops.teams_refuse_parent_cycle()",
+    ]
+
     let connection: Connection
 
     public init(connection: Connection) {
@@ -108,10 +123,12 @@ public struct CitusLayout {
         // So are the team subtree and the deal history (sql/039) when a statement routed to an
         // org's node calls them there (they read that org's co-located rows on the same node),
         // and the catalogue name lookups of the row views (reference tables, sql/029).
-        for function in Self.nestedReaders {
-            guard try self.connection.query("SELECT to_regprocedure(\(function)) IS NOT NULL AS present").rows[0].decode("present", as: Bool.self)
-            else { continue }  // created by a later migration file, placed after it
+        // A function not there yet is created by a later migration file, placed after it.
+        for function in Self.nestedReaders where try self.functionExists(function) {
             try self.connection.execute("ALTER FUNCTION \(unescaped: function) SET citus.allow_nested_distributed_execution = on")
+        }
+        for function in Self.invokersOnCluster where try self.functionExists(function) {
+            try self.connection.execute("ALTER FUNCTION \(unescaped: function) SECURITY INVOKER")
         }
         let unplaced = try self.unplacedTables()
         if let misplaced = try self.tableStates().first(where: { state in
@@ -246,6 +263,10 @@ public struct CitusLayout {
             ForeignKey(table: try $0.decode("table_name"), name: try $0.decode("name"), referenced: try $0.decode("referenced"),
                        definition: try $0.decode("definition"))
         }
+    }
+
+    private func functionExists(_ signature: String) throws -> Bool {
+        try self.connection.query("SELECT to_regprocedure(\(signature)) IS NOT NULL AS present").rows[0].decode("present")
     }
 
     private func referenceTableNames() throws -> [String] {

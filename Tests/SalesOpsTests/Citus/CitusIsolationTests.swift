@@ -34,7 +34,7 @@ struct CitusIsolationTests {
             .rows[0].decode("owner")
         try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)")) }
         try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(misgranted) LOGIN IN ROLE salesops_app")) }
-        let session = try database.connect()
+        let session = try database.connect(as: product)  // the orgs are made as a deployment makes them
         defer { session.close() }
         var orgs: [Org] = []
         for slug in ["org-a", "org-b"] {

@@ -126,14 +126,36 @@ struct CitusLayoutTests {
         #expect(try CitusLayout.isCluster(single) == false)
     }
 
-    @Test("an org created on the cluster gets its lock row and read version, and its rows live on one node")
+    @Test("on every node of the cluster, the only function that runs as its owner is the one readers' policies call")
+    func noUserSwitchInProductTransactions() throws {
+        let database = try CitusTestCluster.database()
+        let connection = try database.connect()
+        defer { connection.close() }
+        try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
+        let definers: [String] = try connection.query("""
+            SELECT result FROM run_command_on_all_nodes($$
+                SELECT coalesce(string_agg(p.oid::regprocedure::text, ',' ORDER BY 1), '')
+                FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+                WHERE p.prosecdef AND n.nspname IN ('salesops', 'kpi', 'salesops_meta', 'kpi_run')
+            $$) ORDER BY nodeid
+            """).rows.map { try $0.decode("result") }
+        #expect(definers.count == 3, "coordinator and two workers")
+        #expect(definers.allSatisfy { $0 == "salesops.current_org_id()" }, "SECURITY DEFINER functions per node: \(definers)")
+    }
+
+    @Test("a product login that is not a superuser creates an org on the cluster: its lock row and read version, its rows on one node")
     func orgOnTheCluster() throws {
         let database = try CitusTestCluster.database()
         let connection = try database.connect()
         defer { connection.close() }
         try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
-        let session = try database.connect()
+        let owner: String = try connection.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
+            .rows[0].decode("owner")
+        let product = "svc_\(database.name.suffix(8))"
+        try CitusTestCluster.exclusively { try connection.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)")) }
+        let session = try database.connect(as: product)
         defer { session.close() }
+        #expect(try !CitusLayout.loginBypassesRowLevelSecurity(session))
         let org = try session.withApplicationRole { connection in
             try OrgRepository(connection: connection).create(NewOrg(slug: "acme", name: "Acme", timezone: "Europe/Berlin", fiscalYearStartMonth: 4))
         }
@@ -143,7 +165,10 @@ struct CitusLayoutTests {
             .decode("version", as: Int64.self) == 1)
         try session.withTenant(org.id) { tenant in
             _ = try TeamRepository(session: tenant).create(externalID: "t1", name: "One", parentExternalID: nil)
+            _ = try TeamRepository(session: tenant).create(externalID: "t2", name: "Two", parentExternalID: "t1")
         }
+        #expect(try connection.query("SELECT version FROM salesops_meta.read_versions WHERE org_id = \(org.id)").rows[0]
+            .decode("version", as: Int64.self) == 3, "each team raised the org's read version")
         let nodes: Int = try connection.query("""
             SELECT count(DISTINCT s.nodename || s.nodeport)::int AS n
             FROM citus_shards s
