@@ -88,6 +88,30 @@ public enum CitusTestCluster {
         return TestDatabase(name: String(name), url: urls[0])
     }
 
+    /// Creates (once) and returns the login a deployment's product runs as on `database`: a
+    /// member of the schema's owner, neither a superuser nor BYPASSRLS, so every policy of the
+    /// schema applies to its statements on every node. Call it after the database is migrated.
+    public static func productLogin(on database: TestDatabase) throws -> String {
+        let login = "svc_\(database.name.suffix(8))"
+        let admin = try database.connect()
+        defer { admin.close() }
+        let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
+            .rows[0].decode("owner")
+        try Self.exclusively {
+            try admin.execute(Query(unescaped: """
+                DO $$ BEGIN
+                    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '\(login)') THEN CREATE ROLE \(login) LOGIN IN ROLE \(owner); END IF;
+                END $$
+                """))
+        }
+        return login
+    }
+
+    /// A connection to `database` as its product login (`productLogin(on:)`).
+    public static func productConnection(_ database: TestDatabase) throws -> Connection {
+        try database.connect(as: try Self.productLogin(on: database))
+    }
+
     /// The URL of `database` on the worker `index` (0 or 1).
     public static func workerURL(_ index: Int, database: String) -> String {
         Self.url(Self.nodes[index + 1], database: database)

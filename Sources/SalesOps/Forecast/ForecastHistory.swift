@@ -52,6 +52,7 @@ struct ForecastHistory {
                         \(rows.weighted)::numeric[], \(rows.targets)::text[], \(rows.commits)::text[])
                  AS r(period_kind, period_start, scope_kind, scope_id, period, period_end, value, won, won_deals, open_amount,
                       open_expected, open_deals, not_yet_created, run_rate, weighted, target, commit_call)
+            \(unescaped: ClusterWrites.insertNotCopy)
             """)
     }
 

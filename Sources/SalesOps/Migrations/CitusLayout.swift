@@ -96,6 +96,29 @@ public struct CitusLayout {
         "salesops_meta.org_changed(bigint)", "salesops_meta.raise_read_versions()", "salesops.teams_refuse_parent_cycle()",
     ]
 
+    /// A KPI run's working tables on a cluster: the owner's alone, like the import staging
+    /// tables, and without row-level security.
+    ///
+    /// On one node a run works in temporary tables shaped like these (empty templates there).
+    /// On a cluster the run writes into them, and Citus writes the rows of a statement it cannot
+    /// send whole to one node with COPY, which PostgreSQL refuses on a table under row-level
+    /// security. So no role but the owner reaches them — the product's login is its member; the
+    /// application role, which a misgranted login might hold, gets nothing — and every run
+    /// statement names its org.
+    static let runTablesOwnerOnly = """
+        DO $$
+        DECLARE
+            run_table text;
+        BEGIN
+            FOREACH run_table IN ARRAY kpi.run_tables() LOOP
+                EXECUTE format('ALTER TABLE kpi_run.%I NO FORCE ROW LEVEL SECURITY, DISABLE ROW LEVEL SECURITY', run_table);
+                EXECUTE format('REVOKE ALL ON kpi_run.%I FROM salesops_app', run_table);
+            END LOOP;
+            REVOKE ALL ON SCHEMA kpi_run FROM salesops_app;
+        END
+        $$
+        """
+
     let connection: Connection
 
     public init(connection: Connection) {
@@ -130,6 +153,7 @@ public struct CitusLayout {
         for function in Self.invokersOnCluster where try self.functionExists(function) {
             try self.connection.execute("ALTER FUNCTION \(unescaped: function) SECURITY INVOKER")
         }
+        if try self.functionExists("kpi.run_tables()") { try self.connection.executeScript(Self.runTablesOwnerOnly) }
         let unplaced = try self.unplacedTables()
         if let misplaced = try self.tableStates().first(where: { state in
             state.placement != nil && unplaced.contains { $0.name == state.name }

@@ -15,7 +15,9 @@ struct CitusSchedulerTests {
         let migrated = try CitusTestCluster.exclusively { try SalesCTLProcess.run(["migrate"], database: database) }
         #expect(migrated.status == 0, "\(migrated.stderr)")
         #expect(migrated.stdout.contains("Citus cluster:"), "\(migrated.stdout)")
-        let fixture = try SchedulerFixture(database: database)
+        // The schedulers and salesctl run as a deployment's product login, under every policy.
+        let product = TestDatabase(name: database.name, url: database.url(as: try CitusTestCluster.productLogin(on: database)))
+        let fixture = try SchedulerFixture(database: product, admin: database)
         let zones = ["Europe/Berlin", "America/New_York", "Asia/Kolkata"]
         var orgs: [Org] = []
         for (index, zone) in zones.enumerated() {

@@ -27,12 +27,15 @@ struct ClusterCommandTests {
         #expect(migrated.status == 0)
         #expect(migrated.stdout.contains("tables distributed by org_id"), "\(migrated.stdout)")
         #expect(migrated.stderr.contains("this login is a superuser or has BYPASSRLS"), "the test's superuser login is named as one RLS skips")
+        // Tenant work runs as a deployment's product login (no superuser, under every policy);
+        // the operator's commands (migrate, cluster, org isolate) as the superuser.
+        let product = TestDatabase(name: database.name, url: database.url(as: try CitusTestCluster.productLogin(on: database)))
         for slug in ["whale", "minnow"] {
-            #expect(try SalesCTLProcess.run(["org", "create", slug, "--name", slug], database: database).status == 0)
+            #expect(try SalesCTLProcess.run(["org", "create", slug, "--name", slug], database: product).status == 0)
         }
         for kind in ["teams", "reps", "stages", "accounts", "leads"] {
             let file = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind).csv").path
-            let outcome = try SalesCTLProcess.run(["import", kind, "--org", "whale", file], database: database)
+            let outcome = try SalesCTLProcess.run(["import", kind, "--org", "whale", file], database: product)
             #expect(outcome.status == 0, "\(kind): \(outcome.stderr)")
         }
 
@@ -66,13 +69,13 @@ struct ClusterCommandTests {
 
         // Later writes of the org land on its own shard.
         let file = TestCluster.repositoryRoot.appendingPathComponent("demo/surveys.csv").path
-        #expect(try SalesCTLProcess.run(["import", "surveys", "--org", "whale", file], database: database).status == 0)
+        #expect(try SalesCTLProcess.run(["import", "surveys", "--org", "whale", file], database: product).status == 0)
 
         // The other org is isolated while an import of 2,000 new deals of its own runs: the
         // import waits for the split or finishes before it, and no row is lost either way.
         for kind in ["teams", "reps", "stages", "accounts"] {
             let path = TestCluster.repositoryRoot.appendingPathComponent("demo/\(kind).csv").path
-            #expect(try SalesCTLProcess.run(["import", kind, "--org", "minnow", path], database: database).status == 0)
+            #expect(try SalesCTLProcess.run(["import", kind, "--org", "minnow", path], database: product).status == 0)
         }
         let deals = FileManager.default.temporaryDirectory.appendingPathComponent("isolate-deals-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: deals) }
@@ -80,7 +83,7 @@ struct ClusterCommandTests {
         try Data((header + (0..<2000).map { "d-\($0),Deal \($0),a-bosch,r-anna,New Business,Qualification,\($0).50,2026-06-02T09:00:00Z\n" }
             .joined()).utf8).write(to: deals)
         var environment = ProcessInfo.processInfo.environment
-        environment["DATABASE_URL"] = database.url
+        environment["DATABASE_URL"] = product.url
         let importing = try BackgroundProcess(SalesCTLProcess.binary, ["import", "deals", "--org", "minnow", deals.path], environment: environment)
         let moved = try SalesCTLProcess.run(["org", "isolate", "minnow"], database: database)
         #expect(moved.status == 0, "\(moved.stderr)")
@@ -90,7 +93,7 @@ struct ClusterCommandTests {
             SELECT count(*)::int AS n FROM salesops.deals WHERE org_id = (SELECT id FROM salesops.orgs WHERE slug = 'minnow')
             """).rows[0].decode("n")
         #expect(minnowDeals == 2000)
-        let reimported = try SalesCTLProcess.run(["import", "deals", "--org", "minnow", deals.path], database: database)
+        let reimported = try SalesCTLProcess.run(["import", "deals", "--org", "minnow", deals.path], database: product)
         #expect(reimported.stdout.contains("0 inserted, 0 updated, 2000 unchanged"), "\(reimported.stdout)")
 
         let balanced = try SalesCTLProcess.run(["cluster", "rebalance"], database: database)

@@ -10,9 +10,13 @@ struct SchedulerFixture {
     let database: TestDatabase
     let connection: Connection
 
-    init(database: TestDatabase? = nil) throws {
+    /// - Parameters:
+    ///   - database: the database salesctl and the schedulers run against (a new migrated one if nil).
+    ///   - admin: the database as the checks read it, when `database` logs in as a product login
+    ///     that row-level security limits.
+    init(database: TestDatabase? = nil, admin: TestDatabase? = nil) throws {
         self.database = try database ?? TestDatabase.migrated()
-        self.connection = try self.database.connect()
+        self.connection = try (admin ?? self.database).connect()
     }
 
     /// Creates an org whose local creation instant is `createdAt` (a timestamp read in the

@@ -27,12 +27,9 @@ struct CitusReadRouteTests {
         let admin = try database.connect()
         defer { admin.close() }
         try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: admin) }
-        let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
-            .rows[0].decode("owner")
-        let login = "api_\(database.name.suffix(8))"
-        try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(login) LOGIN IN ROLE \(owner)")) }
+        let login = try CitusTestCluster.productLogin(on: database)
 
-        let session = try database.connect()
+        let session = try database.connect(as: login)
         defer { session.close() }
         var tokens: [String: String] = [:]
         for slug in ["north", "south"] {

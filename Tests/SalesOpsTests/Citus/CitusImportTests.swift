@@ -25,7 +25,7 @@ struct CitusImportTests {
         let database = try CitusTestCluster.database()
         try Self.migrate(database)
         // A session opened after the layout: the database's settings apply from then on.
-        let cluster = try database.connect()
+        let cluster = try CitusTestCluster.productConnection(database)
         defer { cluster.close() }
         let single = try TestDatabase.migrated().connect()
         defer { single.close() }
@@ -54,7 +54,7 @@ struct CitusImportTests {
         let database = try CitusTestCluster.database()
         try Self.migrate(database)
         // A session opened after the layout: the database's settings apply from then on.
-        let cluster = try database.connect()
+        let cluster = try CitusTestCluster.productConnection(database)
         defer { cluster.close() }
         let org = try cluster.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "careful", name: "Careful")) }
         try ImportFixture.importDemo(into: org, connection: cluster, kinds: [.teams, .reps, .stages, .accounts])
@@ -79,16 +79,18 @@ struct CitusImportTests {
     func stageKindChangesOnTheCluster() throws {
         let database = try CitusTestCluster.database()
         try Self.migrate(database)
-        let cluster = try database.connect()
+        let cluster = try CitusTestCluster.productConnection(database)
         defer { cluster.close() }
         let org = try cluster.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "moving", name: "Moving")) }
         try ImportFixture.importDemo(into: org, connection: cluster)
         func kinds(_ stage: String) throws -> [String] {
-            try cluster.query("""
-                SELECT DISTINCT d.stage_kind FROM salesops.deals d
-                JOIN salesops.stages s ON s.org_id = d.org_id AND s.id = d.stage_id
-                WHERE d.org_id = \(org.id) AND s.org_id = \(org.id) AND s.name = \(stage) ORDER BY 1
-                """).rows.map { try $0.decode("stage_kind", as: String.self) }
+            try cluster.withOrg(org.id) { connection in
+                try connection.query("""
+                    SELECT DISTINCT d.stage_kind FROM salesops.deals d
+                    JOIN salesops.stages s ON s.org_id = d.org_id AND s.id = d.stage_id
+                    WHERE d.org_id = \(org.id) AND s.org_id = \(org.id) AND s.name = \(stage) ORDER BY 1
+                    """).rows.map { try $0.decode("stage_kind", as: String.self) }
+            }
         }
         let updated = try cluster.withTenant(org.id) { session in
             try PipelineRepository(session: session).updateStage(pipeline: "New Business", name: "Closed Lost", newName: nil,

@@ -29,10 +29,7 @@ struct CitusIsolationTests {
         defer { admin.close() }
         try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: admin) }
         let suffix = String(database.name.suffix(8))
-        let product = "svc_\(suffix)", reader = "reader_\(suffix)", misgranted = "intruder_\(suffix)"
-        let owner: String = try admin.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
-            .rows[0].decode("owner")
-        try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)")) }
+        let product = try CitusTestCluster.productLogin(on: database), reader = "reader_\(suffix)", misgranted = "intruder_\(suffix)"
         try CitusTestCluster.exclusively { try admin.execute(Query(unescaped: "CREATE ROLE \(misgranted) LOGIN IN ROLE salesops_app")) }
         let session = try database.connect(as: product)  // the orgs are made as a deployment makes them
         defer { session.close() }

@@ -12,7 +12,7 @@ struct CitusKPITests {
     static let lastDay = LocalDate("2026-10-31")!
 
     /// The org's rows of every `kpi` view, without the instants a run was made at, as one
-    /// digest per view (the org named: the tests' cluster login is a superuser).
+    /// digest per view.
     static func fingerprint(_ connection: Connection, org: Org) throws -> [String: String] {
         try connection.withOrg(org.id) { connection in
             let views = try connection.query("""
@@ -55,7 +55,7 @@ struct CitusKPITests {
     func sameFactsAsOneNode() throws {
         let database = try CitusTestCluster.database()
         try Self.explained { try CitusImportTests.migrate(database) }
-        let cluster = try database.connect()
+        let cluster = try CitusTestCluster.productConnection(database)
         defer { cluster.close() }
         let single = try TestDatabase.migrated().connect()
         defer { single.close() }
@@ -88,7 +88,8 @@ struct CitusKPITests {
     func concurrentOrgsKeepTheirRows() async throws {
         let database = try CitusTestCluster.database()
         try CitusImportTests.migrate(database)
-        let setup = try database.connect()
+        let login = try CitusTestCluster.productLogin(on: database)
+        let setup = try database.connect(as: login)
         let orgs = try ["north", "south"].enumerated().map { index, slug in
             try Self.generatedOrg(slug, reps: 4 + index, days: 60, seed: UInt64(20 + index), on: setup)
         }
@@ -97,14 +98,16 @@ struct CitusKPITests {
         for org in orgs {
             _ = try KPIMaterializer(connection: setup).materialize(org: org, from: Self.lastDay.adding(days: -59), to: Self.lastDay)
             alone.append(try Self.fingerprint(setup, org: org))
-            try setup.execute("DELETE FROM kpi.materialized_periods WHERE org_id = \(org.id)")
-            try setup.execute("DELETE FROM kpi.forecast_history WHERE org_id = \(org.id)")
+            try setup.withOrg(org.id) { connection in
+                try connection.execute("DELETE FROM kpi.materialized_periods WHERE org_id = \(org.id)")
+                try connection.execute("DELETE FROM kpi.forecast_history WHERE org_id = \(org.id)")
+            }
         }
         setup.close()
         try await withThrowingTaskGroup(of: Void.self) { group in
             for org in orgs {
                 group.addTask {
-                    let connection = try database.connect()
+                    let connection = try database.connect(as: login)
                     defer { connection.close() }
                     for _ in 0..<2 {
                         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: Self.lastDay.adding(days: -59), to: Self.lastDay)
@@ -113,7 +116,7 @@ struct CitusKPITests {
             }
             try await group.waitForAll()
         }
-        let check = try database.connect()
+        let check = try database.connect(as: login)
         defer { check.close() }
         for (index, org) in orgs.enumerated() {
             #expect(try Self.fingerprint(check, org: org) == alone[index], "\(org.slug)")

@@ -149,11 +149,7 @@ struct CitusLayoutTests {
         let connection = try database.connect()
         defer { connection.close() }
         try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: connection) }
-        let owner: String = try connection.query("SELECT pg_get_userbyid(nspowner)::text AS owner FROM pg_namespace WHERE nspname = 'salesops'")
-            .rows[0].decode("owner")
-        let product = "svc_\(database.name.suffix(8))"
-        try CitusTestCluster.exclusively { try connection.execute(Query(unescaped: "CREATE ROLE \(product) LOGIN IN ROLE \(owner)")) }
-        let session = try database.connect(as: product)
+        let session = try CitusTestCluster.productConnection(database)
         defer { session.close() }
         #expect(try !CitusLayout.loginBypassesRowLevelSecurity(session))
         let org = try session.withApplicationRole { connection in

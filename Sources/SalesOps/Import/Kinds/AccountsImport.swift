@@ -19,9 +19,10 @@ enum AccountsImport {
             """
             WITH upserted AS (
                 INSERT INTO salesops.accounts AS a (org_id, external_id, name, owner_rep_id, region, source, churned_at)
-                SELECT $1, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
+                SELECT s.org_id, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
                 FROM import_staging s
-                LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
+                LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.owner_rep_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, owner_rep_id = EXCLUDED.owner_rep_id, region = EXCLUDED.region,

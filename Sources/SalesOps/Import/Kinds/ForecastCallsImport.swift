@@ -21,10 +21,11 @@ enum ForecastCallsImport {
             """
             WITH written AS (
                 INSERT INTO salesops.forecast_calls AS c (org_id, scope_kind, rep_id, team_id, period, category, amount, submitted_at)
-                SELECT $1, CASE WHEN r.id IS NULL THEN 'team' ELSE 'rep' END, r.id, t.id, s.period, s.category, s.amount, s.submitted_at
+                SELECT s.org_id, CASE WHEN r.id IS NULL THEN 'team' ELSE 'rep' END, r.id, t.id, s.period, s.category, s.amount, s.submitted_at
                 FROM import_staging s
-                LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.rep_external_id
-                LEFT JOIN salesops.teams t ON t.org_id = $1 AND t.external_id = s.team_external_id
+                LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id
+                LEFT JOIN salesops.teams t ON t.org_id = s.org_id AND t.external_id = s.team_external_id
+                WHERE s.org_id = $1
                 ORDER BY 2, COALESCE(r.id, t.id), s.period, s.category, s.submitted_at  -- key order: concurrent imports queue, never deadlock
                 ON CONFLICT (org_id, scope_kind, (COALESCE(rep_id, team_id)), period, category, submitted_at)
                 DO UPDATE SET amount = EXCLUDED.amount, team_id = EXCLUDED.team_id

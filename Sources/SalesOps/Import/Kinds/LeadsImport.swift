@@ -20,11 +20,12 @@ enum LeadsImport {
             WITH written AS (
                 INSERT INTO salesops.leads AS l (org_id, external_id, name, email, source, owner_rep_id, created_at, mql_at,
                                                  sql_at, first_response_at, converted_at, account_id, disqualified_at)
-                SELECT $1, s.external_id, s.name, s.email, s.source, r.id, s.created_at, s.mql_at,
+                SELECT s.org_id, s.external_id, s.name, s.email, s.source, r.id, s.created_at, s.mql_at,
                        s.sql_at, s.first_response_at, s.converted_at, a.id, s.disqualified_at
                 FROM import_staging s
-                LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.owner_rep_external_id
-                LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
+                LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.owner_rep_external_id
+                LEFT JOIN salesops.accounts a ON a.org_id = s.org_id AND a.external_id = s.account_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, email = EXCLUDED.email, source = EXCLUDED.source,

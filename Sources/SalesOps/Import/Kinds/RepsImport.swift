@@ -29,9 +29,10 @@ enum RepsImport {
             """
             WITH written AS (
                 INSERT INTO salesops.reps AS r (org_id, external_id, name, email, team_id, role, hired_on, left_on)
-                SELECT $1, s.external_id, s.name, s.email, t.id, COALESCE(s.role, 'ae'), s.hired_on, s.left_on
+                SELECT s.org_id, s.external_id, s.name, s.email, t.id, COALESCE(s.role, 'ae'), s.hired_on, s.left_on
                 FROM import_staging s
-                LEFT JOIN salesops.teams t ON t.org_id = $1 AND t.external_id = s.team_external_id
+                LEFT JOIN salesops.teams t ON t.org_id = s.org_id AND t.external_id = s.team_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     name = EXCLUDED.name, email = EXCLUDED.email, team_id = EXCLUDED.team_id, role = EXCLUDED.role,

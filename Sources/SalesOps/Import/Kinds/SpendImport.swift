@@ -13,7 +13,8 @@ enum SpendImport {
             """
             WITH written AS (
                 INSERT INTO salesops.spend AS x (org_id, month, channel, category, amount)
-                SELECT $1, month, channel, category, amount FROM import_staging
+                SELECT org_id, month, channel, category, amount FROM import_staging
+                WHERE org_id = $1
                 ORDER BY month, channel, category  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, month, channel, category) DO UPDATE SET amount = EXCLUDED.amount
                 WHERE x.amount IS DISTINCT FROM EXCLUDED.amount

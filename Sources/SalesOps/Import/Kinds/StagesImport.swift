@@ -37,17 +37,19 @@ enum StagesImport {
         writes: [
             """
             INSERT INTO salesops.pipelines (org_id, name)
-            SELECT DISTINCT $1::bigint, pipeline FROM import_staging
+            SELECT DISTINCT org_id, pipeline FROM import_staging
+            WHERE org_id = $1
             ORDER BY 2  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
             ON CONFLICT (org_id, name) DO NOTHING
             """,
             """
             WITH written AS (
                 INSERT INTO salesops.stages AS st (org_id, pipeline_id, name, position, kind, probability)
-                SELECT $1, p.id, s.name, s.position, s.kind,
+                SELECT s.org_id, p.id, s.name, s.position, s.kind,
                        COALESCE(s.probability, CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 10 END)
                 FROM import_staging s
-                JOIN salesops.pipelines p ON p.org_id = $1 AND p.name = s.pipeline
+                JOIN salesops.pipelines p ON p.org_id = s.org_id AND p.name = s.pipeline
+                WHERE s.org_id = $1
                 ORDER BY p.id, s.name  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, pipeline_id, name) DO UPDATE SET
                     position = EXCLUDED.position, kind = EXCLUDED.kind, probability = EXCLUDED.probability

@@ -16,10 +16,11 @@ enum SurveysImport {
             """
             WITH written AS (
                 INSERT INTO salesops.survey_responses AS v (org_id, external_id, kind, score, responded_at, account_id, rep_id)
-                SELECT $1, s.external_id, s.kind, s.score, s.responded_at, a.id, r.id
+                SELECT s.org_id, s.external_id, s.kind, s.score, s.responded_at, a.id, r.id
                 FROM import_staging s
-                LEFT JOIN salesops.accounts a ON a.org_id = $1 AND a.external_id = s.account_external_id
-                LEFT JOIN salesops.reps r ON r.org_id = $1 AND r.external_id = s.rep_external_id
+                LEFT JOIN salesops.accounts a ON a.org_id = s.org_id AND a.external_id = s.account_external_id
+                LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET
                     kind = EXCLUDED.kind, score = EXCLUDED.score, responded_at = EXCLUDED.responded_at,

@@ -33,10 +33,11 @@ enum TargetsImport {
             """
             WITH written AS (
                 INSERT INTO salesops.targets AS t (org_id, scope_kind, team_id, rep_id, metric, period, value)
-                SELECT $1, s.scope, tm.id, r.id, s.metric, s.period, s.value
+                SELECT s.org_id, s.scope, tm.id, r.id, s.metric, s.period, s.value
                 FROM import_staging s
-                LEFT JOIN salesops.teams tm ON s.scope = 'team' AND tm.org_id = $1 AND tm.external_id = s.scope_external_id
-                LEFT JOIN salesops.reps r ON s.scope = 'rep' AND r.org_id = $1 AND r.external_id = s.scope_external_id
+                LEFT JOIN salesops.teams tm ON s.scope = 'team' AND tm.org_id = s.org_id AND tm.external_id = s.scope_external_id
+                LEFT JOIN salesops.reps r ON s.scope = 'rep' AND r.org_id = s.org_id AND r.external_id = s.scope_external_id
+                WHERE s.org_id = $1
                 ORDER BY s.scope, tm.id, r.id, s.metric, s.period  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, scope_kind, team_id, rep_id, metric, period) DO UPDATE SET value = EXCLUDED.value
                 WHERE t.value IS DISTINCT FROM EXCLUDED.value

@@ -40,7 +40,8 @@ enum TeamsImport {
             """
             WITH upserted AS (
                 INSERT INTO salesops.teams AS t (org_id, external_id, name, kind)
-                SELECT $1, external_id, name, COALESCE(kind, 'field') FROM import_staging
+                SELECT org_id, external_id, name, COALESCE(kind, 'field') FROM import_staging
+                WHERE org_id = $1
                 ORDER BY external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
                 WHERE (t.name, t.kind) IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.kind)
