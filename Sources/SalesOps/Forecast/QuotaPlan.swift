@@ -262,14 +262,34 @@ extension ForecastEngine {
             throw SalesOpsError.conflict("the period \(plan.period.label) already has other revenue targets (\(conflicts.joined(separator: "; "))): "
                 + "nothing was applied; apply with replace (--replace, or \"replace\": true over the API) to replace them")
         }
-        return try self.session.connection.execute("""
-            INSERT INTO salesops.targets AS x (org_id, scope_kind, team_id, rep_id, metric, period, value)
-            SELECT \(org), p.kind, p.team_id, p.rep_id, 'revenue', \(plan.period.label), p.value FROM (\(planned)) p
-            ORDER BY p.kind, p.team_id, p.rep_id
-            ON CONFLICT (org_id, scope_kind, team_id, rep_id, metric, period) DO UPDATE SET value = EXCLUDED.value
-            WHERE x.value IS DISTINCT FROM EXCLUDED.value
-            """)
+        // The targets as rows of values, not an INSERT … SELECT of the client's arrays: an org's
+        // multi-row INSERT is one statement on the org's node of a Citus cluster, where the
+        // other form would pass every row through the coordinator (sorted by key, so
+        // concurrent applies queue on their row locks).
+        let targets = try self.session.connection.query("""
+            SELECT p.kind, p.team_id, p.rep_id, p.value FROM (\(planned)) p ORDER BY p.kind, p.team_id, p.rep_id
+            """).rows.map { row in
+            (kind: try row.decode("kind", as: String.self), teamID: try row.decode("team_id", as: Int64?.self),
+             repID: try row.decode("rep_id", as: Int64?.self), value: try row.decode("value", as: Decimal.self))
+        }
+        var written = 0
+        for start in stride(from: 0, to: targets.count, by: Self.targetsPerStatement) {
+            var insert: Query = "INSERT INTO salesops.targets AS x (org_id, scope_kind, team_id, rep_id, metric, period, value) VALUES "
+            for (index, target) in targets[start..<min(start + Self.targetsPerStatement, targets.count)].enumerated() {
+                if index > 0 { insert.append(", ") }
+                insert.append("(\(org), \(target.kind), \(target.teamID), \(target.repID), 'revenue', \(plan.period.label), \(target.value))")
+            }
+            insert.append("""
+                 ON CONFLICT (org_id, scope_kind, team_id, rep_id, metric, period) DO UPDATE SET value = EXCLUDED.value
+                WHERE x.value IS DISTINCT FROM EXCLUDED.value
+                """)
+            written += try self.session.connection.execute(insert)
+        }
+        return written
     }
+
+    /// Targets written per INSERT (seven parameters each, far below PostgreSQL's 65,535).
+    static let targetsPerStatement = 1_000
 
     /// For each team of the scope, the reps of its subtree (by external id).
     func teamMembers(scope: TargetScope) throws -> [String: [String]] {

@@ -41,19 +41,22 @@ public struct DealRepository {
             throw SalesOpsError.invalidInput("deal '\(externalID)': the move time \(TimestampFormat.rfc3339(time)) is before the deal was created")
         }
         return try translatingConstraints(["deal_stage_changes_key": "deal '\(externalID)' already has a move into '\(stageName)' at that time"]) {
+            // Two statements, each one on the org's node of a Citus cluster (an INSERT … SELECT
+            // from a modifying WITH would pass the row through the coordinator).
+            let moved = try self.session.connection.query("""
+                UPDATE salesops.deals d SET
+                    stage_id = \(target.id),
+                    stage_kind = \(target.kind),
+                    closed_at = CASE WHEN \(target.kind.isClosed) THEN \(time) END
+                FROM salesops.deals previous
+                WHERE d.org_id = \(self.session.orgID) AND d.id = \(deal.id)
+                  AND previous.org_id = d.org_id AND previous.id = d.id
+                RETURNING d.pipeline_id, previous.stage_id AS from_stage_id
+                """).rows[0]
             try self.session.connection.execute("""
-                WITH moved AS (
-                    UPDATE salesops.deals d SET
-                        stage_id = \(target.id),
-                        stage_kind = \(target.kind),
-                        closed_at = CASE WHEN \(target.kind.isClosed) THEN \(time) END
-                    FROM salesops.deals previous
-                    WHERE d.org_id = \(self.session.orgID) AND d.id = \(deal.id)
-                      AND previous.org_id = d.org_id AND previous.id = d.id
-                    RETURNING d.org_id, d.id, d.pipeline_id, previous.stage_id AS from_stage_id
-                )
                 INSERT INTO salesops.deal_stage_changes (org_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
-                SELECT org_id, id, pipeline_id, from_stage_id, \(target.id), \(time) FROM moved
+                VALUES (\(self.session.orgID), \(deal.id), \(try moved.decode("pipeline_id", as: Int64.self)),
+                        \(try moved.decode("from_stage_id", as: Int64.self)), \(target.id), \(time))
                 """)
             return try self.get(externalID: externalID)
         }
