@@ -33,7 +33,26 @@ extension Connection {
         guard let lookupKey = TokenFormat.lookupKey(of: token) else {
             return try body(OpenedReadRequest(check: .invalid, version: nil, session: nil))
         }
-        return try self.withPipeline { connection in
+        // On a Citus cluster the pipeline's transaction is an explicit one: Citus passes the
+        // org's `SET LOCAL` on to the workers' sessions inside a transaction block only, which
+        // a pipeline's implicit transaction is not (the workers would read as no org).
+        let explicitTransaction = try self.isDistributed()
+        do {
+            let result = try self.readRequestPipeline(token: token, lookupKey: lookupKey, statementTimeout: statementTimeout,
+                                                      explicitTransaction: explicitTransaction, body)
+            if explicitTransaction { try self.execute("COMMIT") }
+            return result
+        } catch {
+            // COMMIT ends a failed transaction too (as a rollback); a refusal keeps the token's use.
+            if explicitTransaction && self.isInTransaction { try? self.execute("COMMIT") }
+            throw error
+        }
+    }
+
+    private func readRequestPipeline<Result>(token: String, lookupKey: String, statementTimeout: String, explicitTransaction: Bool,
+                                             _ body: (OpenedReadRequest) throws -> Result) throws -> Result {
+        try self.withPipeline { connection in
+            if explicitTransaction { try connection.execute("BEGIN") }
             let row = try connection.query("""
                 SELECT status, org_id, token_id, role, read_version, read_changed_at
                 FROM salesops_meta.open_read_request(\(lookupKey), \(TokenFormat.sha256Hex(token)), \(statementTimeout))

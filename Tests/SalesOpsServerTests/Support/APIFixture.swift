@@ -42,6 +42,13 @@ final class APIFixture: Sendable {
         do { return try APIFixture(rowLevelSecurity: false) } catch { fatalError("cannot build the API fixture: \(error)") }
     }()
 
+    /// The same orgs, data and tokens on a Citus cluster, the server logged in as a product
+    /// login (no superuser, under every policy) with `citus.multi_task_query_log_level = error`:
+    /// a request whose statements reach more than one shard fails.
+    static let onCitus: APIFixture = {
+        do { return try APIFixture(citus: true) } catch { fatalError("cannot build the API fixture on the Citus cluster: \(error)") }
+    }()
+
     /// The server's defaults, except the bounds on requests started and waiting: the whole
     /// suite's requests come from a few orgs (and unknown tokens share one bucket), faster and
     /// more at once than any one client would send them, on a machine the other suites (three
@@ -65,26 +72,46 @@ final class APIFixture: Sendable {
         }
     }
 
-    /// - Parameter rowLevelSecurity: false disables row-level security on every table that has
-    ///   it once the data is in (the nights are materialized first, with it on).
-    init(configuration: APIConfiguration = APIFixture.behaviourConfiguration, rowLevelSecurity: Bool = true) throws {
-        self.database = try TestDatabase.migrated()
+    /// - Parameters:
+    ///   - rowLevelSecurity: false disables row-level security on every table that has it once
+    ///     the data is in (the nights are materialized first, with it on).
+    ///   - citus: build it on a database of the test Citus cluster (`onCitus`).
+    init(configuration: APIConfiguration = APIFixture.behaviourConfiguration, rowLevelSecurity: Bool = true, citus: Bool = false) throws {
+        self.database = try citus ? CitusTestCluster.database() : TestDatabase.migrated()
+        if citus {
+            let migrating = try self.database.connect()
+            defer { migrating.close() }
+            try CitusTestCluster.exclusively { try Migrator(files: TestCluster.migrationFiles).migrate(on: migrating) }
+        }
+        // Opened after the layout: the database's settings apply from then on.
         let connection = try self.database.connect()
         defer { connection.close() }
+        var product = self.database
+        if citus {
+            let login = try CitusTestCluster.productLogin(on: self.database)
+            product = TestDatabase(name: self.database.name,
+                                   url: self.database.url(as: login, options: "-c citus.multi_task_query_log_level=error"))
+        }
         let orgA = try SharedDatabase.makeOrg(on: connection)
         let orgB = try SharedDatabase.makeOrg(on: connection)
         let orgW = try SharedDatabase.makeOrg(on: connection)
         for org in [orgA, orgB, orgW] {
             try Self.importDemo(into: org, on: connection)
         }
+        // The org named in each statement: on a cluster this superuser's session is not limited
+        // by row-level security (the product does not switch roles there).
         try connection.withOrg(orgB.id) { connection in
-            try connection.execute("UPDATE salesops.teams SET name = \(Self.markerOfB) || ' ' || name")
+            try connection.execute("UPDATE salesops.teams SET name = \(Self.markerOfB) || ' ' || name WHERE org_id = \(orgB.id)")
             try connection.execute("""
                 UPDATE salesops.reps SET name = \(Self.markerOfB) || ' ' || name, email = \(Self.markerOfB) || '-' || email
+                WHERE org_id = \(orgB.id)
                 """)
-            try connection.execute("UPDATE salesops.targets SET value = \(Self.targetOfB)::numeric WHERE scope_kind = 'org' AND metric = 'revenue' AND period = '2026-11'")
+            try connection.execute("""
+                UPDATE salesops.targets SET value = \(Self.targetOfB)::numeric
+                WHERE org_id = \(orgB.id) AND scope_kind = 'org' AND metric = 'revenue' AND period = '2026-11'
+                """)
         }
-        try ScheduledNights.run(self.database, expected: 6)
+        try ScheduledNights.run(product, expected: 6)
         let tokens = TokenRepository(connection: connection)
         self.readerA = try tokens.create(orgID: orgA.id, name: "reader", role: .reader, expiresInDays: nil).secret
         self.adminA = try tokens.create(orgID: orgA.id, name: "admin", role: .admin, expiresInDays: 30).secret
@@ -106,7 +133,7 @@ final class APIFixture: Sendable {
         self.orgA = orgA
         self.orgB = orgB
         self.orgW = orgW
-        self.server = APIServer(connection: ConnectionConfiguration(conninfo: self.database.url), configuration: configuration,
+        self.server = APIServer(connection: ConnectionConfiguration(conninfo: product.url), configuration: configuration,
                                 logger: TestCluster.logger)
     }
 
