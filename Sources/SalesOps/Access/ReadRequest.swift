@@ -44,7 +44,7 @@ extension Connection {
             return result
         } catch {
             // COMMIT ends a failed transaction too (as a rollback); a refusal keeps the token's use.
-            if explicitTransaction && self.isInTransaction { try? self.execute("COMMIT") }
+            if explicitTransaction && self.isInTransaction { _ = try? self.execute("COMMIT") }
             throw error
         }
     }
