@@ -54,9 +54,19 @@ struct ClusterCommandTests {
             let org: Int64 = try connection.query("SELECT id FROM salesops.orgs WHERE slug = 'whale'").rows[0].decode("id")
             return try TenantCatalog.fingerprint(connection, orgID: org)
         }
+        // The whale's KPIs are stored before the move (the fingerprint covers the kpi tables),
+        // and the API reads them all through it.
+        #expect(try SalesCTLProcess.run(["kpi", "materialize", "--org", "whale", "--from", "2026-11-01", "--to", "2026-11-20"],
+                                        database: product).status == 0)
         let before = try fingerprint()
+        let reader = try SalesCTLProcess.run(["token", "create", "--org", "whale", "--role", "reader", "--name", "bi"], database: product)
+            .stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let api = try APIDuringMove(product: product, token: reader, path: "/v1/kpis?period=2026-11")
         let isolated = try SalesCTLProcess.run(["org", "isolate", "whale", "--json"], database: database)
+        let answers = try api.stop()
         #expect(isolated.status == 0, "\(isolated.stderr)")
+        #expect(answers.count >= 3, "the reads did not overlap the move: \(answers)")
+        #expect(answers.allSatisfy { $0 == "200" }, "API answers during the move: \(answers)")
         let result = try JSONDecoder().decode(IsolationJSON.self, from: Data(isolated.stdout.utf8))
         #expect(!result.already_isolated)
         #expect(result.rows_before == result.rows_after && result.rows_after > 11)
