@@ -102,6 +102,33 @@ struct CitusIsolationTests {
         _ = try? connection.execute("ROLLBACK")
     }
 
+    @Test("locks a reader can take on the cluster do not stall another org's import or materialization")
+    func readerLocksDoNotStallOtherOrgs() throws {
+        let fixture = try Self.fixture()
+        let admin = try fixture.database.connect()
+        defer { admin.close() }
+        try ImportFixture.importDemo(into: fixture.orgB, connection: admin)
+        // A stall fails instead of hanging: the product login's sessions, on every node, give up waiting.
+        try CitusTestCluster.exclusively {
+            try admin.execute(Query(unescaped: "ALTER ROLE \(fixture.product) SET lock_timeout = '20s'"))
+        }
+        let reader = try fixture.database.connect(as: fixture.reader)
+        defer { reader.close() }
+        try reader.execute("BEGIN")
+        try ReaderRoleIsolationTests.takeEveryLock(on: reader, relations: try ReaderRoleIsolationTests.tenantRelations(admin),
+                                                   orgB: fixture.orgB)
+        let product = try fixture.database.connect(as: fixture.product)
+        defer { product.close() }
+        let day = LocalDate("2026-11-20")!
+        let report = try KPIMaterializer(connection: product).materialize(org: fixture.orgB, from: day.adding(days: -6), to: day)
+        #expect(report.periods > 0)
+        let file = TestCluster.repositoryRoot.appendingPathComponent("demo/reps.csv").path
+        let imported = try Importer(connection: product).run(.reps, orgID: fixture.orgB.id,
+                                                             handle: FileHandle(forReadingAtPath: file)!, fileName: file)
+        #expect(imported.rows > 0)
+        try reader.execute("ROLLBACK")
+    }
+
     @Test("with every trick of the one-node suite, a reader of org A and a misgranted login read no row of org B from any tenant table or view")
     func everyTrickOnTheCluster() throws {
         let fixture = try Self.fixture()

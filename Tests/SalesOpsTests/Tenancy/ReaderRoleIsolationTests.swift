@@ -224,8 +224,25 @@ struct ReaderRoleIsolationTests {
         let connection = try fixture.database.connect(as: fixture.reader)
         defer { connection.close() }
         try connection.execute("BEGIN")
+        try Self.takeEveryLock(on: connection, relations: try Self.tenantRelations(fixture.admin), orgB: fixture.orgB)
+
+        let day = LocalDate("2026-11-20")!
+        let report = try KPIMaterializer(connection: fixture.admin).materialize(org: fixture.orgB, from: day, to: day)
+        #expect(report.periods > 0)
+        let file = TestCluster.repositoryRoot.appendingPathComponent("demo/teams.csv").path
+        let imported = try Importer(connection: fixture.admin).run(.teams, orgID: fixture.orgB.id,
+                                                                   handle: FileHandle(forReadingAtPath: file)!, fileName: file)
+        #expect(imported.rows > 0)
+        try connection.execute("ROLLBACK")
+    }
+
+    /// In the reader's open transaction on `connection`: takes every lock a reader can take on
+    /// the tenant relations, the registry and the catalogue (ACCESS SHARE only; stronger modes,
+    /// row locks on the registry and the lock rows are refused, which it checks) and the
+    /// advisory keys older versions used for org B.
+    static func takeEveryLock(on connection: Connection, relations: [String], orgB: Org) throws {
         var held = 0
-        for relation in try Self.tenantRelations(fixture.admin) + ["salesops.orgs", "salesops.metrics"] {
+        for relation in relations + ["salesops.orgs", "salesops.metrics"] {
             try connection.execute("SAVEPOINT lock")
             do {
                 try connection.execute(Query(unescaped: "LOCK TABLE \(relation) IN ACCESS SHARE MODE"))
@@ -250,17 +267,8 @@ struct ReaderRoleIsolationTests {
             try connection.execute("ROLLBACK TO SAVEPOINT lock")
         }
         // The advisory keys older versions used for org B: anyone can take them; nothing waits on them now.
-        try connection.execute("SELECT pg_advisory_lock(7340155, \(Int32(fixture.orgB.id)))")
-        try connection.execute("SELECT pg_advisory_lock(7340156, \(Int32(fixture.orgB.id)))")
-
-        let day = LocalDate("2026-11-20")!
-        let report = try KPIMaterializer(connection: fixture.admin).materialize(org: fixture.orgB, from: day, to: day)
-        #expect(report.periods > 0)
-        let file = TestCluster.repositoryRoot.appendingPathComponent("demo/teams.csv").path
-        let imported = try Importer(connection: fixture.admin).run(.teams, orgID: fixture.orgB.id,
-                                                                   handle: FileHandle(forReadingAtPath: file)!, fileName: file)
-        #expect(imported.rows > 0)
-        try connection.execute("ROLLBACK")
+        try connection.execute("SELECT pg_advisory_lock(7340155, \(Int32(orgB.id)))")
+        try connection.execute("SELECT pg_advisory_lock(7340156, \(Int32(orgB.id)))")
     }
 
     @Test("grant-reader sets a connection limit and timeouts; revoke-reader drops the role it made")
