@@ -62,6 +62,10 @@ public struct KPIMaterializer {
                 attempt += 1
                 self.connection.logger.info("kpi: another run of the org committed first; starting over on a new snapshot",
                                             metadata: ["org": "\(org.slug)", "attempt": "\(attempt)"])
+            } catch where attempt < Self.serializationRetries && ShardMove.interrupted(error) {
+                attempt += 1
+                self.connection.logger.info("kpi: a shard of the org moved during the run; starting over",
+                                            metadata: ["org": "\(org.slug)", "attempt": "\(attempt)"])
             }
         }
     }

@@ -52,7 +52,8 @@ struct TenantAccess: Sendable {
         let owners = self.owners, timeout = self.statementTimeout
         let presented = request.headers[.ifNoneMatch]
         return try await self.executor.run(as: owners.owner(of: token)) { connection in
-            try connection.withReadRequest(token: token, statementTimeout: timeout) { opened in
+            // A read is one transaction: on a cluster it runs again when the org's shard moved under it.
+            try ShardMove.retrying { try connection.withReadRequest(token: token, statementTimeout: timeout) { opened in
                 if let refusal = Self.refusal(opened.check) { throw refusal }
                 guard case .valid(let orgID, _, _) = opened.check, let session = opened.session, let version = opened.version else {
                     throw Problem(.unauthorized, "the token is not valid")
@@ -63,7 +64,7 @@ struct TenantAccess: Sendable {
                     return .notModified(tag: tag, changedAt: version.changedAt)
                 }
                 return .fresh(try body(session), tag: tag, changedAt: version.changedAt)
-            }
+            } }
         }
     }
 
@@ -91,7 +92,7 @@ struct TenantAccess: Sendable {
                                  _ body: @escaping @Sendable (TenantSession) throws -> Result) async throws -> Result {
         let timeout = self.statementTimeout
         return try await self.authorized(request, role: role) { connection, principal in
-            try connection.withTenant(principal.orgID, statementTimeout: timeout, body)
+            try ShardMove.retrying { try connection.withTenant(principal.orgID, statementTimeout: timeout, body) }
         }
     }
 }

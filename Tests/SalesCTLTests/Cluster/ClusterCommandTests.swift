@@ -94,11 +94,23 @@ struct ClusterCommandTests {
             .joined()).utf8).write(to: deals)
         var environment = ProcessInfo.processInfo.environment
         environment["DATABASE_URL"] = product.url
+        // The scheduler runs the org's nights during the move too: created on 25 November, due
+        // the nights up to 30 November on a clock started on 1 December.
+        try connection.execute("UPDATE salesops.orgs SET created_at = '2026-11-25T12:00:00Z' WHERE slug = 'minnow'")
+        let scheduler = try BackgroundProcess(SalesCTLProcess.binary, ["scheduler", "run", "--once", "--clock-start", "2026-12-01T12:30:00Z"],
+                                              environment: environment)
         let importing = try BackgroundProcess(SalesCTLProcess.binary, ["import", "deals", "--org", "minnow", deals.path], environment: environment)
         let moved = try SalesCTLProcess.run(["org", "isolate", "minnow"], database: database)
         #expect(moved.status == 0, "\(moved.stderr)")
         let imported = try #require(importing.wait(timeout: .seconds(120)))
         #expect(imported.status == 0, "\(imported.stderr)")
+        let scheduled = try #require(scheduler.wait(timeout: .seconds(120)))
+        #expect(scheduled.status == 0, "\(scheduled.stderr)")
+        let nights: [String] = try connection.query("""
+            SELECT r.night::text || ' ' || r.status AS run FROM salesops.scheduler_runs r JOIN salesops.orgs o ON o.id = r.org_id
+            WHERE o.slug = 'minnow' ORDER BY r.night
+            """).rows.map { try $0.decode("run") }
+        #expect(!nights.isEmpty && nights.allSatisfy { $0.hasSuffix(" succeeded") }, "minnow's nights: \(nights)")
         let minnowDeals: Int = try connection.query("""
             SELECT count(*)::int AS n FROM salesops.deals WHERE org_id = (SELECT id FROM salesops.orgs WHERE slug = 'minnow')
             """).rows[0].decode("n")
