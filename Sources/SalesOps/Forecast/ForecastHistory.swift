@@ -37,6 +37,10 @@ struct ForecastHistory {
             }
         }
         try connection.execute("DELETE FROM kpi.forecast_history WHERE org_id = \(org.id) AND as_of = \(night)")
+        // Nothing conflicts: the rows it replaces were just deleted. The clause is for a Citus
+        // cluster, which writes rows that do not come from the org's node (these come from the
+        // client's arrays) with COPY unless the statement has ON CONFLICT or RETURNING, and
+        // PostgreSQL refuses COPY into a table under row-level security.
         return try connection.execute("""
             INSERT INTO kpi.forecast_history
                 (org_id, period_kind, period_start, scope_kind, scope_id, as_of, period, period_end, value, won_to_date, won_deals,
@@ -52,7 +56,7 @@ struct ForecastHistory {
                         \(rows.weighted)::numeric[], \(rows.targets)::text[], \(rows.commits)::text[])
                  AS r(period_kind, period_start, scope_kind, scope_id, period, period_end, value, won, won_deals, open_amount,
                       open_expected, open_deals, not_yet_created, run_rate, weighted, target, commit_call)
-            \(unescaped: ClusterWrites.insertNotCopy)
+            ON CONFLICT DO NOTHING
             """)
     }
 

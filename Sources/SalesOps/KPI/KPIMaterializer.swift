@@ -58,13 +58,10 @@ public struct KPIMaterializer {
             do {
                 return try self.materializeOnce(org: org, from: from, to: to, dryRun: dryRun, keepingForecasts: keepingForecasts,
                                                 beforeCommit: beforeCommit)
-            } catch where attempt < Self.serializationRetries && Self.isSerializationFailure(error) {
+            } catch where attempt < Self.serializationRetries && (Self.isSerializationFailure(error) || ShardMove.interrupted(error)) {
                 attempt += 1
-                self.connection.logger.info("kpi: another run of the org committed first; starting over on a new snapshot",
-                                            metadata: ["org": "\(org.slug)", "attempt": "\(attempt)"])
-            } catch where attempt < Self.serializationRetries && ShardMove.interrupted(error) {
-                attempt += 1
-                self.connection.logger.info("kpi: a shard of the org moved during the run; starting over",
+                let reason = ShardMove.interrupted(error) ? "a shard of the org moved during the run" : "another run of the org committed first"
+                self.connection.logger.info("kpi: \(reason); starting over on a new snapshot",
                                             metadata: ["org": "\(org.slug)", "attempt": "\(attempt)"])
             }
         }

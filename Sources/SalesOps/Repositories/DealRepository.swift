@@ -43,7 +43,7 @@ public struct DealRepository {
         return try translatingConstraints(["deal_stage_changes_key": "deal '\(externalID)' already has a move into '\(stageName)' at that time"]) {
             // Two statements, each one on the org's node of a Citus cluster (an INSERT … SELECT
             // from a modifying WITH would pass the row through the coordinator).
-            let moved = try self.session.connection.query("""
+            guard let moved = try self.session.connection.query("""
                 UPDATE salesops.deals d SET
                     stage_id = \(target.id),
                     stage_kind = \(target.kind),
@@ -52,7 +52,7 @@ public struct DealRepository {
                 WHERE d.org_id = \(self.session.orgID) AND d.id = \(deal.id)
                   AND previous.org_id = d.org_id AND previous.id = d.id
                 RETURNING d.pipeline_id, previous.stage_id AS from_stage_id
-                """).rows[0]
+                """).rows.first else { throw SalesOpsError.notFound("deal '\(externalID)' no longer exists") }
             try self.session.connection.execute("""
                 INSERT INTO salesops.deal_stage_changes (org_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
                 VALUES (\(self.session.orgID), \(deal.id), \(try moved.decode("pipeline_id", as: Int64.self)),
