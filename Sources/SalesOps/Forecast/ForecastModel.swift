@@ -110,6 +110,9 @@ struct ForecastModel {
     private func statement(cases: [Case], wholeScopes: [Int64], memberScopes: [Int64], memberReps: [Int64],
                            horizon: LocalDate, timeZone: String) -> Query {
         let org = self.session.orgID
+        let lastWeek = Self.snapshots - 1
+        // Every step aggregates what it can before a scope multiplies it: the scopes of a night
+        // (the org, every team, every rep) see the same deals many times over.
         return """
             WITH case_days AS (
                 SELECT c.case_no::integer AS case_no,
@@ -127,119 +130,148 @@ struct ForecastModel {
                 UNION
                 SELECT s.scope_no::integer FROM unnest(\(memberScopes)::bigint[]) AS s(scope_no)
             ), spells AS MATERIALIZED (
-                -- Each spell carries its deal's won entries, so no join needs the planner's estimates.
-                SELECT s.*, array_agg(s.entered_at) FILTER (WHERE s.stage_kind = 'won') OVER (PARTITION BY s.deal_id) AS won_times
-                FROM kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))) s
-            ), members AS (
+                SELECT s.* FROM kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))) s
+            ), scope_reps AS (
+                -- Each scope with every rep whose deals it counts: a scope of the whole org counts every owner.
                 SELECT m.scope_no::integer AS scope_no, m.rep_id
                 FROM unnest(\(memberScopes)::bigint[], \(memberReps)::bigint[]) AS m(scope_no, rep_id)
+                UNION ALL
+                SELECT w.scope_no::integer, r.rep_id
+                FROM unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
+                CROSS JOIN (SELECT DISTINCT s.owner_rep_id AS rep_id FROM spells s) r
+            ), wins AS MATERIALIZED (
+                -- Each won deal's entries into a won stage: the first, and all of them when there are more.
+                SELECT s.deal_id, min(s.entered_at) AS first_win, CASE WHEN count(*) > 1 THEN array_agg(s.entered_at) END AS all_wins
+                FROM spells s WHERE s.stage_kind = 'won' GROUP BY s.deal_id
             ), open_spells AS MATERIALIZED (
                 -- Each open stay and its deal's first win from when it ended on (at or after its end,
                 -- and strictly after it, for a snapshot at that very instant): a deal open at a
                 -- snapshot inside the stay cannot win before the stay ends.
                 SELECT s.stage_id, s.created_at, s.entered_at, s.left_at,
-                       CASE WHEN s.won_times IS NOT NULL AND s.left_at IS NOT NULL
-                            THEN (SELECT min(t) FROM unnest(s.won_times) AS t WHERE t >= s.left_at) END AS win_from_end,
-                       CASE WHEN s.won_times IS NOT NULL AND s.left_at IS NOT NULL
-                            THEN (SELECT min(t) FROM unnest(s.won_times) AS t WHERE t > s.left_at) END AS win_after_end
-                FROM spells s WHERE s.stage_kind = 'open'
+                       CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
+                            WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win >= s.left_at THEN w.first_win END
+                            ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t >= s.left_at) END AS win_from_end,
+                       CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
+                            WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win > s.left_at THEN w.first_win END
+                            ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t > s.left_at) END AS win_after_end
+                FROM spells s LEFT JOIN wins w ON w.deal_id = s.deal_id
+                WHERE s.stage_kind = 'open'
             ), snapshot_groups AS (
                 -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w from
                 -- first_week on, `snapshots` of them. Cases with one as-of instant (a night's month,
                 -- quarter and year) share them: each group spans the weeks of all its cases.
-                SELECT c.known_by, c.known_epoch, min(c.first_week) AS first_week,
-                       max(c.first_week) + \(Self.snapshots - 1) AS last_week
+                SELECT c.known_by, c.known_epoch, min(c.first_week) AS first_week, max(c.first_week) + \(lastWeek) AS last_week
                 FROM cases c GROUP BY c.known_by, c.known_epoch
             ), snapshot_stays AS MATERIALIZED (
                 -- Each open stay meets the weeks whose instant it spans, entered_at < at <= left_at,
-                -- found by arithmetic; whether its deal was won by some instant is its next win.
-                SELECT g.known_by, w, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band, n.at,
-                       CASE WHEN s.left_at = n.at THEN s.win_after_end ELSE s.win_from_end END AS win
+                -- found by arithmetic. Its deal was won within d days (of 24 hours) of the instant for
+                -- every d from days_to_win on: its next win, if that came before the group's instant.
+                SELECT g.known_by, w, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
+                       ceil(extract(epoch FROM n.win - n.at) / 86400)::integer AS days_to_win
                 FROM snapshot_groups g
                 JOIN open_spells s ON s.created_at < g.known_by AND s.entered_at < g.known_by
                  AND (s.left_at IS NULL OR s.left_at >= g.known_by - g.last_week * interval '168 hours')
                 CROSS JOIN LATERAL generate_series(
                     GREATEST(g.first_week, ceil((g.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
                     LEAST(g.last_week, ceil((g.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
-                CROSS JOIN LATERAL (SELECT g.known_by - w * interval '168 hours' AS at) n
-            ), observed AS (
-                -- A case's snapshots, and whether the deal was won within the case's days left.
+                CROSS JOIN LATERAL (SELECT g.known_by - w * interval '168 hours' AS at) i
+                CROSS JOIN LATERAL (
+                    SELECT i.at, CASE WHEN s.left_at = i.at THEN s.win_after_end ELSE s.win_from_end END AS next_win) m
+                CROSS JOIN LATERAL (SELECT m.at, CASE WHEN m.next_win < g.known_by THEN m.next_win END AS win) n
+            ), cells AS MATERIALIZED (
+                -- Per case, stage and age band: its snapshots, and those whose deal was won within
+                -- the case's days left. Joined on the instant alone, the weeks filtered per case, so
+                -- the groups are hashed, not sorted.
                 SELECT c.case_no, o.stage_id, o.band,
-                       COALESCE(o.win <= o.at + make_interval(days => c.remaining) AND o.win < c.known_by, false) AS won
+                       count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)) AS n,
+                       count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)
+                                        AND o.days_to_win <= c.remaining) AS wins
                 FROM snapshot_stays o
-                JOIN cases c ON c.known_by = o.known_by AND o.w BETWEEN c.first_week AND c.first_week + \(Self.snapshots - 1)
-            ), counted AS (
-                SELECT case_no, stage_id, band, count(*) AS n, count(*) FILTER (WHERE won) AS wins, GROUPING(stage_id, band) AS level
-                FROM observed
-                GROUP BY GROUPING SETS ((case_no, stage_id, band), (case_no, stage_id), (case_no))
+                JOIN cases c ON c.known_by = o.known_by
+                GROUP BY c.case_no, o.stage_id, o.band
+                HAVING count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)) > 0
             ), overall AS (
-                SELECT case_no, COALESCE(sum(wins) / NULLIF(sum(n), 0), 0)::numeric AS p FROM counted WHERE level = 3 GROUP BY case_no
+                SELECT c.case_no, COALESCE(sum(c.wins) / NULLIF(sum(c.n), 0), 0)::numeric AS p FROM cells c GROUP BY c.case_no
             ), per_stage AS MATERIALIZED (
-                SELECT c.case_no, c.stage_id, c.n, (c.wins + \(Self.pooling) * o.p) / (c.n + \(Self.pooling)) AS p
-                FROM counted c JOIN overall o ON o.case_no = c.case_no WHERE c.level = 1
+                SELECT c.case_no, c.stage_id, sum(c.n)::bigint AS n, (sum(c.wins) + \(Self.pooling) * o.p) / (sum(c.n) + \(Self.pooling)) AS p
+                FROM cells c JOIN overall o ON o.case_no = c.case_no
+                GROUP BY c.case_no, c.stage_id, o.p
             ), per_cell AS MATERIALIZED (
                 SELECT c.case_no, c.stage_id, c.band, (c.wins + \(Self.pooling) * s.p) / (c.n + \(Self.pooling)) AS p
-                FROM counted c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id WHERE c.level = 0
+                FROM cells c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id
+            ), candidates AS MATERIALIZED (
+                -- The spells a case may count: wins, and open stays running at some case's as-of instant.
+                SELECT s.* FROM spells s
+                WHERE s.stage_kind = 'won'
+                   OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= (SELECT min(c.known_by) FROM cases c)))
             ), case_deals AS MATERIALIZED (
                 -- Each case's view of the spells it needs, before any scope: wins begun by its as-of
                 -- instant (those won in the period, or of deals created late enough to fall in a
                 -- window of the not-yet-created rate), and open stays running then.
-                SELECT c.case_no, c.low, c.known_by, s.owner_rep_id, s.deal_id, s.stage_id, s.stage_kind, s.amount, s.created_at,
-                       s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
-                FROM spells s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
+                SELECT c.case_no, c.low, c.known_by, c.remaining, s.owner_rep_id, s.deal_id, s.stage_id, s.stage_kind, s.amount,
+                       s.created_at, s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
+                FROM candidates s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
                 WHERE (s.stage_kind = 'won'
                        AND (s.entered_at >= c.low OR s.created_at >= c.known_by - make_interval(days => (c.remaining + \(Self.historyDays))::integer)))
                    OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= c.known_by))
-            ), as_of AS (
-                -- ... in every scope that counts the deal's owner.
-                SELECT d.*, m.scope_no FROM case_deals d JOIN members m ON m.rep_id = d.owner_rep_id
-                UNION ALL
-                SELECT d.*, w.scope_no::integer FROM case_deals d CROSS JOIN unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
+            ), open_groups AS (
+                -- The open deals of each case, owner, stage and age band, and their expected revenue.
+                SELECT g.case_no, g.owner_rep_id, g.stage_id, g.deals, g.amount, g.amount * COALESCE(c.p, ps.p, ov.p, 0) AS expected
+                FROM (SELECT d.case_no, d.owner_rep_id, d.stage_id, \(unescaped: Self.ageBand("d.known_by - d.entered_at")) AS band,
+                             count(*) AS deals, sum(d.amount) AS amount
+                      FROM case_deals d WHERE d.current AND d.stage_kind = 'open'
+                      GROUP BY 1, 2, 3, 4) g
+                LEFT JOIN overall ov ON ov.case_no = g.case_no
+                LEFT JOIN per_cell c ON c.case_no = g.case_no AND c.stage_id = g.stage_id AND c.band = g.band
+                LEFT JOIN per_stage ps ON ps.case_no = g.case_no AND ps.stage_id = g.stage_id
+            ), open_parts AS (
+                SELECT o.case_no, r.scope_no, o.stage_id, sum(o.deals)::bigint AS deals, sum(o.amount) AS amount,
+                       sum(o.expected) AS expected
+                FROM open_groups o JOIN scope_reps r ON r.rep_id = o.owner_rep_id
+                GROUP BY o.case_no, r.scope_no, o.stage_id
+            ), won AS (
+                SELECT w.case_no, r.scope_no, sum(w.deals)::bigint AS deals, sum(w.amount) AS amount
+                FROM (SELECT d.case_no, d.owner_rep_id, count(*) AS deals, sum(d.amount) AS amount
+                      FROM case_deals d WHERE d.current AND d.stage_kind = 'won' AND d.entered_at >= d.low
+                      GROUP BY d.case_no, d.owner_rep_id) w
+                JOIN scope_reps r ON r.rep_id = w.owner_rep_id
+                GROUP BY w.case_no, r.scope_no
+            ), first_wins AS MATERIALIZED (
+                -- Each won deal that adds to a case's not-yet-created rate, in days: the window starts
+                -- it counts in lie after its first win less the days left and up to its creation (at
+                -- most the last start). It adds nothing when that range is empty, or when it was
+                -- created more than a year before the last start (no history reaches back so far).
+                SELECT f.case_no, f.owner_rep_id, f.amount, f.created, f.won_less_remaining
+                FROM (SELECT d.case_no, d.owner_rep_id, min(d.amount) AS amount,
+                             LEAST(extract(epoch FROM min(d.created_at)) / 86400,
+                                   extract(epoch FROM min(d.known_by)) / 86400 - min(d.remaining)) AS created,
+                             extract(epoch FROM min(d.entered_at)) / 86400 - min(d.remaining) AS won_less_remaining,
+                             extract(epoch FROM min(d.known_by)) / 86400 - min(d.remaining) AS last
+                      FROM case_deals d WHERE d.stage_kind = 'won'
+                      GROUP BY d.case_no, d.owner_rep_id, d.deal_id) f
+                WHERE f.created > f.won_less_remaining AND f.created > f.last - \(Self.historyDays)
             ), first_created AS (
                 -- A scope's first deal, if created before a case's as-of instant, starts that case's history.
-                SELECT m.scope_no, min(r.at) AS at
-                FROM (SELECT owner_rep_id, min(created_at) AS at FROM spells GROUP BY owner_rep_id) r
-                JOIN members m ON m.rep_id = r.owner_rep_id
-                GROUP BY m.scope_no
-                UNION ALL
-                SELECT w.scope_no::integer, (SELECT min(created_at) FROM spells) FROM unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
-            ), open_parts AS (
-                SELECT o.case_no, o.scope_no, o.stage_id, count(*) AS deals, sum(o.amount) AS amount,
-                       sum(o.amount * COALESCE(c.p, ps.p, ov.p, 0)) AS expected,
-                       sum(o.amount * st.probability / 100) AS configured,
-                       COALESCE(max(ps.n), 0) AS observations
-                FROM (SELECT a.*, \(unescaped: Self.ageBand("a.known_by - a.entered_at")) AS band FROM as_of a
-                      WHERE a.current AND a.stage_kind = 'open') o
-                LEFT JOIN overall ov ON ov.case_no = o.case_no
-                LEFT JOIN per_cell c ON c.case_no = o.case_no AND c.stage_id = o.stage_id AND c.band = o.band
-                LEFT JOIN per_stage ps ON ps.case_no = o.case_no AND ps.stage_id = o.stage_id
-                JOIN salesops.stages st ON st.org_id = \(org) AND st.id = o.stage_id
-                GROUP BY o.case_no, o.scope_no, o.stage_id
-            ), won AS (
-                SELECT a.case_no, a.scope_no, count(*) AS deals, sum(a.amount) AS amount
-                FROM as_of a
-                WHERE a.current AND a.stage_kind = 'won' AND a.entered_at >= a.low
-                GROUP BY a.case_no, a.scope_no
-            ), first_wins AS (
-                SELECT a.case_no, a.scope_no, min(a.amount) AS amount, extract(epoch FROM min(a.created_at)) / 86400 AS created,
-                       extract(epoch FROM min(a.entered_at)) / 86400 AS won
-                FROM as_of a WHERE a.stage_kind = 'won'
-                GROUP BY a.case_no, a.scope_no, a.deal_id
+                SELECT r.scope_no, min(f.at) AS at
+                FROM (SELECT s.owner_rep_id, min(s.created_at) AS at FROM spells s GROUP BY s.owner_rep_id) f
+                JOIN scope_reps r ON r.rep_id = f.owner_rep_id
+                GROUP BY r.scope_no
             ), window_ends AS (
                 -- Window starts run over [last - history, last]: every window of `remaining` days
                 -- that had ended by known_by, over at most a year of the scope's history.
                 SELECT c.case_no, sc.scope_no, extract(epoch FROM c.known_by) / 86400 - c.remaining AS last,
                        LEAST(\(Self.historyDays), GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
-                                              - extract(epoch FROM h.at) / 86400)) AS history,
-                       c.remaining
+                                              - extract(epoch FROM h.at) / 86400)) AS history
                 FROM cases c CROSS JOIN scopes sc
                 LEFT JOIN first_created h ON h.scope_no = sc.scope_no AND h.at < c.known_by
             ), new_deals AS (
                 SELECT e.case_no, e.scope_no,
-                       COALESCE(sum(w.amount * GREATEST(0, LEAST(w.created, e.last) - GREATEST(w.won - e.remaining, e.last - e.history)))
+                       COALESCE(sum(w.amount * GREATEST(0, w.created - GREATEST(w.won_less_remaining, e.last - e.history)))
                                 / NULLIF(e.history, 0), 0) AS expected,
                        floor(COALESCE(e.history, 0))::integer AS history_days
-                FROM window_ends e LEFT JOIN first_wins w ON w.case_no = e.case_no AND w.scope_no = e.scope_no
+                FROM window_ends e
+                LEFT JOIN (SELECT f.*, r.scope_no FROM first_wins f JOIN scope_reps r ON r.rep_id = f.owner_rep_id) w
+                  ON w.case_no = e.case_no AND w.scope_no = e.scope_no
                 GROUP BY e.case_no, e.scope_no, e.history
             ), actual AS (
                 SELECT c.case_no, s.owner_rep_id, sum(s.amount) AS amount
@@ -254,11 +286,12 @@ struct ForecastModel {
                    NULL::bigint AS rep_id
             FROM won w
             UNION ALL
-            SELECT 'open', o.case_no, o.scope_no, p.name, st.name, st.position, o.deals, o.amount, o.expected, o.configured,
-                   o.observations, NULL
+            SELECT 'open', o.case_no, o.scope_no, p.name, st.name, st.position, o.deals, o.amount, o.expected,
+                   o.amount * st.probability / 100, COALESCE(ps.n, 0), NULL
             FROM open_parts o
             JOIN salesops.stages st ON st.org_id = \(org) AND st.id = o.stage_id
             JOIN salesops.pipelines p ON p.org_id = \(org) AND p.id = st.pipeline_id
+            LEFT JOIN per_stage ps ON ps.case_no = o.case_no AND ps.stage_id = o.stage_id
             UNION ALL
             SELECT 'new', n.case_no, n.scope_no, NULL, NULL, NULL, n.history_days, NULL, n.expected, NULL, NULL, NULL
             FROM new_deals n
