@@ -86,8 +86,10 @@ public struct KPIMaterializer {
             // another run's commit fail here at once (40001) and start over.
             try connection.execute("UPDATE salesops_meta.org_locks SET materialized_at = statement_timestamp() WHERE org_id = \(org.id)")
             // Every other lock is bounded: a lock held elsewhere fails the run (SQLSTATE 55P03,
-            // a temporary failure) instead of hanging it.
-            try connection.execute("SELECT set_config('lock_timeout', \(self.lockTimeoutMilliseconds)::text, true)")
+            // a temporary failure) instead of hanging it. A SET command, not set_config: on a
+            // cluster Citus passes a transaction's SET LOCAL on to the workers, where the run's
+            // statements wait for their locks (the value is an integer, printed as digits).
+            try connection.execute("SET LOCAL lock_timeout = \(unescaped: String(self.lockTimeoutMilliseconds))")
             try connection.execute("SET LOCAL work_mem = \(unescaped: Self.workMemory)")
             // The run's tables (sql/028 says what each holds, sql/038 where they live).
             let distributed = try connection.isDistributed()
@@ -95,6 +97,11 @@ public struct KPIMaterializer {
                 try connection.execute("SELECT set_config('search_path', 'kpi_run, ' || current_setting('search_path'), true)")
             }
             try connection.execute("SELECT kpi.prepare_run(\(org.id), \(from)::date, \(to)::date)")
+            if distributed {
+                // prepare_run analyzes them itself on one node, where they are its temporary tables.
+                try Self.analyzeRunTables(["kpi_periods", "kpi_window", "kpi_rep_scopes", "kpi_day_periods"], org: org.id,
+                                          distributed: true, on: connection)
+            }
             let clock = ContinuousClock()
             for family in self.catalogue.families {
                 let started = clock.now
@@ -125,9 +132,8 @@ public struct KPIMaterializer {
                 WHERE p.org_id = \(FactStore.orgLiteral(org.id))
                 ON CONFLICT (org_id, period_kind, period_start) DO UPDATE SET as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at
                 """)
-            // Temporary tables have no statistics until analyzed; on a cluster the run's tables are
-            // shared and kept analyzed by autovacuum (an ANALYZE would visit every node).
-            if !distributed { try connection.execute("ANALYZE kpi_new_facts, kpi_new_stage_facts, kpi_new_breakdown_facts") }
+            try Self.analyzeRunTables(["kpi_new_facts", "kpi_new_stage_facts", "kpi_new_breakdown_facts"], org: org.id,
+                                      distributed: distributed, on: connection)
             try self.checkMetricNames(orgID: org.id, on: connection)
             var started = clock.now
             let rowsWritten = try FactStore(distributed: distributed).replaceCoveredPeriods(orgID: org.id, on: connection) { table, written in
@@ -161,6 +167,20 @@ public struct KPIMaterializer {
             ORDER BY 1
             """).rows.map { try $0.decode("metric", as: String.self) }
         guard unknown.isEmpty else { throw KPIEngineError.unknownMetrics(unknown) }
+    }
+
+    /// Gives the planner statistics of a run's `tables` once they hold the run's rows. On one node
+    /// they are temporary tables, analyzed whole. On a cluster only the org's shards are, on the
+    /// org's node, in a statement routed there (sql/041): an ANALYZE of the tables would visit
+    /// every shard, find the others empty and plan the next runs of their orgs for one row.
+    static func analyzeRunTables(_ tables: [String], org: Int64, distributed: Bool, on connection: Connection) throws {
+        if distributed {
+            try connection.execute("""
+                SELECT kpi.analyze_run_tables(w.org_id, \(tables)::text[]) FROM kpi_window w WHERE w.org_id = \(FactStore.orgLiteral(org))
+                """)
+        } else {
+            try connection.execute("ANALYZE \(unescaped: tables.joined(separator: ", "))")
+        }
     }
 
     /// Memory each sort or hash of the run may use before spilling to disk (`work_mem`, for this
