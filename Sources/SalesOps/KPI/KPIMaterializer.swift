@@ -105,7 +105,7 @@ public struct KPIMaterializer {
             let clock = ContinuousClock()
             for family in self.catalogue.families {
                 let started = clock.now
-                let rows = try connection.execute(family.query(FamilyInput(id: org.id, timeZone: org.timezone)))
+                let rows = try connection.execute(family.query(FamilyInput(id: org.id, timeZone: org.timezone, distributed: distributed)))
                 connection.logger.debug("kpi: family computed", metadata: [
                     "org": "\(org.slug)", "family": "\(family.name)", "rows": "\(rows)", "elapsed": "\(clock.now - started)",
                 ])
@@ -205,11 +205,14 @@ public enum KPIEngineError: Error, Sendable, CustomStringConvertible {
     case unknownMetrics([String])
     /// The build lacks a family's statement file.
     case missingStatement(String)
+    /// A family's statement lacks the shape the engine relies on (its name, what is missing).
+    case malformedStatement(String, String)
 
     public var description: String {
         switch self {
         case let .unknownMetrics(names): "the KPI engine computed metrics its families do not declare or the catalogue lacks: \(names.joined(separator: ", "))"
         case let .missingStatement(name): "the KPI engine's statement Families/\(name).sql is missing from this build"
+        case let .malformedStatement(name, problem): "the KPI engine's statement Families/\(name).sql \(problem)"
         }
     }
 }

@@ -34,9 +34,15 @@ struct MetricFamily: Sendable {
         self.query = query
     }
 
-    /// A family whose statement is the resource `Families/<statement>.sql`.
-    init(name: String, target: Target, statement: String) {
-        self.init(name: name, target: target) { input in try FamilyStatements.query(statement, for: input) }
+    /// A family whose statement is the resource `Families/<statement>.sql`; on a cluster it is
+    /// sent to the org's node whole (`FamilyStatements.routedWhole`) unless `sentWholeOnCluster`
+    /// is false.
+    init(name: String, target: Target, statement: String, sentWholeOnCluster: Bool = true) {
+        self.init(name: name, target: target) { input in
+            var input = input
+            input.distributed = input.distributed && sentWholeOnCluster
+            return try FamilyStatements.query(statement, for: input)
+        }
         self.statement = statement
     }
 }
@@ -45,6 +51,8 @@ struct MetricFamily: Sendable {
 struct FamilyInput: Sendable {
     var id: Int64
     var timeZone: String
+    /// Whether the run is on a Citus cluster, where the statement is sent as `FamilyStatements.routedWhole` has it.
+    var distributed = false
 }
 
 /// The family statements, read once from the module's resources: the bundle
@@ -64,10 +72,61 @@ enum FamilyStatements {
 
     /// The statement `name` with the org's id as `$1` and its time zone as `$2`.
     static func query(_ name: String, for input: FamilyInput) throws -> Query {
-        Query(unescaped: try Self.text(name), bindings: [
+        let text = try Self.text(name)
+        return Query(unescaped: input.distributed ? try Self.routedWhole(text, name: name, org: input.id) : text, bindings: [
             Query.Binding(text: String(input.id), type: .int8),
             Query.Binding(text: input.timeZone, type: .text),
         ])
+    }
+
+    /// A family statement as a Citus cluster runs it on the org's node, whole.
+    ///
+    /// Citus sends an `INSERT … SELECT` to the node of its rows only when the inserted `org_id`
+    /// is a distributed table's `org_id` (the family's `$1` is a parameter) and when the
+    /// statement's common table expressions sit inside the `SELECT` (at the top of an `INSERT`,
+    /// their tables are not renamed to the node's shards). Otherwise it runs the `SELECT` on
+    /// the node and sends its rows back to be inserted through the coordinator. So the
+    /// statement `WITH … INSERT INTO t (org_id, c2, …) SELECT …` becomes
+    /// `INSERT INTO t (org_id, c2, …) SELECT family_run.org_id, family_rows.c2, … FROM kpi_window
+    /// family_run CROSS JOIN (WITH … SELECT …) AS family_rows (org_id, c2, …) WHERE
+    /// family_run.org_id = $1`: the same rows, the org's id now read from the run's window row.
+    /// Two habits keep the families sendable this way: untyped NULLs are cast (in a subquery
+    /// they would become text), and no CASE has a test expression (Citus prints it wrongly).
+    /// - Throws: `KPIEngineError.malformedStatement` when the statement has no
+    ///   `INSERT INTO table (org_id, …)` line.
+    static func routedWhole(_ text: String, name: String, org: Int64) throws -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let index = lines.firstIndex(where: { $0.hasPrefix("INSERT INTO ") }),
+              let open = lines[index].firstIndex(of: "("), let close = lines[index].lastIndex(of: ")"), open < close
+        else { throw KPIEngineError.malformedStatement(name, "has no line `INSERT INTO table (columns)`") }
+        let insert = lines[index]
+        let columns = insert[insert.index(after: open)..<close].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard columns.first == "org_id" else { throw KPIEngineError.malformedStatement(name, "does not insert org_id first") }
+        lines.remove(at: index)
+        var inner = Self.withOrgWritten(lines.joined(separator: "\n"), org: org).trimmingCharacters(in: .whitespacesAndNewlines)
+        if inner.hasSuffix(";") { inner.removeLast() }
+        let outer = (["family_run.org_id"] + columns.dropFirst().map { "family_rows.\($0)" }).joined(separator: ", ")
+        return """
+            \(insert)
+            SELECT \(outer)
+            FROM kpi_window family_run
+            CROSS JOIN (
+            \(inner)
+            ) AS family_rows (\(columns.joined(separator: ", ")))
+            WHERE family_run.org_id = \(org)
+            """
+    }
+
+    /// `text` with every `$1` (not `$10`, …) replaced by `org`'s digits.
+    static func withOrgWritten(_ text: String, org: Int64) -> String {
+        var result = "", rest = Substring(text)
+        while let range = rest.range(of: "$1") {
+            result += rest[..<range.lowerBound]
+            let after = rest[range.upperBound...]
+            if let next = after.first, next.isNumber { result += "$1" } else { result += String(org) }
+            rest = after
+        }
+        return result + rest
     }
 
     /// Every statement file of the build, by name.

@@ -15,9 +15,12 @@ WITH comparisons AS (
            CASE WHEN p.stop = p.period_end THEN p.period_start - 1
                 ELSE LEAST(previous.start + (p.stop - p.period_start), p.period_start - 1) END AS q_stop
     FROM kpi_periods p
-    CROSS JOIN LATERAL (SELECT (p.period_start - CASE p.period_kind
-            WHEN 'day' THEN interval '1 day' WHEN 'week' THEN interval '7 days' WHEN 'month' THEN interval '1 month'
-            WHEN 'quarter' THEN interval '3 months' ELSE interval '1 year' END)::date AS start) AS previous
+    -- A searched CASE: Citus prints a CASE with a test expression wrongly when it sends the
+    -- statement to a node whole ("operator does not exist: text = boolean").
+    CROSS JOIN LATERAL (SELECT (p.period_start - CASE
+            WHEN p.period_kind = 'day' THEN interval '1 day' WHEN p.period_kind = 'week' THEN interval '7 days'
+            WHEN p.period_kind = 'month' THEN interval '1 month' WHEN p.period_kind = 'quarter' THEN interval '3 months'
+            ELSE interval '1 year' END)::date AS start) AS previous
     WHERE p.org_id = $1
 ), won AS (
     SELECT d.id, d.owner_rep_id AS rep_id, d.amount, d.closed_at, salesops.local_day(d.closed_at, $2) AS day

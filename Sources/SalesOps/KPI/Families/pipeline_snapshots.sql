@@ -97,7 +97,7 @@ WITH bounds AS (
     GROUP BY 1, 2, 3, 4
 )
 INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT $1, q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, NULL, NULL
+SELECT $1, q.period_kind, q.period_start, q.scope_kind, q.scope_id, m.metric, m.value, NULL::numeric, NULL::numeric
 FROM scoped q
 CROSS JOIN LATERAL (VALUES
     ('open_opportunities', q.deals), ('open_pipeline_amount', q.amount), ('weighted_pipeline_amount', q.weighted)

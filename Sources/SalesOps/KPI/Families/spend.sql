@@ -7,7 +7,7 @@
 -- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
 --   PREPARE spend(bigint, text) AS <this statement>; EXPLAIN (ANALYZE, BUFFERS) EXECUTE spend(<org id>, '<time zone>');
 INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)
-SELECT $1, p.period_kind, p.period_start, 'org', 0, m.metric, m.value, NULL, NULL
+SELECT $1, p.period_kind, p.period_start, 'org', 0, m.metric, m.value, NULL::numeric, NULL::numeric
 FROM kpi_periods p
 CROSS JOIN LATERAL (
     SELECT sum(amount) FILTER (WHERE category = 'marketing') AS marketing,
