@@ -58,7 +58,9 @@ public struct Importer {
         var attempt = 0
         while true {
             do {
-                return try self.runOnce(kind, orgID: orgID, handle: handle, fileName: fileName)
+                let report = try self.runOnce(kind, orgID: orgID, handle: handle, fileName: fileName)
+                ImportStatistics(connection: self.connection).refresh(after: report, definition: kind.definition, orgID: orgID)
+                return report
             } catch where attempt < Self.transientRetries && Self.isTransient(error) && start != nil {
                 attempt += 1
                 self.connection.logger.info("import: retrying after a conflict with a concurrent import",
