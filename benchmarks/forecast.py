@@ -22,17 +22,13 @@ mape_weighted_pipeline_pct.
 import argparse
 import datetime
 import json
-import os
-import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 
-from release_build import release_salesctl
+from release_build import private_node, release_salesctl
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAST_DAY = datetime.date(2026, 11, 22)
 
 
@@ -44,13 +40,7 @@ def main():
     args = parser.parse_args()
 
     salesctl = release_salesctl()
-    work = tempfile.mkdtemp(prefix="salesops-forecast-bench-")
-    os.chmod(work, 0o755)
-    cluster = os.path.join(work, "pg")
-    try:
-        url = subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "start", cluster], check=True, capture_output=True,
-                             text=True).stdout.strip()
-        env = dict(os.environ, DATABASE_URL=url, SALESOPS_SQL_DIR=os.path.join(ROOT, "sql"))
+    with private_node("salesops-forecast-bench-") as (url, env):
 
         def run(*arguments):
             return subprocess.run([salesctl, *arguments], check=True, env=env, capture_output=True, text=True).stdout
@@ -106,9 +96,6 @@ def main():
                 "mape_model_pct": summary["model"].get("mape_pct"), "mape_run_rate_pct": summary["run_rate"].get("mape_pct"),
                 "mape_weighted_pipeline_pct": summary["weighted_pipeline"].get("mape_pct"),
             }))
-    finally:
-        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "stop", cluster], check=False, capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -16,15 +16,11 @@ With --json the last line of stdout is {"reps", "days", "first_backfill_s", "ana
 import argparse
 import datetime
 import json
-import os
-import shutil
 import subprocess
-import tempfile
 import time
 
-from release_build import release_salesctl
+from release_build import private_node, release_salesctl
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LAST_DAY = datetime.date(2026, 11, 22)
 
 
@@ -37,13 +33,7 @@ def main():
     args = parser.parse_args()
 
     salesctl = release_salesctl()
-    work = tempfile.mkdtemp(prefix="salesops-onboarding-bench-")
-    os.chmod(work, 0o755)
-    cluster = os.path.join(work, "pg")
-    try:
-        url = subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "start", cluster], check=True, capture_output=True,
-                             text=True).stdout.strip()
-        env = dict(os.environ, DATABASE_URL=url, SALESOPS_SQL_DIR=os.path.join(ROOT, "sql"))
+    with private_node("salesops-onboarding-bench-") as (url, env):
 
         def run(*arguments):
             return subprocess.run([salesctl, *arguments], check=True, env=env, capture_output=True, text=True).stdout
@@ -71,9 +61,6 @@ def main():
         if args.json:
             print(json.dumps({"reps": args.reps, "days": args.days, "first_backfill_s": round(first, 3),
                               "analyzed_backfill_s": round(analyzed, 3), "ratio": round(first / analyzed, 2)}))
-    finally:
-        subprocess.run([os.path.join(ROOT, "scripts/pg-cluster"), "stop", cluster], check=False, capture_output=True)
-        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
