@@ -69,18 +69,19 @@ WITH deals_created AS (
     GROUP BY 1, 2
 ), daily AS (
     -- One row per local day and rep with every source's components, joined by name:
-    -- a column in the wrong place is an error, not a number in another metric.
+    -- a column in the wrong place is an error, not a number in another metric. Counts are
+    -- integers here so that their sums below add in machine integers, not in numeric.
     SELECT day, rep_id,
-           coalesce(created, 0) AS created, coalesce(won, 0) AS won, coalesce(lost, 0) AS lost,
+           coalesce(created, 0)::integer AS created, coalesce(won, 0)::integer AS won, coalesce(lost, 0)::integer AS lost,
            coalesce(revenue, 0) AS revenue, coalesce(expansion, 0) AS expansion,
            coalesce(annualized, 0) AS annualized, coalesce(cycle_days, 0) AS cycle_days,
-           coalesce(new_leads, 0) AS new_leads, coalesce(responded, 0) AS responded,
-           coalesce(response_minutes, 0) AS response_minutes, coalesce(mqls, 0) AS mqls, coalesce(sqls, 0) AS sqls,
-           coalesce(conversions, 0) AS conversions, coalesce(conversions_with_mql, 0) AS conversions_with_mql,
-           coalesce(conversions_with_sql, 0) AS conversions_with_sql, coalesce(activities, 0) AS activities,
-           coalesce(calls, 0) AS calls, coalesce(emails, 0) AS emails, coalesce(meetings, 0) AS meetings,
-           coalesce(demos, 0) AS demos, coalesce(proposals_sent, 0) AS proposals_sent,
-           coalesce(meetings_accepted, 0) AS meetings_accepted, coalesce(replies, 0) AS replies
+           coalesce(new_leads, 0)::integer AS new_leads, coalesce(responded, 0)::integer AS responded,
+           coalesce(response_minutes, 0) AS response_minutes, coalesce(mqls, 0)::integer AS mqls, coalesce(sqls, 0)::integer AS sqls,
+           coalesce(conversions, 0)::integer AS conversions, coalesce(conversions_with_mql, 0)::integer AS conversions_with_mql,
+           coalesce(conversions_with_sql, 0)::integer AS conversions_with_sql, coalesce(activities, 0)::integer AS activities,
+           coalesce(calls, 0)::integer AS calls, coalesce(emails, 0)::integer AS emails, coalesce(meetings, 0)::integer AS meetings,
+           coalesce(demos, 0)::integer AS demos, coalesce(proposals_sent, 0)::integer AS proposals_sent,
+           coalesce(meetings_accepted, 0)::integer AS meetings_accepted, coalesce(replies, 0)::integer AS replies
     FROM deals_created
     FULL JOIN deals_closed USING (day, rep_id)
     FULL JOIN leads_created USING (day, rep_id)
@@ -88,19 +89,29 @@ WITH deals_created AS (
     FULL JOIN leads_accepted USING (day, rep_id)
     FULL JOIN leads_converted USING (day, rep_id)
     FULL JOIN activity_days USING (day, rep_id)
-), pivoted AS (
-    SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
+), rep_periods AS (
+    -- Days roll up to each rep's periods first, and those to the scopes: a rep's day is summed
+    -- once per period, not once per period and scope.
+    SELECT p.period_kind, p.period_start, d.rep_id,
            sum(d.created) AS created, sum(d.won) AS won, sum(d.lost) AS lost, sum(d.revenue) AS revenue,
-           sum(d.expansion) AS expansion, sum(d.annualized) AS annualized, sum(d.cycle_days) AS cycle_days,
-           sum(d.new_leads) AS new_leads, sum(d.responded) AS responded, sum(d.response_minutes) AS response_minutes,
-           sum(d.mqls) AS mqls, sum(d.sqls) AS sqls, sum(d.conversions) AS conversions,
-           sum(d.conversions_with_mql) AS conversions_with_mql, sum(d.conversions_with_sql) AS conversions_with_sql,
-           sum(d.activities) AS activities, sum(d.calls) AS calls, sum(d.emails) AS emails, sum(d.meetings) AS meetings,
-           sum(d.demos) AS demos, sum(d.proposals_sent) AS proposals_sent, sum(d.meetings_accepted) AS meetings_accepted,
-           sum(d.replies) AS replies
+           sum(d.expansion) AS expansion, sum(d.annualized) AS annualized, sum(d.cycle_days) AS cycle_days, sum(d.new_leads) AS new_leads,
+           sum(d.responded) AS responded, sum(d.response_minutes) AS response_minutes, sum(d.mqls) AS mqls, sum(d.sqls) AS sqls,
+           sum(d.conversions) AS conversions, sum(d.conversions_with_mql) AS conversions_with_mql, sum(d.conversions_with_sql) AS conversions_with_sql, sum(d.activities) AS activities,
+           sum(d.calls) AS calls, sum(d.emails) AS emails, sum(d.meetings) AS meetings, sum(d.demos) AS demos,
+           sum(d.proposals_sent) AS proposals_sent, sum(d.meetings_accepted) AS meetings_accepted, sum(d.replies) AS replies
     FROM daily d
     JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = d.day
-    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = d.rep_id
+    GROUP BY 1, 2, 3
+), pivoted AS (
+    SELECT r.period_kind, r.period_start, s.scope_kind, s.scope_id,
+           sum(r.created) AS created, sum(r.won) AS won, sum(r.lost) AS lost, sum(r.revenue) AS revenue,
+           sum(r.expansion) AS expansion, sum(r.annualized) AS annualized, sum(r.cycle_days) AS cycle_days, sum(r.new_leads) AS new_leads,
+           sum(r.responded) AS responded, sum(r.response_minutes) AS response_minutes, sum(r.mqls) AS mqls, sum(r.sqls) AS sqls,
+           sum(r.conversions) AS conversions, sum(r.conversions_with_mql) AS conversions_with_mql, sum(r.conversions_with_sql) AS conversions_with_sql, sum(r.activities) AS activities,
+           sum(r.calls) AS calls, sum(r.emails) AS emails, sum(r.meetings) AS meetings, sum(r.demos) AS demos,
+           sum(r.proposals_sent) AS proposals_sent, sum(r.meetings_accepted) AS meetings_accepted, sum(r.replies) AS replies
+    FROM rep_periods r
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = r.rep_id
     GROUP BY 1, 2, 3, 4
 )
 INSERT INTO kpi_new_facts (org_id, period_kind, period_start, scope_kind, scope_id, metric, value, numerator, denominator)

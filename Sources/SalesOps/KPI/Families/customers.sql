@@ -99,11 +99,16 @@ WITH won AS (
 ), lifetime_sales AS (
     -- Revenue, won deals and accounts with a won deal in W follow the deal's owner, like
     -- revenue; only churn_W (from customer_counts) follows the account's owner.
-    SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
-           sum(w.amount) AS revenue, count(*) AS deals, count(DISTINCT w.account_id) AS accounts
-    FROM won w
-    JOIN kpi_periods p ON p.org_id = $1 AND p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
-    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.deal_rep_id
+    -- Accounts are counted distinct in two hashed steps (per account, then per scope): a
+    -- count(DISTINCT) would sort every (period, scope, deal) row, about 14 periods per deal.
+    SELECT period_kind, period_start, scope_kind, scope_id, sum(revenue) AS revenue, sum(deals) AS deals,
+           count(account_id) AS accounts
+    FROM (SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, w.account_id,
+                 sum(w.amount) AS revenue, count(*) AS deals
+          FROM won w
+          JOIN kpi_periods p ON p.org_id = $1 AND p.period_kind IN ('month', 'quarter', 'year') AND w.day BETWEEN p.stop - 364 AND p.stop
+          JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = w.deal_rep_id
+          GROUP BY 1, 2, 3, 4, 5) AS per_account
     GROUP BY 1, 2, 3, 4
 ), per_account_revenue AS (
     SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id,
