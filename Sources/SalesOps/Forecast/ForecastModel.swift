@@ -5,6 +5,8 @@ import PostgresClient
 /// of (period, as-of day) cases for any number of scopes — over one reconstruction of the
 /// pipeline (`kpi.deal_spells` as of the batch's horizon, cut back to each case's as-of day:
 /// a spell seen at the horizon, cut at an earlier instant, is exactly the spell seen then).
+/// The reconstruction holds only the deals that can matter from the earliest instant a case
+/// looks at (sql/042), so a night costs the same with two years of history or ten.
 ///
 /// - **Won to date:** deals whose stage at the end of day `a` is a won stage entered inside the period.
 /// - **Open pipeline:** each deal open at the end of `a` counts amount × p, where p is the chance
@@ -129,16 +131,33 @@ struct ForecastModel {
                 SELECT s.scope_no::integer AS scope_no FROM unnest(\(wholeScopes)::bigint[]) AS s(scope_no)
                 UNION
                 SELECT s.scope_no::integer FROM unnest(\(memberScopes)::bigint[]) AS s(scope_no)
+            ), reach AS (
+                -- The earliest instant any case looks at: its period's start, the first window of
+                -- its not-yet-created rate, and its snapshots (the last of its group's weeks).
+                SELECT least(min(c.low), min(c.known_by - make_interval(days => (c.remaining + \(Self.historyDays))::integer)),
+                             min(c.known_by - (g.last_week * interval '168 hours'))) AS since
+                FROM cases c
+                JOIN (SELECT known_by, max(first_week) + \(lastWeek) AS last_week FROM cases GROUP BY known_by) g
+                  ON g.known_by = c.known_by
             ), spells AS MATERIALIZED (
-                SELECT s.* FROM kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))) s
+                -- The stays of every deal that can matter from that instant on (sql/042), so the
+                -- cost follows the cases' reach and not the org's whole history.
+                SELECT s.* FROM reach r
+                CROSS JOIN LATERAL kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone)), r.since) s
+            ), owners AS MATERIALIZED (
+                -- Every owner of a deal created by the horizon, and that owner's first deal.
+                SELECT d.owner_rep_id AS rep_id, min(d.created_at) AS first_at
+                FROM salesops.deals d
+                WHERE d.org_id = \(org) AND d.created_at < salesops.day_start(\(horizon.adding(days: 1)), \(timeZone))
+                GROUP BY d.owner_rep_id
             ), scope_reps AS (
                 -- Each scope with every rep whose deals it counts: a scope of the whole org counts every owner.
                 SELECT m.scope_no::integer AS scope_no, m.rep_id
                 FROM unnest(\(memberScopes)::bigint[], \(memberReps)::bigint[]) AS m(scope_no, rep_id)
                 UNION ALL
-                SELECT w.scope_no::integer, r.rep_id
+                SELECT w.scope_no::integer, o.rep_id
                 FROM unnest(\(wholeScopes)::bigint[]) AS w(scope_no)
-                CROSS JOIN (SELECT DISTINCT s.owner_rep_id AS rep_id FROM spells s) r
+                CROSS JOIN owners o
             ), wins AS MATERIALIZED (
                 -- Each won deal's entries into a won stage: the first, and all of them when there are more.
                 SELECT s.deal_id, min(s.entered_at) AS first_win, CASE WHEN count(*) > 1 THEN array_agg(s.entered_at) END AS all_wins
@@ -252,9 +271,9 @@ struct ForecastModel {
                 WHERE f.created > f.won_less_remaining AND f.created > f.last - \(Self.historyDays)
             ), first_created AS (
                 -- A scope's first deal, if created before a case's as-of instant, starts that case's history.
-                SELECT r.scope_no, min(f.at) AS at
-                FROM (SELECT s.owner_rep_id, min(s.created_at) AS at FROM spells s GROUP BY s.owner_rep_id) f
-                JOIN scope_reps r ON r.rep_id = f.owner_rep_id
+                SELECT r.scope_no, min(o.first_at) AS at
+                FROM owners o
+                JOIN scope_reps r ON r.rep_id = o.rep_id
                 GROUP BY r.scope_no
             ), window_ends AS (
                 -- Window starts run over [last - history, last]: every window of `remaining` days

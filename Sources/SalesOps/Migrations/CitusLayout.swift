@@ -78,6 +78,7 @@ public struct CitusLayout {
     /// Functions that read tables from inside a statement running on a node.
     static let nestedReaders = [
         "salesops.current_org_id()", "salesops.team_subtree(bigint, bigint)", "kpi.deal_spells(bigint, timestamptz)",
+        "kpi.deal_spells(bigint, timestamptz, timestamptz)",
         "kpi.metric_names()", "kpi.breakdown_series_names(text)",
     ]
 
