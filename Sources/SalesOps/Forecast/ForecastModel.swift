@@ -6,7 +6,8 @@ import PostgresClient
 /// pipeline (`kpi.deal_spells` as of the batch's horizon, cut back to each case's as-of day:
 /// a spell seen at the horizon, cut at an earlier instant, is exactly the spell seen then).
 /// The reconstruction holds only the deals that can matter from the earliest instant a case
-/// looks at (sql/042), so a night costs the same with two years of history or ten.
+/// looks at (sql/042): what a night rebuilds follows its cases' reach (about two years at
+/// most), not the org's age; older history costs one read of its stage changes.
 ///
 /// - **Won to date:** deals whose stage at the end of day `a` is a won stage entered inside the period.
 /// - **Open pipeline:** each deal open at the end of `a` counts amount × p, where p is the chance
@@ -140,8 +141,8 @@ struct ForecastModel {
                 JOIN (SELECT known_by, max(first_week) + \(lastWeek) AS last_week FROM cases GROUP BY known_by) g
                   ON g.known_by = c.known_by
             ), spells AS MATERIALIZED (
-                -- The stays of every deal that can matter from that instant on (sql/042), so the
-                -- cost follows the cases' reach and not the org's whole history.
+                -- The stays of every deal that can matter from that instant on (sql/042): the
+                -- rebuild follows the cases' reach, not the org's whole history.
                 SELECT s.* FROM reach r
                 CROSS JOIN LATERAL kpi.deal_spells(\(org), salesops.day_start(\(horizon.adding(days: 1)), \(timeZone)), r.since) s
             ), owners AS MATERIALIZED (
