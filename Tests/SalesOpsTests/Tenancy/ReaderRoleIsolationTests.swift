@@ -131,6 +131,62 @@ struct ReaderRoleIsolationTests {
         }
     }
 
+    /// Every set-returning function of a tenant schema a reader may run whose first argument is
+    /// an org id (`org bigint`), with a call for its other arguments (instants: the widest
+    /// window; ids: null), from the catalog; nil for a function whose arguments it cannot fill.
+    static func orgFunctions(_ connection: Connection) throws -> [(name: String, call: (Int64) -> String)] {
+        try connection.query("""
+            SELECT format('%I.%I', n.nspname, p.proname) AS name, p.oid::regprocedure::text AS signature,
+                   (SELECT string_agg(format_type(t, NULL), ',' ORDER BY i) FROM unnest(p.proargtypes) WITH ORDINALITY AS a(t, i) WHERE i > 1) AS rest
+            FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+            WHERE n.nspname IN ('salesops', 'kpi') AND p.proretset AND p.pronargs >= 1
+              AND p.proargtypes[0] = 'bigint'::regtype AND (p.proargnames)[1] = 'org'
+              AND has_function_privilege('salesops_reader', p.oid, 'EXECUTE')
+            ORDER BY 2
+            """).rows.compactMap { row throws -> (name: String, call: (Int64) -> String)? in
+            let name: String = try row.decode("name"), signature: String = try row.decode("signature")
+            let rest = (try row.decode("rest", as: String?.self) ?? "").split(separator: ",").map(String.init)
+            var instants = ["'infinity'::timestamptz", "'-infinity'::timestamptz"].makeIterator()
+            var arguments: [String] = []
+            for type in rest {
+                switch type {
+                case "timestamp with time zone": arguments.append(instants.next() ?? "'-infinity'::timestamptz")
+                case "bigint": arguments.append("NULL::bigint")
+                default: return nil
+                }
+            }
+            return (signature, { org in "SELECT count(*) AS n FROM \(name)(\(([String(org)] + arguments).joined(separator: ", ")))" })
+        }
+    }
+
+    @Test("with every trick, a reader of org A gets no row of org B from any table function that takes an org id")
+    func readerCallsNothingOfAnotherOrg() throws {
+        let fixture = try Self.fixture()
+        let functions = try Self.orgFunctions(fixture.admin)
+        let names = functions.map(\.name)
+        #expect(["kpi.deal_spells(bigint,timestamp with time zone)", "kpi.deal_spells(bigint,timestamp with time zone,timestamp with time zone)",
+                 "kpi.deals_as_of(bigint,timestamp with time zone)"].allSatisfy(names.contains), "found: \(names)")
+        // The same calls as the admin do return org B's rows: a zero below is the reader's.
+        for function in functions where function.name.hasPrefix("kpi.deal") {
+            let all: Int = try fixture.admin.query(Query(unescaped: function.call(fixture.orgB.id))).rows[0].decode("n")
+            #expect(all > 0, "\(function.name) returns nothing of org B even to its owner")
+        }
+        for trick in Self.tricks(orgB: fixture.orgB, productRoles: try Self.productRoles(fixture.admin)) {
+            let connection = try fixture.database.connect(as: fixture.reader, options: trick.connectOptions)
+            defer { connection.close() }
+            Self.play(trick, on: connection)
+            if connection.isInTransaction { try connection.execute("ROLLBACK") }
+            for function in functions {
+                do {
+                    let rows: Int = try connection.query(Query(unescaped: function.call(fixture.orgB.id))).rows[0].decode("n")
+                    #expect(rows == 0, "trick '\(trick)': \(function.name) returns \(rows) rows of org B")
+                } catch let error as PostgresError where error.sqlState == SQLState("42501") {
+                    continue  // refused: the reader may not read what the function reads
+                }
+            }
+        }
+    }
+
     @Test("a reader of org A changes nothing: every write to every tenant table, the catalogue and the registry is refused")
     func readerWritesNothing() throws {
         let fixture = try Self.fixture()
