@@ -5,7 +5,9 @@
 -- `deal_type` (of the deal); `new_leads` by `lead_source`; and `leads` created by e by
 -- `lifecycle_stage` (the furthest of disqualified, customer, sql, mql, lead reached by e).
 -- A null key is `(none)`. The lifecycle snapshot counts moves between stages and sums them
--- up to each stop, so its cost follows the leads once, not once per stop.
+-- up to each stop, so its cost follows the leads once, not once per stop; a lead whose every
+-- milestone lies on or before the first stop (most of an old org's leads, in a night) adds
+-- one count there without its milestones being ordered.
 --
 -- $1 = the org's id, $2 = its IANA time zone. It reads the run's temporary tables
 -- (kpi.prepare_run) and inserts into the run's new-fact tables. In psql:
@@ -27,31 +29,45 @@ WITH won AS (
            coalesce(l.source, '(none)') AS key
     FROM salesops.leads l CROSS JOIN kpi_window w
     WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at >= w.low AND l.created_at < w.high
-), lead_milestones AS (
-    -- Each lead's milestones as local days, none before its creation day, ranked by
-    -- how far they go: a lead is in the furthest stage it has reached.
-    SELECT l.id, COALESCE(l.owner_rep_id, 0) AS rep_id, greatest(m.day, c.day) AS day, m.rank
+), bounds AS (
+    SELECT min(stop) AS first_stop, max(stop) AS last_stop FROM kpi_periods WHERE org_id = $1
+), lead_days AS MATERIALIZED (
+    -- Each lead's milestones as local days; a lead whose every milestone is on or before the
+    -- first stop is settled there, in the furthest stage it reached.
+    SELECT l.id, COALESCE(l.owner_rep_id, 0) AS rep_id, m.*,
+           GREATEST(m.created, m.mql, m.sql, m.converted, m.disqualified) <= b.first_stop AS settled
     FROM salesops.leads l
     CROSS JOIN kpi_window w
-    CROSS JOIN LATERAL (SELECT salesops.local_day(l.created_at, $2) AS day) c
-    CROSS JOIN LATERAL (VALUES (c.day, 0), (salesops.local_day(l.mql_at, $2), 1), (salesops.local_day(l.sql_at, $2), 2),
-                               (salesops.local_day(l.converted_at, $2), 3),
-                               (salesops.local_day(l.disqualified_at, $2), 4)) AS m (day, rank)
-    WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at < w.high AND m.day IS NOT NULL
+    CROSS JOIN bounds b
+    CROSS JOIN LATERAL (SELECT salesops.local_day(l.created_at, $2) AS created, salesops.local_day(l.mql_at, $2) AS mql,
+                               salesops.local_day(l.sql_at, $2) AS sql, salesops.local_day(l.converted_at, $2) AS converted,
+                               salesops.local_day(l.disqualified_at, $2) AS disqualified) m
+    WHERE l.org_id = $1 AND w.org_id = $1 AND l.created_at < w.high
+), lead_milestones AS (
+    -- The milestones of the leads not settled at the first stop, none before the lead's
+    -- creation day, ranked by how far they go: a lead is in the furthest stage it has reached.
+    SELECT d.id, d.rep_id, greatest(m.day, d.created) AS day, m.rank
+    FROM lead_days d
+    CROSS JOIN LATERAL (VALUES (d.created, 0), (d.mql, 1), (d.sql, 2), (d.converted, 3), (d.disqualified, 4)) AS m (day, rank)
+    WHERE NOT d.settled AND m.day IS NOT NULL
 ), lead_stages AS (
     -- The stage each lead is in from each milestone day on, and the stage it was in before.
     SELECT rep_id, day, rank, lag(rank) OVER (PARTITION BY id ORDER BY day) AS previous_rank
     FROM (SELECT id, rep_id, day, max(max(rank)) OVER (PARTITION BY id ORDER BY day) AS rank
           FROM lead_milestones GROUP BY id, rep_id, day) AS furthest
-), bounds AS (
-    SELECT min(stop) AS first_stop, max(stop) AS last_stop FROM kpi_periods WHERE org_id = $1
 ), stage_moves AS (
     -- +1 into a stage and -1 out of the previous one on the day a lead moves; moves
-    -- before the first stop fold into it, so the history is counted once, not per stop.
+    -- before the first stop fold into it, so the history is counted once, not per stop,
+    -- and a settled lead is one +1 there, counted without ordering its milestones.
     SELECT m.rep_id, greatest(m.day, b.first_stop) AS day, m.rank, sum(m.delta) AS delta
     FROM (SELECT rep_id, day, rank, 1 AS delta FROM lead_stages WHERE previous_rank IS NULL OR previous_rank <> rank
           UNION ALL
-          SELECT rep_id, day, previous_rank, -1 FROM lead_stages WHERE previous_rank <> rank) AS m
+          SELECT rep_id, day, previous_rank, -1 FROM lead_stages WHERE previous_rank <> rank
+          UNION ALL
+          SELECT d.rep_id, d.created,
+                 CASE WHEN d.disqualified IS NOT NULL THEN 4 WHEN d.converted IS NOT NULL THEN 3
+                      WHEN d.sql IS NOT NULL THEN 2 WHEN d.mql IS NOT NULL THEN 1 ELSE 0 END, 1
+          FROM lead_days d WHERE d.settled) AS m
     CROSS JOIN bounds b
     WHERE m.day <= b.last_stop
     GROUP BY 1, 2, 3
