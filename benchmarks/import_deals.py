@@ -95,6 +95,7 @@ CONSTRAINED = {
             FOREIGN KEY (org_id, from_stage) REFERENCES bench_stage_names (org_id, stage),
             FOREIGN KEY (org_id, to_stage) REFERENCES bench_stage_names (org_id, stage));
         CREATE INDEX ON bench_copy (org_id, deal_external_id, changed_at);
+        CREATE INDEX ON bench_copy (org_id, changed_at);
     """,
 }
 
