@@ -123,25 +123,36 @@ public struct KPIReader {
                 JOIN kpi.metric_fact_rows f
                   ON f.org_id = \(org) AND f.period_kind = h.period_kind AND f.period_start = h.period_start
                  AND f.scope_kind = \(scope.kind) AND f.scope_id = h.scope_id
-            ), attainment AS MATERIALIZED (
-                SELECT a.metric, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct
+            ), targets AS MATERIALIZED (
+                -- The scope's targets of this period, their labels resolved on the org's calendar.
+                SELECT t.metric, t.value AS target
                 FROM head h
-                JOIN kpi.target_attainment a
-                  ON a.org_id = \(org) AND a.period_kind = h.period_kind AND a.period_start = h.period_start
-                 AND a.scope_kind = \(scope.kind) AND a.scope_external_id IS NOT DISTINCT FROM \(scope.externalID)
+                JOIN salesops.targets t
+                  ON t.org_id = \(org) AND t.scope_kind = \(scope.kind) AND COALESCE(t.team_id, t.rep_id, 0) = h.scope_id
+                 AND t.period_kind = h.period_kind
+                JOIN salesops.orgs o ON o.id = \(org)
+                CROSS JOIN LATERAL salesops.period_bounds(t.period, o.fiscal_year_start_month) b
+                WHERE b.period_start = h.period_start
             ), readings AS (
                 SELECT listed.name AS metric, kpi.reported_value(f.value, m.aggregation) AS value,
-                       f.numerator, f.denominator, a.target, a.attainment_pct, a.expected_to_date, a.pace_pct, listed.position
+                       f.numerator, f.denominator, t.target, m.aggregation, m.lower_is_better, listed.position
                 FROM unnest(\(self.catalogue.materializedMetrics)::text[]) WITH ORDINALITY AS listed (name, position)
                 JOIN salesops.metrics m ON m.name = listed.name
                 LEFT JOIN facts f ON f.metric = listed.name
-                LEFT JOIN attainment a ON a.metric = listed.name
+                LEFT JOIN targets t ON t.metric = listed.name
                 WHERE cardinality(\(metrics)::text[]) = 0 OR listed.name = ANY(\(metrics)::text[])
+            ), attained AS (
+                -- Attainment, expected to date and pace as kpi.target_attainment has them (sql/044).
+                SELECT r.*, kpi.expected_to_date(r.target, r.aggregation, h.as_of, h.period_start, h.period_end) AS expected_to_date
+                FROM readings r CROSS JOIN head h
             )
-            SELECT h.period_kind, h.period_start, h.period_end, h.as_of, h.computed_at, h.scope_id, r.*
+            SELECT h.period_kind, h.period_start, h.period_end, h.as_of, h.computed_at, h.scope_id,
+                   a.metric, a.value, a.numerator, a.denominator, a.target,
+                   kpi.attainment_pct(a.target, a.value, a.lower_is_better) AS attainment_pct,
+                   a.expected_to_date, kpi.pace_pct(a.value, a.expected_to_date) AS pace_pct
             FROM head h
-            LEFT JOIN readings r ON h.as_of IS NOT NULL AND h.scope_id IS NOT NULL
-            ORDER BY r.position
+            LEFT JOIN attained a ON h.as_of IS NOT NULL AND h.scope_id IS NOT NULL
+            ORDER BY a.position
             """).rows
         guard let head = rows.first else { throw Self.badPeriod(label) }
         let kind: String = try head.decode("period_kind")
