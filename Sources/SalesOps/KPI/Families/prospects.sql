@@ -18,13 +18,22 @@ WITH touches AS (
     WHERE x.org_id = $1 AND w.org_id = $1 AND x.occurred_at >= w.low AND x.occurred_at < w.high
       AND (x.lead_id IS NOT NULL OR x.account_id IS NOT NULL)
     GROUP BY 1, 2, 3
-), reached AS (
-    -- Each prospect once per period and scope.
-    SELECT p.period_kind, p.period_start, s.scope_kind, s.scope_id, t.prospect,
-           bool_or(t.positive) AS positive, bool_or(t.negative) AS negative
+), rep_reached AS (
+    -- Each rep's prospects once per period.
+    SELECT p.period_kind, p.period_start, t.rep_id, t.prospect, bool_or(t.positive) AS positive, bool_or(t.negative) AS negative
     FROM touches t
     JOIN kpi_day_periods p ON p.org_id = $1 AND p.day = t.day
-    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = t.rep_id
+    GROUP BY 1, 2, 3, 4
+), reached AS (
+    -- Each prospect once per period and scope: a rep's as above; a team's or the org's once
+    -- over all its reps (two reps' touches of one prospect count once), from the reps' rows.
+    SELECT r.period_kind, r.period_start, s.scope_kind, s.scope_id, r.prospect, r.positive, r.negative
+    FROM rep_reached r
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = r.rep_id AND s.scope_kind = 'rep'
+    UNION ALL
+    SELECT r.period_kind, r.period_start, s.scope_kind, s.scope_id, r.prospect, bool_or(r.positive), bool_or(r.negative)
+    FROM rep_reached r
+    JOIN kpi_rep_scopes s ON s.org_id = $1 AND s.rep_id = r.rep_id AND s.scope_kind <> 'rep'
     GROUP BY 1, 2, 3, 4, 5
 ), counted AS (
     SELECT period_kind, period_start, scope_kind, scope_id, count(*) AS contacted,
