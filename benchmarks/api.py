@@ -102,7 +102,8 @@ def log_statements(cluster, url, request):
             name = "s%dp%d" % (len(script) + 1, number)
             variables[name] = value[1:-1].replace("''", "'")
             sql = re.sub(r"\$%d(?!\d)" % number, ":" + name, sql)
-        script.append(" ".join(line.strip() for line in sql.splitlines()) + ";")
+        # One line per statement for pgbench: whole-line comments dropped, or they would end it.
+        script.append(" ".join(line.strip() for line in sql.splitlines() if not line.strip().startswith("--")) + ";")
     return script, variables
 
 
