@@ -21,6 +21,7 @@ wrk, pgbench, the server and PostgreSQL share the machine's cores, so only the r
 one run mean anything.
 """
 import argparse
+import concurrent.futures
 import http.client
 import json
 import os
@@ -178,7 +179,12 @@ def main():
             response = urllib.request.urlopen(request, timeout=10)
             assert response.status == 200
             return response.headers["ETag"]
-        tag = one_request()  # the first request connects a database thread; record a steady one
+        tag = one_request()
+        # A database thread's first request also asks its connection once whether it is on a
+        # cluster: warm every thread (requests in parallel, more than there are threads), so the
+        # request recorded is a steady one, whichever thread serves it.
+        with concurrent.futures.ThreadPoolExecutor(max_workers=args.db_threads * 2) as pool:
+            list(pool.map(lambda _: one_request(), range(args.db_threads * 8)))
         script, variables = log_statements(cluster, url, one_request)
         script_path = os.path.join(work, "kpi_read.sql")
         with open(script_path, "w") as f:
