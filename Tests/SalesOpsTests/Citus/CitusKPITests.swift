@@ -37,9 +37,7 @@ struct CitusKPITests {
         let org = try connection.withApplicationRole {
             try OrgRepository(connection: $0).create(NewOrg(slug: slug, name: slug, timezone: "America/New_York", fiscalYearStartMonth: 2))
         }
-        for (kind, csv) in DemoDataGenerator(reps: reps, days: days, lastDay: Self.lastDay, seed: seed).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: reps, days: days, lastDay: Self.lastDay, seed: seed), into: org, connection: connection)
         return org
     }
 

@@ -65,9 +65,7 @@ struct CitusRunStatisticsTests {
             if try Self.shardIndex(of: candidate.id, on: admin) == shard { second = candidate }
         }
         let neighbour = try #require(second, "no org landed on the first org's shard")
-        for (kind, csv) in DemoDataGenerator(reps: 2, days: 40, lastDay: CitusKPITests.lastDay, seed: 42).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: neighbour, connection: setup)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 2, days: 40, lastDay: CitusKPITests.lastDay, seed: 42), into: neighbour, connection: setup)
         // Statistics as an ANALYZE of the empty tables leaves them: no rows anywhere. Autovacuum
         // stays away from them here, so what the test reads afterwards is what the runs left.
         for table in Self.analyzed {

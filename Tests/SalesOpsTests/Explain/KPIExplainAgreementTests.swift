@@ -136,9 +136,7 @@ struct KPIExplainAgreementTests {
     func demoOrg() throws {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection, timezone: "Europe/Berlin", fiscalYearStartMonth: 4)
-        for (kind, csv) in DemoDataGenerator(reps: 12, days: 400, lastDay: LocalDate("2026-11-20")!, seed: 7).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 12, days: 400, lastDay: LocalDate("2026-11-20")!, seed: 7), into: org, connection: connection)
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-10-30")!, to: LocalDate("2026-11-02")!)
         let reps = try connection.withTenant(org.id) { session in Set(try RepRepository(session: session).list().prefix(4).map(\.externalID)) }
         let (checked, disagreements) = try ExplainAgreement(connection: connection, org: org).check(reps: reps)

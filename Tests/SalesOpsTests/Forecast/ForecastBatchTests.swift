@@ -12,9 +12,7 @@ struct ForecastBatchTests {
     func batchEqualsSingleRuns() throws {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection, timezone: "America/New_York", fiscalYearStartMonth: 4)
-        for (kind, csv) in DemoDataGenerator(reps: 8, days: 400, lastDay: LocalDate("2026-10-31")!, seed: 23).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 8, days: 400, lastDay: LocalDate("2026-10-31")!, seed: 23), into: org, connection: connection)
         try connection.withTenant(org.id) { session in
             let engine = ForecastEngine(session: session)
             let model = ForecastModel(session: session)

@@ -28,6 +28,13 @@ enum ImportFixture {
         }
     }
 
+    /// Imports every file `generator` makes, in dependency order, into `org`.
+    static func importGenerated(_ generator: DemoDataGenerator, into org: Org, connection: Connection) throws {
+        for (kind, csv) in generator.generate() {
+            _ = try Self.importText(csv, kind: kind, org: org, connection: connection)
+        }
+    }
+
     /// A digest of every row of every tenant table visible to `org`.
     static func fingerprint(of org: Org, connection: Connection) throws -> [String: String] {
         try connection.withOrg(org.id) { connection in

@@ -10,9 +10,7 @@ struct LifecycleSnapshotTests {
     func snapshotMatchesDirectCount() throws {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection, timezone: "America/New_York", fiscalYearStartMonth: 4)
-        for (kind, csv) in DemoDataGenerator(reps: 6, days: 200, lastDay: LocalDate("2026-10-31")!, seed: 11).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 6, days: 200, lastDay: LocalDate("2026-10-31")!, seed: 11), into: org, connection: connection)
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-08-03")!, to: LocalDate("2026-10-31")!)
         // The definition, evaluated lead by lead at each period's end (as of 2026-10-31).
         let mismatches = try connection.withOrg(org.id) { connection in

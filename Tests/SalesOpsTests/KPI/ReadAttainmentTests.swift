@@ -17,9 +17,7 @@ struct ReadAttainmentTests {
     func readEqualsView() throws {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection, timezone: "America/New_York", fiscalYearStartMonth: 4)
-        for (kind, csv) in DemoDataGenerator(reps: 6, days: 200, lastDay: LocalDate("2026-10-31")!, seed: 5).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 6, days: 200, lastDay: LocalDate("2026-10-31")!, seed: 5), into: org, connection: connection)
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-07-01")!,
                                                                     to: LocalDate("2026-10-31")!)
         let (teams, reps) = try connection.withOrg(org.id) { connection in

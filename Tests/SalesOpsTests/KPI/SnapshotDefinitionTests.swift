@@ -17,9 +17,7 @@ struct SnapshotDefinitionTests {
     static func materializedOrg(extraDeals: String? = nil, extraChanges: String? = nil) throws -> (Connection, Org) {
         let connection = try SharedDatabase.connect()
         let org = try SharedDatabase.makeOrg(on: connection, timezone: Self.zone, fiscalYearStartMonth: 4)
-        for (kind, csv) in DemoDataGenerator(reps: 6, days: 300, lastDay: LocalDate(Self.asOf)!, seed: 17).generate() {
-            _ = try ImportFixture.importText(csv, kind: kind, org: org, connection: connection)
-        }
+        try ImportFixture.importGenerated(DemoDataGenerator(reps: 6, days: 300, lastDay: LocalDate(Self.asOf)!, seed: 17), into: org, connection: connection)
         if let extraDeals { _ = try ImportFixture.importText(extraDeals, kind: .deals, org: org, connection: connection) }
         if let extraChanges { _ = try ImportFixture.importText(extraChanges, kind: .stageChanges, org: org, connection: connection) }
         _ = try KPIMaterializer(connection: connection).materialize(org: org, from: LocalDate("2026-08-03")!, to: LocalDate(Self.asOf)!)
