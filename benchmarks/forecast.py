@@ -4,7 +4,7 @@
     benchmarks/forecast.py [--reps N] [--days D] [--json]
 
 One org of N reps (default 200) and D days (default 730) of `salesctl demo seed` data, its KPIs
-backfilled. Then, each the median of three runs (the nights of 3: five each, alternating):
+backfilled. Then, each the median of three runs (for item 3, five nights of each kind, alternating):
 
 1. `salesctl forecast show` of the last month (with its P10/P90 interval) against the org's
    KPI read of that month (`salesctl kpi show --json`);
