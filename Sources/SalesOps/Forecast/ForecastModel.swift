@@ -114,6 +114,8 @@ struct ForecastModel {
                            horizon: LocalDate, timeZone: String) -> Query {
         let org = self.session.orgID
         let lastWeek = Self.snapshots - 1
+        // Where the snapshots' microseconds count from: the batch's horizon, near every instant they compare.
+        let origin = Date(timeIntervalSince1970: Double(horizon.adding(days: 1).dayNumber) * 86_400)
         // Every step aggregates what it can before a scope multiplies it: the scopes of a night
         // (the org, every team, every rep) see the same deals many times over.
         return """
@@ -126,7 +128,7 @@ struct ForecastModel {
                 FROM unnest(\(cases.map(\.period.start))::date[], \(cases.map(\.asOf))::date[], \(cases.map(\.period.end))::date[])
                      WITH ORDINALITY AS c(first_day, as_of, last_day, case_no)
             ), cases AS MATERIALIZED (
-                SELECT d.*, extract(epoch FROM d.known_by) AS known_epoch, GREATEST(1, ceil(d.remaining / 7.0)::integer) AS first_week
+                SELECT d.*, GREATEST(1, ceil(d.remaining / 7.0)::integer) AS first_week
                 FROM case_days d
             ), scopes AS (
                 SELECT s.scope_no::integer AS scope_no FROM unnest(\(wholeScopes)::bigint[]) AS s(scope_no)
@@ -166,50 +168,64 @@ struct ForecastModel {
             ), open_spells AS MATERIALIZED (
                 -- Each open stay and its deal's first win from when it ended on (at or after its end,
                 -- and strictly after it, for a snapshot at that very instant): a deal open at a
-                -- snapshot inside the stay cannot win before the stay ends.
-                SELECT s.stage_id, s.created_at, s.entered_at, s.left_at,
-                       CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
-                            WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win >= s.left_at THEN w.first_win END
-                            ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t >= s.left_at) END AS win_from_end,
-                       CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
-                            WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win > s.left_at THEN w.first_win END
-                            ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t > s.left_at) END AS win_after_end
-                FROM spells s LEFT JOIN wins w ON w.deal_id = s.deal_id
-                WHERE s.stage_kind = 'open'
+                -- snapshot inside the stay cannot win before the stay ends. Its instants also in
+                -- whole microseconds, converted once here: the snapshots below do integer arithmetic.
+                SELECT o.stage_id, o.created_at, o.entered_at, o.left_at, \(Self.microseconds("o.entered_at", since: origin)) AS entered_us,
+                       \(Self.microseconds("o.left_at", since: origin)) AS left_us, \(Self.microseconds("o.win_from_end", since: origin)) AS win_from_end_us,
+                       \(Self.microseconds("o.win_after_end", since: origin)) AS win_after_end_us
+                FROM (SELECT s.stage_id, s.created_at, s.entered_at, s.left_at,
+                             CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
+                                  WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win >= s.left_at THEN w.first_win END
+                                  ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t >= s.left_at) END AS win_from_end,
+                             CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
+                                  WHEN w.all_wins IS NULL THEN CASE WHEN w.first_win > s.left_at THEN w.first_win END
+                                  ELSE (SELECT min(t) FROM unnest(w.all_wins) AS t WHERE t > s.left_at) END AS win_after_end
+                      FROM spells s LEFT JOIN wins w ON w.deal_id = s.deal_id
+                      WHERE s.stage_kind = 'open') o
             ), snapshot_groups AS (
                 -- The snapshots of a case are at known_by − w weeks (of 168 hours) for w from
                 -- first_week on, `snapshots` of them. Cases with one as-of instant (a night's month,
-                -- quarter and year) share them: each group spans the weeks of all its cases.
-                SELECT c.known_by, c.known_epoch, min(c.first_week) AS first_week, max(c.first_week) + \(lastWeek) AS last_week
-                FROM cases c GROUP BY c.known_by, c.known_epoch
-            ), snapshot_stays AS MATERIALIZED (
+                -- quarter and year) share them: each group spans the weeks of all its cases, and
+                -- tells a win within the most days any of them has left from a later one.
+                SELECT c.known_by, \(Self.microseconds("c.known_by", since: origin)) AS known_us, min(c.first_week) AS first_week,
+                       max(c.first_week) + \(lastWeek) AS last_week, max(c.remaining) AS most_remaining
+                FROM cases c GROUP BY c.known_by
+            ), snapshot_stays AS (
                 -- Each open stay meets the weeks whose instant it spans, entered_at < at <= left_at,
-                -- found by arithmetic. Its deal was won within d days (of 24 hours) of the instant for
-                -- every d from days_to_win on: its next win, if that came before the group's instant.
-                SELECT g.known_by, w, s.stage_id, \(unescaped: Self.ageBand("n.at - s.entered_at")) AS band,
-                       ceil(extract(epoch FROM n.win - n.at) / 86400)::integer AS days_to_win
-                FROM snapshot_groups g
-                JOIN open_spells s ON s.created_at < g.known_by AND s.entered_at < g.known_by
-                 AND (s.left_at IS NULL OR s.left_at >= g.known_by - g.last_week * interval '168 hours')
-                CROSS JOIN LATERAL generate_series(
-                    GREATEST(g.first_week, ceil((g.known_epoch - extract(epoch FROM s.left_at)) / 604800)::integer),
-                    LEAST(g.last_week, ceil((g.known_epoch - extract(epoch FROM s.entered_at)) / 604800)::integer - 1)) AS w
-                CROSS JOIN LATERAL (SELECT g.known_by - w * interval '168 hours' AS at) i
-                CROSS JOIN LATERAL (
-                    SELECT i.at, CASE WHEN s.left_at = i.at THEN s.win_after_end ELSE s.win_from_end END AS next_win) m
-                CROSS JOIN LATERAL (SELECT m.at, CASE WHEN m.next_win < g.known_by THEN m.next_win END AS win) n
+                -- found by integer arithmetic on microseconds. Its deal was won within d days (of 24
+                -- hours) of the instant for every d from days_to_win on: its next win, if that came before the group's instant (a
+                -- win later than every case's days left counts as none).
+                SELECT n.known_by, n.w, n.stage_id, n.band,
+                       CASE WHEN n.win_us - n.at_us <= n.most_remaining::bigint * \(unescaped: Self.dayMicroseconds)
+                            THEN (n.win_us - n.at_us + \(unescaped: Self.dayMicroseconds) - 1) / \(unescaped: Self.dayMicroseconds) END AS days_to_win
+                FROM (SELECT g.known_by, g.most_remaining, w, s.stage_id, i.at_us,
+                             CASE WHEN i.at_us - s.entered_us < \(unescaped: Self.days(7)) THEN 0
+                                  WHEN i.at_us - s.entered_us < \(unescaped: Self.days(30)) THEN 1
+                                  WHEN i.at_us - s.entered_us < \(unescaped: Self.days(90)) THEN 2 ELSE 3 END AS band,
+                             CASE WHEN s.left_us = i.at_us THEN s.win_after_end_us ELSE s.win_from_end_us END AS next_win_us,
+                             g.known_us
+                      FROM snapshot_groups g
+                      JOIN open_spells s ON s.created_at < g.known_by AND s.entered_at < g.known_by
+                       AND (s.left_at IS NULL OR s.left_at >= g.known_by - g.last_week * interval '168 hours')
+                      CROSS JOIN LATERAL generate_series(
+                          GREATEST(g.first_week, (g.known_us - s.left_us + \(unescaped: Self.weekMicroseconds) - 1) / \(unescaped: Self.weekMicroseconds)),
+                          LEAST(g.last_week, (g.known_us - s.entered_us + \(unescaped: Self.weekMicroseconds) - 1) / \(unescaped: Self.weekMicroseconds) - 1)) AS w
+                      CROSS JOIN LATERAL (SELECT g.known_us - w * \(unescaped: Self.weekMicroseconds) AS at_us) i) m
+                CROSS JOIN LATERAL (SELECT m.*, CASE WHEN m.next_win_us < m.known_us THEN m.next_win_us END AS win_us) n
+            ), stay_weeks AS (
+                -- The stays of a group's week, stage, age band and days to a win, counted: what the
+                -- cases below read, a fraction of the rows.
+                SELECT o.known_by, o.w, o.stage_id, o.band, o.days_to_win, count(*) AS stays
+                FROM snapshot_stays o
+                GROUP BY o.known_by, o.w, o.stage_id, o.band, o.days_to_win
             ), cells AS MATERIALIZED (
                 -- Per case, stage and age band: its snapshots, and those whose deal was won within
-                -- the case's days left. Joined on the instant alone, the weeks filtered per case, so
-                -- the groups are hashed, not sorted.
-                SELECT c.case_no, o.stage_id, o.band,
-                       count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)) AS n,
-                       count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)
-                                        AND o.days_to_win <= c.remaining) AS wins
-                FROM snapshot_stays o
-                JOIN cases c ON c.known_by = o.known_by
+                -- the case's days left.
+                SELECT c.case_no, o.stage_id, o.band, sum(o.stays)::bigint AS n,
+                       COALESCE(sum(o.stays) FILTER (WHERE o.days_to_win <= c.remaining), 0)::bigint AS wins
+                FROM stay_weeks o
+                JOIN cases c ON c.known_by = o.known_by AND o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)
                 GROUP BY c.case_no, o.stage_id, o.band
-                HAVING count(*) FILTER (WHERE o.w BETWEEN c.first_week AND c.first_week + \(lastWeek)) > 0
             ), overall AS (
                 SELECT c.case_no, COALESCE(sum(c.wins) / NULLIF(sum(c.n), 0), 0)::numeric AS p FROM cells c GROUP BY c.case_no
             ), per_stage AS MATERIALIZED (
@@ -234,7 +250,7 @@ struct ForecastModel {
                 WHERE (s.stage_kind = 'won'
                        AND (s.entered_at >= c.low OR s.created_at >= c.known_by - make_interval(days => (c.remaining + \(Self.historyDays))::integer)))
                    OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= c.known_by))
-            ), open_groups AS (
+            ), open_groups AS MATERIALIZED (
                 -- The open deals of each case, owner, stage and age band, and their expected revenue.
                 SELECT g.case_no, g.owner_rep_id, g.stage_id, g.deals, g.amount, g.amount * COALESCE(c.p, ps.p, ov.p, 0) AS expected
                 FROM (SELECT d.case_no, d.owner_rep_id, d.stage_id, \(unescaped: Self.ageBand("d.known_by - d.entered_at")) AS band,
@@ -326,6 +342,20 @@ struct ForecastModel {
     static func ageBand(_ interval: String) -> String {
         "(CASE WHEN \(interval) < interval '7 days' THEN 0 WHEN \(interval) < interval '30 days' THEN 1 "
             + "WHEN \(interval) < interval '90 days' THEN 2 ELSE 3 END)"
+    }
+
+    /// Microseconds in a week and in a day (of 24 hours), as SQL literals.
+    static let weekMicroseconds = days(7), dayMicroseconds = days(1)
+
+    /// Microseconds in `count` days of 24 hours, as an SQL literal.
+    static func days(_ count: Int64) -> String { "\(count * 86_400_000_000)::bigint" }
+
+    /// The instant `timestamp` (an SQL expression) as whole microseconds after `origin`, for
+    /// integer arithmetic over many rows; NULL stays NULL. Through a double, not a numeric (a
+    /// third of the cost): exact within ±60 years of `origin`, where a double holds the seconds
+    /// to better than a quarter of a microsecond and rounding restores the whole number.
+    static func microseconds(_ timestamp: String, since origin: Date) -> Query {
+        "round(date_part('epoch', \(unescaped: timestamp) - \(origin)) * 1000000)::bigint"
     }
 
     /// `value` to `scale` decimal places (half away from zero).
