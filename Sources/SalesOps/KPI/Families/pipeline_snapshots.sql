@@ -38,13 +38,17 @@ WITH bounds AS (
            coalesce(salesops.local_day(c.closed_at, $2), 'infinity') AS open_until
     FROM candidates c, bounds b
 ), changes AS (
-    SELECT x.deal_id, salesops.local_day(x.changed_at, $2) AS day, x.from_stage_id, x.to_stage_id,
-           row_number() OVER (PARTITION BY x.deal_id ORDER BY x.changed_at, x.id) AS nth,
-           row_number() OVER (PARTITION BY x.deal_id, salesops.local_day(x.changed_at, $2)
-                              ORDER BY x.changed_at DESC, x.id DESC) AS nth_from_day_end
-    FROM salesops.deal_stage_changes x
-    JOIN open_deals o ON o.id = x.deal_id
-    WHERE x.org_id = $1
+    -- Each open deal's changes, looked up deal by deal (by deal and time, sql/010): a hash of
+    -- the org's changes would read its whole history for the window's few open deals.
+    SELECT o.id AS deal_id, x.day, x.from_stage_id, x.to_stage_id, x.nth, x.nth_from_day_end
+    FROM open_deals o
+    CROSS JOIN LATERAL (
+        SELECT salesops.local_day(c.changed_at, $2) AS day, c.from_stage_id, c.to_stage_id,
+               row_number() OVER (ORDER BY c.changed_at, c.id) AS nth,
+               row_number() OVER (PARTITION BY salesops.local_day(c.changed_at, $2) ORDER BY c.changed_at DESC, c.id DESC)
+                   AS nth_from_day_end
+        FROM salesops.deal_stage_changes c
+        WHERE c.org_id = $1 AND c.deal_id = o.id) x
 ), stages_held AS (
     -- The stage a deal holds from a local day on: before its first change, the from-stage
     -- of its earliest change (else its current stage); from a change day, the to-stage of
