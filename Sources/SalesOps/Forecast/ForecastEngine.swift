@@ -70,11 +70,16 @@ public struct ForecastEngine {
     }
 
     /// Revenue won in `period` per owning rep, as the stage history stands at its end.
+    ///
+    /// Only the deals that can matter from the period's start on are rebuilt (sql/042): a deal
+    /// won inside the period and still won at its end entered that stage in it, so it changed,
+    /// closed or was created then.
     func actual(period: ForecastPeriod, timeZone: String) throws -> RevenueByRep {
         let rows = try self.session.connection.query("""
             SELECT a.owner_rep_id, sum(a.amount) AS amount
-            FROM kpi.deals_as_of(\(self.session.orgID), salesops.day_start(\(period.end.adding(days: 1)), \(timeZone))) a
-            WHERE a.stage_kind = 'won' AND a.entered_at >= salesops.day_start(\(period.start), \(timeZone))
+            FROM kpi.deal_spells(\(self.session.orgID), salesops.day_start(\(period.end.adding(days: 1)), \(timeZone)),
+                                 salesops.day_start(\(period.start), \(timeZone))) a
+            WHERE a.left_at IS NULL AND a.stage_kind = 'won' AND a.entered_at >= salesops.day_start(\(period.start), \(timeZone))
             GROUP BY a.owner_rep_id
             """).rows
         return RevenueByRep(amounts: Dictionary(uniqueKeysWithValues: try rows.map {
