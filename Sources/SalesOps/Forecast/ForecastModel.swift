@@ -170,8 +170,10 @@ struct ForecastModel {
                 -- and strictly after it, for a snapshot at that very instant): a deal open at a
                 -- snapshot inside the stay cannot win before the stay ends. Its instants also in
                 -- whole microseconds, converted once here: the snapshots below do integer arithmetic.
-                SELECT o.stage_id, o.created_at, o.entered_at, o.left_at, \(Self.microseconds("o.entered_at", since: origin)) AS entered_us,
-                       \(Self.microseconds("o.left_at", since: origin)) AS left_us, \(Self.microseconds("o.win_from_end", since: origin)) AS win_from_end_us,
+                SELECT o.stage_id, o.created_at, o.entered_at, o.left_at,
+                       \(Self.microseconds("o.entered_at", since: origin)) AS entered_us,
+                       \(Self.microseconds("o.left_at", since: origin)) AS left_us,
+                       \(Self.microseconds("o.win_from_end", since: origin)) AS win_from_end_us,
                        \(Self.microseconds("o.win_after_end", since: origin)) AS win_after_end_us
                 FROM (SELECT s.stage_id, s.created_at, s.entered_at, s.left_at,
                              CASE WHEN s.left_at IS NULL OR w.first_win IS NULL THEN NULL
@@ -193,8 +195,8 @@ struct ForecastModel {
             ), snapshot_stays AS (
                 -- Each open stay meets the weeks whose instant it spans, entered_at < at <= left_at,
                 -- found by integer arithmetic on microseconds. Its deal was won within d days (of 24
-                -- hours) of the instant for every d from days_to_win on: its next win, if that came before the group's instant (a
-                -- win later than every case's days left counts as none).
+                -- hours) of the instant for every d from days_to_win on: its next win, if that came
+                -- before the group's instant (a win later than every case's days left counts as none).
                 SELECT n.known_by, n.w, n.stage_id, n.band,
                        CASE WHEN n.win_us - n.at_us <= n.most_remaining::bigint * \(unescaped: Self.dayMicroseconds)
                             THEN (n.win_us - n.at_us + \(unescaped: Self.dayMicroseconds) - 1) / \(unescaped: Self.dayMicroseconds) END AS days_to_win
