@@ -201,9 +201,7 @@ struct ForecastModel {
                        CASE WHEN n.win_us - n.at_us <= n.most_remaining::bigint * \(unescaped: Self.dayMicroseconds)
                             THEN (n.win_us - n.at_us + \(unescaped: Self.dayMicroseconds) - 1) / \(unescaped: Self.dayMicroseconds) END AS days_to_win
                 FROM (SELECT g.known_by, g.most_remaining, w, s.stage_id, i.at_us,
-                             CASE WHEN i.at_us - s.entered_us < \(unescaped: Self.days(7)) THEN 0
-                                  WHEN i.at_us - s.entered_us < \(unescaped: Self.days(30)) THEN 1
-                                  WHEN i.at_us - s.entered_us < \(unescaped: Self.days(90)) THEN 2 ELSE 3 END AS band,
+                             \(unescaped: Self.ageBand("i.at_us - s.entered_us", days: Self.days)) AS band,
                              CASE WHEN s.left_us = i.at_us THEN s.win_after_end_us ELSE s.win_from_end_us END AS next_win_us,
                              g.known_us
                       FROM snapshot_groups g
@@ -340,10 +338,10 @@ struct ForecastModel {
             """
     }
 
-    /// The age band (0–3) of a deal that has sat `interval` in its stage.
-    static func ageBand(_ interval: String) -> String {
-        "(CASE WHEN \(interval) < interval '7 days' THEN 0 WHEN \(interval) < interval '30 days' THEN 1 "
-            + "WHEN \(interval) < interval '90 days' THEN 2 ELSE 3 END)"
+    /// The age band (0–3) of a deal that has sat `age` in its stage: under 7, 30, 90 days, older.
+    /// - Parameter days: an SQL literal of that many days in `age`'s unit (an interval by default).
+    static func ageBand(_ age: String, days: (Int64) -> String = { "interval '\($0) days'" }) -> String {
+        "(CASE WHEN \(age) < \(days(7)) THEN 0 WHEN \(age) < \(days(30)) THEN 1 WHEN \(age) < \(days(90)) THEN 2 ELSE 3 END)"
     }
 
     /// Microseconds in a week and in a day (of 24 hours), as SQL literals.
