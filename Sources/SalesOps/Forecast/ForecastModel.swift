@@ -128,7 +128,8 @@ struct ForecastModel {
                 FROM unnest(\(cases.map(\.period.start))::date[], \(cases.map(\.asOf))::date[], \(cases.map(\.period.end))::date[])
                      WITH ORDINALITY AS c(first_day, as_of, last_day, case_no)
             ), cases AS MATERIALIZED (
-                SELECT d.*, GREATEST(1, ceil(d.remaining / 7.0)::integer) AS first_week
+                SELECT d.*, GREATEST(1, ceil(d.remaining / 7.0)::integer) AS first_week,
+                       extract(epoch FROM d.known_by) / 86400 - d.remaining AS last_days
                 FROM case_days d
             ), scopes AS (
                 SELECT s.scope_no::integer AS scope_no FROM unnest(\(wholeScopes)::bigint[]) AS s(scope_no)
@@ -237,15 +238,20 @@ struct ForecastModel {
                 FROM cells c JOIN per_stage s ON s.case_no = c.case_no AND s.stage_id = c.stage_id
             ), candidates AS MATERIALIZED (
                 -- The spells a case may count: wins, and open stays running at some case's as-of instant.
-                SELECT s.* FROM spells s
+                -- A win's instants also in days since the epoch, for the not-yet-created rate.
+                SELECT s.*,
+                       CASE WHEN s.stage_kind = 'won' THEN extract(epoch FROM s.created_at) / 86400 END AS created_days,
+                       CASE WHEN s.stage_kind = 'won' THEN extract(epoch FROM s.entered_at) / 86400 END AS entered_days
+                FROM spells s
                 WHERE s.stage_kind = 'won'
                    OR (s.stage_kind = 'open' AND (s.left_at IS NULL OR s.left_at >= (SELECT min(c.known_by) FROM cases c)))
             ), case_deals AS MATERIALIZED (
                 -- Each case's view of the spells it needs, before any scope: wins begun by its as-of
                 -- instant (those won in the period, or of deals created late enough to fall in a
                 -- window of the not-yet-created rate), and open stays running then.
-                SELECT c.case_no, c.low, c.known_by, c.remaining, s.owner_rep_id, s.deal_id, s.stage_id, s.stage_kind, s.amount,
-                       s.created_at, s.entered_at, (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
+                SELECT c.case_no, c.low, c.known_by, c.remaining, c.last_days, s.owner_rep_id, s.deal_id, s.stage_id, s.stage_kind,
+                       s.amount, s.created_at, s.entered_at, s.created_days, s.entered_days,
+                       (s.left_at IS NULL OR s.left_at >= c.known_by) AS current
                 FROM candidates s JOIN cases c ON s.entered_at < c.known_by AND s.created_at < c.known_by
                 WHERE (s.stage_kind = 'won'
                        AND (s.entered_at >= c.low OR s.created_at >= c.known_by - make_interval(days => (c.remaining + \(Self.historyDays))::integer)))
@@ -277,12 +283,10 @@ struct ForecastModel {
                 -- it counts in lie after its first win less the days left and up to its creation (at
                 -- most the last start). It adds nothing when that range is empty, or when it was
                 -- created more than a year before the last start (no history reaches back so far).
-                SELECT f.case_no, f.owner_rep_id, f.amount, f.created, f.won_less_remaining
+                SELECT f.case_no, f.owner_rep_id, f.amount, f.created, f.won_less_remaining, f.last
                 FROM (SELECT d.case_no, d.owner_rep_id, min(d.amount) AS amount,
-                             LEAST(extract(epoch FROM min(d.created_at)) / 86400,
-                                   extract(epoch FROM min(d.known_by)) / 86400 - min(d.remaining)) AS created,
-                             extract(epoch FROM min(d.entered_at)) / 86400 - min(d.remaining) AS won_less_remaining,
-                             extract(epoch FROM min(d.known_by)) / 86400 - min(d.remaining) AS last
+                             LEAST(min(d.created_days), min(d.last_days)) AS created,
+                             min(d.entered_days) - min(d.remaining) AS won_less_remaining, min(d.last_days) AS last
                       FROM case_deals d WHERE d.stage_kind = 'won'
                       GROUP BY d.case_no, d.owner_rep_id, d.deal_id) f
                 WHERE f.created > f.won_less_remaining AND f.created > f.last - \(Self.historyDays)
@@ -295,20 +299,38 @@ struct ForecastModel {
             ), window_ends AS (
                 -- Window starts run over [last - history, last]: every window of `remaining` days
                 -- that had ended by known_by, over at most a year of the scope's history.
-                SELECT c.case_no, sc.scope_no, extract(epoch FROM c.known_by) / 86400 - c.remaining AS last,
-                       LEAST(\(Self.historyDays), GREATEST(0, extract(epoch FROM c.known_by) / 86400 - c.remaining
-                                              - extract(epoch FROM h.at) / 86400)) AS history
+                SELECT c.case_no, sc.scope_no, c.last_days AS last,
+                       LEAST(\(Self.historyDays), GREATEST(0, c.last_days - extract(epoch FROM h.at) / 86400)) AS history
                 FROM cases c CROSS JOIN scopes sc
                 LEFT JOIN first_created h ON h.scope_no = sc.scope_no AND h.at < c.known_by
+            ), owner_year_parts AS (
+                -- Each owner's wins summed once per case for the scopes whose history spans the whole
+                -- year (most of them: their windows all start after the same instant, last − year).
+                SELECT f.case_no, f.owner_rep_id,
+                       sum(f.amount * GREATEST(0, f.created - GREATEST(f.won_less_remaining, f.last - \(Self.historyDays)))) AS part
+                FROM first_wins f
+                GROUP BY f.case_no, f.owner_rep_id
+            ), year_parts AS (
+                -- A scope's sum when its history spans the whole year: its owners' sums added.
+                SELECT p.case_no, r.scope_no, sum(p.part) AS part
+                FROM owner_year_parts p JOIN scope_reps r ON r.rep_id = p.owner_rep_id
+                GROUP BY p.case_no, r.scope_no
+            ), young_parts AS (
+                -- A younger scope's sum, deal by deal: its windows start at its first deal.
+                SELECT e.case_no, e.scope_no,
+                       sum(f.amount * GREATEST(0, f.created - GREATEST(f.won_less_remaining, e.last - e.history))) AS part
+                FROM window_ends e
+                JOIN scope_reps r ON r.scope_no = e.scope_no
+                JOIN first_wins f ON f.case_no = e.case_no AND f.owner_rep_id = r.rep_id
+                WHERE e.history < \(Self.historyDays)
+                GROUP BY e.case_no, e.scope_no
             ), new_deals AS (
                 SELECT e.case_no, e.scope_no,
-                       COALESCE(sum(w.amount * GREATEST(0, w.created - GREATEST(w.won_less_remaining, e.last - e.history)))
-                                / NULLIF(e.history, 0), 0) AS expected,
+                       COALESCE(CASE WHEN e.history = \(Self.historyDays) THEN y.part ELSE g.part END / NULLIF(e.history, 0), 0) AS expected,
                        floor(COALESCE(e.history, 0))::integer AS history_days
                 FROM window_ends e
-                LEFT JOIN (SELECT f.*, r.scope_no FROM first_wins f JOIN scope_reps r ON r.rep_id = f.owner_rep_id) w
-                  ON w.case_no = e.case_no AND w.scope_no = e.scope_no
-                GROUP BY e.case_no, e.scope_no, e.history
+                LEFT JOIN year_parts y ON y.case_no = e.case_no AND y.scope_no = e.scope_no
+                LEFT JOIN young_parts g ON g.case_no = e.case_no AND g.scope_no = e.scope_no
             ), actual AS (
                 SELECT c.case_no, s.owner_rep_id, sum(s.amount) AS amount
                 FROM spells s JOIN cases c
