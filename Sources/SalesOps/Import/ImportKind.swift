@@ -34,7 +34,9 @@ public enum ImportKind: String, CaseIterable, Sendable, Codable {
 /// The file streams into a temporary table `import_staging` (a `line` column, then one
 /// column per format column, typed). `checks` are queries over it that return problems
 /// (`line`, `column_name`, `value`, `message`); `writes` then upsert set-based, each
-/// returning one row of `inserted` and `updated` counts. In all of them `$1` is the org id.
+/// returning one row of `inserted` and `updated` counts. In all of them `$1` is the org id;
+/// in the writes `$2` holds the ids reserved for the file's lines, and every insert names
+/// each new row's id itself (`ImportRowIDs.id(ofLine:)`, `OVERRIDING SYSTEM VALUE`).
 struct ImportDefinition: Sendable {
     var columns: [ImportColumn]
     var checks: [String]

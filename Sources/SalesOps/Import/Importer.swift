@@ -96,6 +96,7 @@ public struct Importer {
             try staging.create(on: session.connection)
             var problems = ImportProblemLog()
             var rows = 0
+            var lastLine = 0
             let prefix = staging.rowPrefix
             try session.connection.copyIn(staging.copyStatement) { writer in
                 var line: [UInt8] = []
@@ -104,6 +105,7 @@ public struct Importer {
                 for (column, position) in zip(definition.columns, header) { if let position { columnNames[position] = column.name } }
                 while let record = try self.nextRecord(reader, columnNames: columnNames, problems: &problems) {
                     rows += 1
+                    lastLine = record.line
                     if rows % self.progressInterval == 0 { self.progress?(rows, reader.bytesRead) }
                     guard self.encode(record, header: header, definition: definition, prefix: prefix, into: &line, problems: &problems),
                           problems.isEmpty else { continue }
@@ -120,10 +122,12 @@ public struct Importer {
             try staging.analyze(on: session.connection)
             try self.runChecks(definition, orgID: orgID, on: session.connection, fileName: fileName)
             logger.debug("import: checks passed", metadata: ["elapsed": "\(clock.now - started)"])
+            let rowIDs = try ImportRowIDs.reserve(coveringLines: lastLine, on: session.connection)
+            let bindings = [Self.orgBinding(orgID), rowIDs.binding]
             var inserted = 0
             var updated = 0
             for write in definition.writes {
-                let result = try session.connection.query(Query(unescaped: staging.adapted(write), bindings: [Self.orgBinding(orgID)]))
+                let result = try session.connection.query(Query(unescaped: staging.adapted(write), bindings: bindings))
                 for row in result.rows {
                     inserted += try row.decode("inserted", as: Int.self)
                     updated += try row.decode("updated", as: Int.self)

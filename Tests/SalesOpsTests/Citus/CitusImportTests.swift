@@ -49,6 +49,29 @@ struct CitusImportTests {
         }
     }
 
+    @Test("no import collects its rows on the coordinator: new rows get their ids on the org's node, on a first and a second import")
+    func writesStayOnTheOrgsNode() throws {
+        let database = try CitusTestCluster.database()
+        try Self.migrate(database)
+        // Citus says at DEBUG1 when it runs an INSERT … SELECT by pulling the rows to the
+        // coordinator (as it must for an id drawn with nextval per row).
+        let capture = LogCapture()
+        let url = database.url(as: try CitusTestCluster.productLogin(on: database))
+        let connection = try Connection.connect(ConnectionConfiguration(conninfo: url), logger: capture.logger)
+        defer { connection.close() }
+        let org = try connection.withApplicationRole { try OrgRepository(connection: $0).create(NewOrg(slug: "local", name: "Local")) }
+        try connection.execute("SET client_min_messages = debug1")
+        try connection.execute("DO $$ BEGIN RAISE DEBUG 'debug messages reach the log'; END $$")
+        let first = try ImportFixture.importDemo(into: org, connection: connection)
+        #expect(first.allSatisfy { $0.inserted == $0.rows && $0.rows > 0 }, "\(first)")
+        let second = try ImportFixture.importDemo(into: org, connection: connection)
+        #expect(second.allSatisfy { $0.inserted == 0 && $0.updated == 0 }, "\(second)")
+        let messages = capture.messages
+        #expect(messages.contains("postgres: debug messages reach the log"))
+        let pulled = messages.filter { $0.localizedCaseInsensitiveContains("on coordinator") || $0.contains("volatile functions") }
+        #expect(pulled.isEmpty, "\(pulled)")
+    }
+
     @Test("a file with a bad row writes nothing on any node and names the row")
     func badFileWritesNothing() throws {
         let database = try CitusTestCluster.database()

@@ -18,8 +18,8 @@ enum AccountsImport {
         writes: [
             """
             WITH upserted AS (
-                INSERT INTO salesops.accounts AS a (org_id, external_id, name, owner_rep_id, region, source, churned_at)
-                SELECT s.org_id, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
+                INSERT INTO salesops.accounts AS a (id, org_id, external_id, name, owner_rep_id, region, source, churned_at) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.external_id, s.name, r.id, s.region, s.source, s.churned_at
                 FROM import_staging s
                 LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.owner_rep_external_id
                 WHERE s.org_id = $1

@@ -17,9 +17,9 @@ enum ActivitiesImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.activities AS x (org_id, external_id, rep_id, kind, occurred_at, lead_id, account_id,
-                                                      deal_id, outcome)
-                SELECT s.org_id, s.external_id, r.id, s.kind, s.occurred_at, l.id, a.id, d.id, COALESCE(s.outcome, 'none')
+                INSERT INTO salesops.activities AS x (id, org_id, external_id, rep_id, kind, occurred_at, lead_id, account_id,
+                                                      deal_id, outcome) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.external_id, r.id, s.kind, s.occurred_at, l.id, a.id, d.id, COALESCE(s.outcome, 'none')
                 FROM import_staging s
                 JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id
                 LEFT JOIN salesops.leads l ON l.org_id = s.org_id AND l.external_id = s.lead_external_id

@@ -50,7 +50,7 @@ enum DealsImport {
             // same keys queue on their row locks instead of deadlocking.
             """
             WITH written AS (
-                INSERT INTO salesops.deals AS d (\(columns))
+                INSERT INTO salesops.deals AS d (\(columns)) OVERRIDING SYSTEM VALUE
                 SELECT * FROM (\(resolved)) AS r
                 WHERE EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = r.org_id AND e.external_id = r.external_id)
                 ORDER BY r.external_id
@@ -74,7 +74,7 @@ enum DealsImport {
             // fail with a unique violation, and the importer runs it again: the key then exists.
             """
             WITH written AS (
-                INSERT INTO salesops.deals (\(columns))
+                INSERT INTO salesops.deals (\(columns)) OVERRIDING SYSTEM VALUE
                 SELECT * FROM (\(resolved)) AS r
                 WHERE NOT EXISTS (SELECT 1 FROM salesops.deals e WHERE e.org_id = r.org_id AND e.external_id = r.external_id)
                 ORDER BY r.external_id
@@ -86,12 +86,12 @@ enum DealsImport {
     )
 
     /// The stored columns, in the order `resolved` selects them.
-    static let columns = "org_id, external_id, name, account_id, owner_rep_id, pipeline_id, stage_id, stage_kind, amount, type, "
+    static let columns = "id, org_id, external_id, name, account_id, owner_rep_id, pipeline_id, stage_id, stage_kind, amount, type, "
         + "product, contract_months, created_at, closed_at, expected_close_on"
 
     /// The staged rows with their references resolved to ids (every reference was checked).
     static let resolved = """
-        SELECT s.org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
+        SELECT \(ImportRowIDs.id(ofLine: "s.line")) AS id, s.org_id, s.external_id, s.name, a.id AS account_id, r.id AS owner_rep_id, p.id AS pipeline_id,
                st.id AS stage_id, st.kind AS stage_kind, s.amount, COALESCE(s.type, 'new') AS type, s.product,
                COALESCE(s.contract_months, 12) AS contract_months, s.created_at, s.closed_at, s.expected_close_on
         FROM import_staging s

@@ -20,8 +20,8 @@ enum ForecastCallsImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.forecast_calls AS c (org_id, scope_kind, rep_id, team_id, period, category, amount, submitted_at)
-                SELECT s.org_id, CASE WHEN r.id IS NULL THEN 'team' ELSE 'rep' END, r.id, t.id, s.period, s.category, s.amount, s.submitted_at
+                INSERT INTO salesops.forecast_calls AS c (id, org_id, scope_kind, rep_id, team_id, period, category, amount, submitted_at) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, CASE WHEN r.id IS NULL THEN 'team' ELSE 'rep' END, r.id, t.id, s.period, s.category, s.amount, s.submitted_at
                 FROM import_staging s
                 LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id
                 LEFT JOIN salesops.teams t ON t.org_id = s.org_id AND t.external_id = s.team_external_id

@@ -18,9 +18,9 @@ enum LeadsImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.leads AS l (org_id, external_id, name, email, source, owner_rep_id, created_at, mql_at,
-                                                 sql_at, first_response_at, converted_at, account_id, disqualified_at)
-                SELECT s.org_id, s.external_id, s.name, s.email, s.source, r.id, s.created_at, s.mql_at,
+                INSERT INTO salesops.leads AS l (id, org_id, external_id, name, email, source, owner_rep_id, created_at, mql_at,
+                                                 sql_at, first_response_at, converted_at, account_id, disqualified_at) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.external_id, s.name, s.email, s.source, r.id, s.created_at, s.mql_at,
                        s.sql_at, s.first_response_at, s.converted_at, a.id, s.disqualified_at
                 FROM import_staging s
                 LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.owner_rep_external_id

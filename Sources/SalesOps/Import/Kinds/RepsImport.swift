@@ -28,8 +28,8 @@ enum RepsImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.reps AS r (org_id, external_id, name, email, team_id, role, hired_on, left_on)
-                SELECT s.org_id, s.external_id, s.name, s.email, t.id, COALESCE(s.role, 'ae'), s.hired_on, s.left_on
+                INSERT INTO salesops.reps AS r (id, org_id, external_id, name, email, team_id, role, hired_on, left_on) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.external_id, s.name, s.email, t.id, COALESCE(s.role, 'ae'), s.hired_on, s.left_on
                 FROM import_staging s
                 LEFT JOIN salesops.teams t ON t.org_id = s.org_id AND t.external_id = s.team_external_id
                 WHERE s.org_id = $1

@@ -12,8 +12,8 @@ enum SpendImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.spend AS x (org_id, month, channel, category, amount)
-                SELECT org_id, month, channel, category, amount FROM import_staging
+                INSERT INTO salesops.spend AS x (id, org_id, month, channel, category, amount) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "line")), org_id, month, channel, category, amount FROM import_staging
                 WHERE org_id = $1
                 ORDER BY month, channel, category  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, month, channel, category) DO UPDATE SET amount = EXCLUDED.amount

@@ -30,8 +30,8 @@ enum StageChangesImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.deal_stage_changes AS c (org_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at)
-                SELECT s.org_id, d.id, d.pipeline_id, f.id, t.id, s.changed_at
+                INSERT INTO salesops.deal_stage_changes AS c (id, org_id, deal_id, pipeline_id, from_stage_id, to_stage_id, changed_at) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, d.id, d.pipeline_id, f.id, t.id, s.changed_at
                 FROM import_staging s
                 JOIN salesops.deals d ON d.org_id = s.org_id AND d.external_id = s.deal_external_id
                 JOIN salesops.stages t ON t.org_id = s.org_id AND t.pipeline_id = d.pipeline_id AND t.name = s.to_stage

@@ -36,17 +36,20 @@ enum StagesImport {
         ],
         writes: [
             """
-            INSERT INTO salesops.pipelines (org_id, name)
-            SELECT DISTINCT org_id, pipeline FROM import_staging
+            INSERT INTO salesops.pipelines (id, org_id, name) OVERRIDING SYSTEM VALUE
+            SELECT \(ImportRowIDs.id(ofLine: "min(line)")), org_id, pipeline FROM import_staging
             WHERE org_id = $1
-            ORDER BY 2  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
+            GROUP BY org_id, pipeline
+            ORDER BY 3  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
             ON CONFLICT (org_id, name) DO NOTHING
             """,
             """
             WITH written AS (
-                INSERT INTO salesops.stages AS st (org_id, pipeline_id, name, position, kind, probability)
-                SELECT s.org_id, p.id, s.name, s.position, s.kind,
-                       COALESCE(s.probability, CASE s.kind WHEN 'won' THEN 100 WHEN 'lost' THEN 0 ELSE 10 END)
+                INSERT INTO salesops.stages AS st (id, org_id, pipeline_id, name, position, kind, probability) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, p.id, s.name, s.position, s.kind,
+                       -- A searched CASE: Citus prints a CASE with a test expression wrongly when it
+                       -- sends the statement to a node whole ("operator does not exist: text = boolean").
+                       COALESCE(s.probability, CASE WHEN s.kind = 'won' THEN 100 WHEN s.kind = 'lost' THEN 0 ELSE 10 END)
                 FROM import_staging s
                 JOIN salesops.pipelines p ON p.org_id = s.org_id AND p.name = s.pipeline
                 WHERE s.org_id = $1

@@ -15,8 +15,8 @@ enum SurveysImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.survey_responses AS v (org_id, external_id, kind, score, responded_at, account_id, rep_id)
-                SELECT s.org_id, s.external_id, s.kind, s.score, s.responded_at, a.id, r.id
+                INSERT INTO salesops.survey_responses AS v (id, org_id, external_id, kind, score, responded_at, account_id, rep_id) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.external_id, s.kind, s.score, s.responded_at, a.id, r.id
                 FROM import_staging s
                 LEFT JOIN salesops.accounts a ON a.org_id = s.org_id AND a.external_id = s.account_external_id
                 LEFT JOIN salesops.reps r ON r.org_id = s.org_id AND r.external_id = s.rep_external_id

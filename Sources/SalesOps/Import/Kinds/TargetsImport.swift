@@ -32,8 +32,8 @@ enum TargetsImport {
         writes: [
             """
             WITH written AS (
-                INSERT INTO salesops.targets AS t (org_id, scope_kind, team_id, rep_id, metric, period, value)
-                SELECT s.org_id, s.scope, tm.id, r.id, s.metric, s.period, s.value
+                INSERT INTO salesops.targets AS t (id, org_id, scope_kind, team_id, rep_id, metric, period, value) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "s.line")), s.org_id, s.scope, tm.id, r.id, s.metric, s.period, s.value
                 FROM import_staging s
                 LEFT JOIN salesops.teams tm ON s.scope = 'team' AND tm.org_id = s.org_id AND tm.external_id = s.scope_external_id
                 LEFT JOIN salesops.reps r ON s.scope = 'rep' AND r.org_id = s.org_id AND r.external_id = s.scope_external_id

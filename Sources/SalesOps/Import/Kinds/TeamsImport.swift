@@ -39,8 +39,8 @@ enum TeamsImport {
         writes: [
             """
             WITH upserted AS (
-                INSERT INTO salesops.teams AS t (org_id, external_id, name, kind)
-                SELECT org_id, external_id, name, COALESCE(kind, 'field') FROM import_staging
+                INSERT INTO salesops.teams AS t (id, org_id, external_id, name, kind) OVERRIDING SYSTEM VALUE
+                SELECT \(ImportRowIDs.id(ofLine: "line")), org_id, external_id, name, COALESCE(kind, 'field') FROM import_staging
                 WHERE org_id = $1
                 ORDER BY external_id  -- rows lock in key order, so concurrent imports of the same keys queue instead of deadlocking
                 ON CONFLICT (org_id, external_id) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind
