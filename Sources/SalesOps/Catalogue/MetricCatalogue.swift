@@ -22,10 +22,8 @@ public struct MetricCatalogue: Sendable {
             MetricFamily(name: "surveys", target: .metrics, statement: "surveys"),
             MetricFamily(name: "sales_team", target: .metrics, statement: "sales_team"),
             MetricFamily(name: "spend", target: .metrics, statement: "spend"),
-            // Reads the revenue facts of this run. Sent as written on a cluster: Citus plans it
-            // for every shard when sent whole (the inlined period_bounds brings a subquery with
-            // CTEs into a lateral join); its few rows come back through the coordinator.
-            MetricFamily(name: "quotas", target: .metrics, statement: "quotas", sentWholeOnCluster: false),
+            // Reads the revenue facts of this run, so it runs after the families that write them.
+            MetricFamily(name: "quotas", target: .metrics, statement: "quotas"),
             MetricFamily(name: "stages", target: .stages, statement: "stages"),
             MetricFamily(name: "breakdowns", target: .breakdowns, statement: "breakdowns"),
             // Reads every other family's facts of this run.

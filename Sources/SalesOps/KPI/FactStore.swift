@@ -24,26 +24,29 @@ struct FactStore: Sendable {
         /// The run's table holding the org and the stored table's key and value columns.
         var newRows: String
         /// Selects an org's rows of `newRows` (`org_id`, key and value columns) from the families'
-        /// output, given the org as `orgLiteral`; nil when the families write it as stored. The
-        /// groups are formed by hashing and each group's values sorted once afterwards, every
-        /// array aggregated from that one sorted stream (the arrays stay parallel whatever the
-        /// order: each row feeds all of them). A backfill's million values sorted whole cost
-        /// twice as much, and a sort per array 40 % more per group. (On a cluster Citus plans
-        /// this lateral form for every shard when the org comes from `g.org_id`; as a constant it
-        /// reads the org's node only and writes the grouped rows back through the coordinator.)
-        var grouping: (@Sendable (Query) -> Query)?
+        /// output, given the org as a literal and the catalogues' keys. The groups are formed by
+        /// hashing and each group's values sorted once afterwards, every array aggregated from
+        /// that one sorted stream (the arrays stay parallel whatever the order: each row feeds
+        /// all of them). A backfill's million values sorted whole cost twice as much, and a sort
+        /// per array 40 % more per group. The catalogues' ids come in as bound arrays rather than
+        /// joined from their tables: Citus plans an `INSERT … SELECT` that joins a reference
+        /// table for every shard, and with the org as a constant in place of `g.org_id` it runs
+        /// the `SELECT` on the org's node and sends the grouped rows back through the
+        /// coordinator. Joined to arrays, with the org read from the grouped rows, the statement
+        /// goes to the org's node whole.
+        var grouping: (@Sendable (_ org: Query, _ catalogue: CatalogueKeys) -> Query)?
         var keyColumns: [String]
         var valueColumns: [String]
     }
 
     /// The stored tables in the order a run replaces them.
     static let tables = [
-        StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: { org in """
-            SELECT \(org), g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+        StoredTable(table: "kpi.metric_fact_sets", newRows: "kpi_new_metric_fact_sets", grouping: { org, catalogue in """
+            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
             FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(m.id) AS ids,
                          array_agg(n.value) AS vals, array_agg(n.numerator) AS nums, array_agg(n.denominator) AS dens
                   FROM kpi_new_facts n
-                  JOIN salesops.metrics m ON m.name = n.metric
+                  JOIN unnest(\(catalogue.metricNames)::text[], \(catalogue.metricIDs)::smallint[]) AS m (name, id) ON m.name = n.metric
                   WHERE n.org_id = \(org)
                   GROUP BY 1, 2, 3, 4, 5) g
             CROSS JOIN LATERAL (
@@ -57,12 +60,13 @@ struct FactStore: Sendable {
         StoredTable(table: "kpi.stage_facts", newRows: "kpi_new_stage_facts", grouping: nil,
                     keyColumns: ["period_kind", "period_start", "stage_id", "metric"],
                     valueColumns: ["value", "numerator", "denominator"]),
-        StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: { org in """
-            SELECT \(org), g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
+        StoredTable(table: "kpi.breakdown_fact_sets", newRows: "kpi_new_breakdown_fact_sets", grouping: { org, catalogue in """
+            SELECT g.org_id, g.period_kind, g.period_start, g.scope_kind, g.scope_id, s.*
             FROM (SELECT n.org_id, n.period_kind, n.period_start, n.scope_kind, n.scope_id, array_agg(b.id) AS ids,
                          array_agg(n.key) AS keys, array_agg(n.value) AS vals
                   FROM kpi_new_breakdown_facts n
-                  JOIN kpi.breakdown_series b ON b.dimension = n.dimension AND b.metric = n.metric
+                  JOIN unnest(\(catalogue.seriesDimensions)::text[], \(catalogue.seriesMetrics)::text[], \(catalogue.seriesIDs)::smallint[])
+                       AS b (dimension, metric, id) ON b.dimension = n.dimension AND b.metric = n.metric
                   WHERE n.org_id = \(org)
                   GROUP BY 1, 2, 3, 4, 5) g
             CROSS JOIN LATERAL (
@@ -80,9 +84,10 @@ struct FactStore: Sendable {
     func replaceCoveredPeriods(orgID: Int64, on connection: Connection,
                                replaced: (String, Int) -> Void = { _, _ in }) throws -> Int {
         let covered = try Self.coveredPeriods(orgID: orgID, on: connection)
+        let catalogue = try CatalogueKeys.read(on: connection)
         var written = 0
         for table in Self.tables {
-            let rows = try self.replace(table, orgID: orgID, covered: covered, on: connection)
+            let rows = try self.replace(table, orgID: orgID, covered: covered, catalogue: catalogue, on: connection)
             replaced(table.table, rows)
             written += rows
         }
@@ -116,7 +121,8 @@ struct FactStore: Sendable {
     /// Deletes stored rows no longer computed, updates rows whose values differ, inserts missing
     /// rows in key order (which keeps the primary key's insertions local). Without a competing
     /// writer (the org's lock) it needs no upsert.
-    private func replace(_ stored: StoredTable, orgID: Int64, covered: Query, on connection: Connection) throws -> Int {
+    private func replace(_ stored: StoredTable, orgID: Int64, covered: Query, catalogue: CatalogueKeys,
+                         on connection: Connection) throws -> Int {
         let org = Self.orgLiteral(orgID)
         let keys = stored.keyColumns.joined(separator: ", ")
         let values = stored.valueColumns.joined(separator: ", ")
@@ -127,7 +133,7 @@ struct FactStore: Sendable {
             // sorted alternative compares text keys under the database's collation, which
             // took 1.8 s against 1.2 s for half a million breakdown values.
             try connection.execute("SET LOCAL enable_sort = off")
-            try connection.execute("INSERT INTO \(unescaped: newRows) (org_id, \(unescaped: keys), \(unescaped: values)) \(grouping(org))")
+            try connection.execute("INSERT INTO \(unescaped: newRows) (org_id, \(unescaped: keys), \(unescaped: values)) \(grouping(org, catalogue))")
             try connection.execute("RESET enable_sort")
             // Statistics of the key columns only: the joins below match on them, and element
             // statistics of the value arrays would cost about as much as the grouping itself.

@@ -35,14 +35,9 @@ struct MetricFamily: Sendable {
     }
 
     /// A family whose statement is the resource `Families/<statement>.sql`; on a cluster it is
-    /// sent to the org's node whole (`FamilyStatements.routedWhole`) unless `sentWholeOnCluster`
-    /// is false.
-    init(name: String, target: Target, statement: String, sentWholeOnCluster: Bool = true) {
-        self.init(name: name, target: target) { input in
-            var input = input
-            input.distributed = input.distributed && sentWholeOnCluster
-            return try FamilyStatements.query(statement, for: input)
-        }
+    /// sent to the org's node whole (`FamilyStatements.routedWhole`).
+    init(name: String, target: Target, statement: String) {
+        self.init(name: name, target: target) { input in try FamilyStatements.query(statement, for: input) }
         self.statement = statement
     }
 }

@@ -7,7 +7,10 @@ import TestSupport
 /// product's login (no superuser, under every policy), with
 /// `citus.multi_task_query_log_level = error`, so a statement that reaches more than one shard
 /// fails the command — and so does one whose rows Citus would pass through the coordinator
-/// into a tenant table with COPY, which row-level security refuses.
+/// into a tenant table with COPY, which row-level security refuses. Each command also runs
+/// with Citus's DEBUG1 messages in its log, and none may say that it collected a worker's rows
+/// on the coordinator to insert them (only rows made on the coordinator itself, such as a run's
+/// periods or a night's forecast arrays, may be inserted from there).
 @Suite("Per-org commands on a Citus cluster touch one shard group",
        .enabled(if: CitusTestCluster.isAvailable, CitusTestCluster.unavailableReason))
 struct CitusCommandRoutingTests {
@@ -17,11 +20,15 @@ struct CitusCommandRoutingTests {
         let migrated = try CitusTestCluster.exclusively { try SalesCTLProcess.run(["migrate"], database: database) }
         #expect(migrated.status == 0, "\(migrated.stderr)")
         let login = try CitusTestCluster.productLogin(on: database)
-        let routed = TestDatabase(name: database.name, url: database.url(as: login, options: "-c citus.multi_task_query_log_level=error"))
+        let routed = TestDatabase(name: database.name, url: database.url(
+            as: login, options: "-c citus.multi_task_query_log_level=error -c client_min_messages=debug1"))
 
         func run(_ arguments: [String]) throws -> String {
-            let outcome = try SalesCTLProcess.run(arguments, database: routed)
-            #expect(outcome.status == 0, "salesctl \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr)")
+            let logged = arguments.starts(with: ["kpi", "metrics"]) ? arguments : arguments + ["--log-level", "debug"]
+            let outcome = try SalesCTLProcess.run(logged, database: routed)
+            #expect(outcome.status == 0, "salesctl \(arguments.joined(separator: " ")) exited \(outcome.status): \(outcome.stderr.suffix(4000))")
+            let pulled = Self.rowsCollectedFromWorkers(outcome.stderr)
+            #expect(pulled.isEmpty, "salesctl \(arguments.joined(separator: " ")) collected a worker's rows on the coordinator: \(pulled)")
             return outcome.stdout
         }
         let org = "routed"
@@ -107,5 +114,37 @@ struct CitusCommandRoutingTests {
             SELECT count(*)::int AS n FROM kpi.metric_fact_sets f JOIN salesops.orgs o ON o.id = f.org_id WHERE o.slug = \(org)
             """).rows[0].decode("n")
         #expect(rows > 0, "the materialization stored the org's facts")
+    }
+
+    /// The reasons Citus gave, in a command's debug log, for each `INSERT … SELECT` whose rows it
+    /// collected on the coordinator, except where the rows came from no distributed table (made
+    /// on the coordinator, not read from a worker).
+    static func rowsCollectedFromWorkers(_ log: String) -> [String] {
+        var lastReason = "", pulled: [String] = []
+        for line in log.split(separator: "\n") where line.contains("severity=DEBUG") {
+            guard let start = line.range(of: "postgres: ") else { continue }
+            let message = String(line[start.upperBound...])
+            if message.hasPrefix("Collecting INSERT ... SELECT results on coordinator") {
+                if !lastReason.contains("can only select from distributed tables") { pulled.append(lastReason) }
+            } else if line.contains("sqlstate=0A000") {
+                // Citus gives its reasons for not sending a statement whole as "feature not supported".
+                lastReason = message
+            }
+        }
+        return pulled
+    }
+
+    @Test("the log reader finds rows collected from a worker and lets rows made on the coordinator pass")
+    func logReader() {
+        let reason = "2026-12-08T00:46:18+0000 debug salesctl: severity=DEBUG sqlstate=0A000 [PostgresClient] postgres: "
+        let other = "2026-12-08T00:46:18+0000 debug salesctl: severity=DEBUG sqlstate=00000 [PostgresClient] postgres: "
+        let fromWorker = [reason + "cannot perform distributed INSERT INTO ... SELECT because the partition columns do not match",
+                          other + "rehashing catalog cache id 6 for pg_attribute; 129 tups, 64 buckets",
+                          other + "Collecting INSERT ... SELECT results on coordinator"]
+        let fromCoordinator = [reason + "distributed INSERT ... SELECT can only select from distributed tables",
+                               other + "Collecting INSERT ... SELECT results on coordinator"]
+        #expect(Self.rowsCollectedFromWorkers(fromWorker.joined(separator: "\n")).count == 1)
+        #expect(Self.rowsCollectedFromWorkers(fromCoordinator.joined(separator: "\n")).isEmpty)
+        #expect(Self.rowsCollectedFromWorkers((fromCoordinator + fromWorker).joined(separator: "\n")).count == 1)
     }
 }

@@ -10,9 +10,12 @@
 WITH rep_targets AS (
     SELECT t.rep_id, b.period_kind, b.period_start, t.value AS target
     FROM salesops.targets t
-    JOIN salesops.orgs o ON o.id = t.org_id
-    CROSS JOIN LATERAL salesops.period_bounds(t.period, o.fiscal_year_start_month) AS b
-    WHERE t.org_id = $1 AND t.scope_kind = 'rep' AND t.metric = 'revenue'
+    -- The run's window row carries the org's fiscal year (sql/047); salesops.orgs is a
+    -- reference table, and joining it would make a cluster run this statement through the
+    -- coordinator.
+    JOIN kpi_window w ON w.org_id = t.org_id
+    CROSS JOIN LATERAL salesops.period_bounds(t.period, w.fiscal_year_start_month) AS b
+    WHERE t.org_id = $1 AND w.org_id = $1 AND t.scope_kind = 'rep' AND t.metric = 'revenue'
 ), rep_revenue AS MATERIALIZED (
     -- The reps' revenue of this run, read once: the new facts carry no statistics, and joined
     -- directly the planner rescanned all of them for every target (2 s for 18 targets of a
