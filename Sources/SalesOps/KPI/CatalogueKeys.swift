@@ -11,17 +11,23 @@ struct CatalogueKeys: Sendable, Equatable {
     var seriesMetrics: [String] = []
     var seriesIDs: [Int] = []
 
-    /// Reads both catalogues.
+    /// Reads both catalogues, in one statement.
     static func read(on connection: Connection) throws -> CatalogueKeys {
         var keys = CatalogueKeys()
-        for row in try connection.query("SELECT name, id FROM salesops.metrics ORDER BY id").rows {
-            keys.metricNames.append(try row.decode("name"))
-            keys.metricIDs.append(try row.decode("id"))
-        }
-        for row in try connection.query("SELECT dimension, metric, id FROM kpi.breakdown_series ORDER BY id").rows {
-            keys.seriesDimensions.append(try row.decode("dimension"))
-            keys.seriesMetrics.append(try row.decode("metric"))
-            keys.seriesIDs.append(try row.decode("id"))
+        for row in try connection.query("""
+            SELECT 'metric' AS catalogue, NULL::text AS dimension, name AS metric, id FROM salesops.metrics
+            UNION ALL
+            SELECT 'series', dimension, metric, id FROM kpi.breakdown_series
+            ORDER BY 1, 4
+            """).rows {
+            if try row.decode("catalogue", as: String.self) == "metric" {
+                keys.metricNames.append(try row.decode("metric"))
+                keys.metricIDs.append(try row.decode("id"))
+            } else {
+                keys.seriesDimensions.append(try row.decode("dimension"))
+                keys.seriesMetrics.append(try row.decode("metric"))
+                keys.seriesIDs.append(try row.decode("id"))
+            }
         }
         return keys
     }
