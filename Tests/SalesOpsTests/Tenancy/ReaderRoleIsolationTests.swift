@@ -372,6 +372,27 @@ struct ReaderRoleIsolationTests {
             .decode("n", as: Int.self) == 0)
     }
 
+    @Test("no tenant-reachable role can draw from or set any of the product's sequences, which every org shares")
+    func sharedSequencesAreOutOfReach() throws {
+        let connection = try SharedDatabase.connect()
+        defer { connection.close() }
+        let sequences = try connection.query("""
+            SELECT format('%I.%I', n.nspname, c.relname) AS name,
+                   has_sequence_privilege('salesops_reader', c.oid, 'USAGE, UPDATE')
+                   OR has_sequence_privilege('public', c.oid, 'USAGE, UPDATE') AS reachable
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'S' AND n.nspname IN ('salesops', 'kpi', 'salesops_meta', 'kpi_run')
+            """).rows
+        let names = try sequences.map { try $0.decode("name", as: String.self) }
+        // The identity columns' sequences and the import's id blocks (sql/046) are among them.
+        #expect(names.contains("salesops.row_id_blocks") && names.contains("salesops.deals_id_seq"), "\(names)")
+        let reachable = try sequences.filter { try $0.decode("reachable", as: Bool.self) }.map { try $0.decode("name", as: String.self) }
+        #expect(reachable.isEmpty, "a reader may advance \(reachable)")
+        // The product's role draws the import's blocks.
+        #expect(try connection.query("SELECT has_sequence_privilege('salesops_app', 'salesops.row_id_blocks', 'USAGE') AS u").rows[0]
+            .decode("u", as: Bool.self))
+    }
+
     @Test("no tenant-reachable role holds any privilege in the product's bookkeeping schema, nor can run its security-definer functions")
     func bookkeepingIsOutOfReach() throws {
         let connection = try SharedDatabase.connect()
